@@ -1,0 +1,5 @@
+/**
+ * Long-lived services the app and the CLI share, built once by `createAppServices` (src/services.ts).
+ * Each area adds what it provides here.
+ */
+export interface AppServices {}

@@ -1,0 +1,123 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import type { Clock } from '../kernel/clock.ts';
+import type { Principal } from './principal.ts';
+import { toRoleGrant } from './role-grant.ts';
+import { hashSecret } from './secret-hash.ts';
+
+/** Prefix of every API token, so that leaked tokens are recognisable by secret scanners. */
+export const apiTokenPrefix = 'cus_';
+
+export interface SessionPolicy {
+  readonly idleMs: number;
+}
+
+/**
+ * Resolves a session cookie value to a principal, or `undefined` when it is unknown, revoked, idle too long, past its
+ * absolute lifetime, or still waiting for the TOTP step. Touches `last_seen_at` (at most once a minute).
+ */
+export async function authenticateSession(
+  deps: { db: Kysely<Database>; clock: Clock },
+  secret: string,
+  policy: SessionPolicy,
+): Promise<(Principal & { mfaPending: boolean }) | undefined> {
+  const id = hashSecret(secret);
+  const row = await deps.db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .innerJoin('roles', 'roles.id', 'users.role_id')
+    .selectAll('roles')
+    .select([
+      'sessions.id as session_id',
+      'sessions.workspace_id as session_workspace',
+      'sessions.csrf_token',
+      'sessions.mfa_pending',
+      'sessions.last_seen_at',
+      'sessions.expires_at',
+      'sessions.revoked_at',
+      'users.id as user_id',
+      'users.disabled',
+      'users.mfa_enabled',
+    ])
+    .where('sessions.id', '=', id)
+    .executeTakeFirst();
+  if (!row || row.revoked_at || row.disabled) return undefined;
+  const now = deps.clock.now();
+  if (new Date(row.expires_at) <= now) return undefined;
+  if (now.getTime() - new Date(row.last_seen_at).getTime() > policy.idleMs) return undefined;
+  if (now.getTime() - new Date(row.last_seen_at).getTime() > 60_000) {
+    await deps.db
+      .updateTable('sessions')
+      .set({ last_seen_at: now.toISOString() })
+      .where('id', '=', id)
+      .execute();
+  }
+  return {
+    workspaceId: row.session_workspace,
+    userId: row.user_id,
+    role: toRoleGrant(row),
+    via: 'session',
+    credentialId: row.session_id,
+    csrfToken: row.csrf_token,
+    mfaEnabled: row.mfa_enabled === 1,
+    defaultPurpose: null,
+    mfaPending: row.mfa_pending === 1,
+  };
+}
+
+/** Resolves a bearer token to a principal, or `undefined` when unknown, expired or revoked. */
+export async function authenticateToken(
+  deps: { db: Kysely<Database>; clock: Clock },
+  token: string,
+  ip: string,
+): Promise<Principal | undefined> {
+  if (!token.startsWith(apiTokenPrefix)) return undefined;
+  const hash = hashSecret(token);
+  const row = await deps.db
+    .selectFrom('api_tokens')
+    .innerJoin('users', 'users.id', 'api_tokens.user_id')
+    .innerJoin('roles', (join) =>
+      join.on((eb) =>
+        eb('roles.id', '=', eb.fn.coalesce('api_tokens.role_id', 'users.role_id')),
+      ),
+    )
+    .selectAll('roles')
+    .select([
+      'api_tokens.id as token_id',
+      'api_tokens.workspace_id as token_workspace',
+      'api_tokens.expires_at',
+      'api_tokens.revoked_at',
+      'api_tokens.default_purpose as token_purpose',
+      'api_tokens.last_used_at',
+      'api_tokens.last_used_ip',
+      'users.id as user_id',
+      'users.disabled',
+      'users.mfa_enabled',
+    ])
+    .where('api_tokens.token_hash', '=', hash)
+    .executeTakeFirst();
+  if (!row || row.revoked_at || row.disabled) return undefined;
+  const now = deps.clock.now();
+  if (row.expires_at && new Date(row.expires_at) <= now) return undefined;
+  if (
+    row.last_used_ip !== ip ||
+    !row.last_used_at ||
+    now.getTime() - new Date(row.last_used_at).getTime() > 60_000
+  ) {
+    await deps.db
+      .updateTable('api_tokens')
+      .set({ last_used_at: now.toISOString(), last_used_ip: ip })
+      .where('id', '=', row.token_id)
+      .execute();
+  }
+  return {
+    workspaceId: row.token_workspace,
+    userId: row.user_id,
+    role: toRoleGrant(row),
+    via: 'token',
+    credentialId: row.token_id,
+    csrfToken: null,
+    mfaEnabled: row.mfa_enabled === 1,
+    defaultPurpose: row.token_purpose,
+  };
+}

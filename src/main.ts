@@ -1,0 +1,56 @@
+import path from 'node:path';
+import { loadConfig, redactConfig } from './config.ts';
+import { openDatabase } from './db/database.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import { ensureFirstStart } from './bootstrap.ts';
+import { buildApp } from './http/app.ts';
+import { systemClock } from './kernel/clock.ts';
+import { createAppServices } from './services.ts';
+
+/**
+ * The server entrypoint: config, database, migrations, first start, app, listen; SIGTERM/SIGINT close gracefully.
+ */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const db = openDatabase({
+    postgresUrl: config.databaseUrl,
+    sqliteFile: path.join(config.dataDir, 'custodian.db'),
+    onPoolError: (error) => console.error(`database connection lost: ${error.message}`),
+  });
+  await migrateToLatest(db);
+  const clock = systemClock;
+  const first = await ensureFirstStart({ config, db, clock });
+  const services = await createAppServices({ config, db, clock });
+  const app = await buildApp({ config, db, clock, ...services });
+  app.log.info({ config: redactConfig(config) }, 'configuration');
+  await app.listen({ port: config.port, host: config.host });
+  const url = `${config.tls ? 'https' : 'http'}://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
+  const banner = [`Custodian is running at ${url}`];
+  if (first.generatedOwner) {
+    banner.push(
+      `First start: sign in as ${first.generatedOwner.email} with password ${first.generatedOwner.password}`,
+      'This password is shown once. Change it under "My account" after signing in.',
+    );
+  }
+  // The one place a credential is printed: the operator's terminal at first start, never the log.
+  process.stdout.write(`\n${banner.join('\n')}\n\n`);
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => process.exit(1), 10_000);
+    timer.unref();
+    await app.close();
+    await db.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : 'start failed');
+  process.exit(1);
+});
