@@ -10,7 +10,13 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-empty-object-type': 'off',
       'no-restricted-syntax': ['error', { selector: 'TSEnumDeclaration', message: 'Use `as const` objects and unions.' }],
+      // Secrets and ids come from node:crypto, never from Math.random (ASVS V11.5.1).
+      'no-restricted-properties': ['error', { object: 'Math', property: 'random', message: 'Use node:crypto.' }],
     },
+  },
+  {
+    files: ['test/**/*.ts', 'bench/**/*.ts', 'web/**/*.{ts,tsx}'],
+    rules: { 'no-restricted-properties': 'off' },
   },
   {
     files: ['src/kernel/**/*.ts'],
