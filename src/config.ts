@@ -28,6 +28,8 @@ export interface Config {
   readonly mailFrom: string;
   /** Base64 key-encryption key; absent means a key file in the data dir. Secret. */
   readonly masterKey: string | undefined;
+  /** Base64 previous key-encryption key, accepted for unwrapping while `custodian keys rotate` runs. Secret. */
+  readonly masterKeyPrevious: string | undefined;
   /** Log level for pino. */
   readonly logLevel: string;
   /** Maximum request body in bytes. */
@@ -39,7 +41,7 @@ export interface Config {
 }
 
 /** Names of config fields that must never be logged. */
-export const secretConfigKeys = ['databaseUrl', 'adminPassword', 'smtpUrl', 'masterKey'] as const;
+export const secretConfigKeys = ['databaseUrl', 'adminPassword', 'smtpUrl', 'masterKey', 'masterKeyPrevious'] as const;
 
 type Env = Record<string, string | undefined>;
 
@@ -106,6 +108,7 @@ export function loadConfig(env: Env = process.env): Config {
     smtpUrl: env.CUSTODIAN_SMTP_URL || undefined,
     mailFrom: env.CUSTODIAN_MAIL_FROM || 'Custodian <no-reply@localhost>',
     masterKey: env.CUSTODIAN_MASTER_KEY || undefined,
+    masterKeyPrevious: env.CUSTODIAN_MASTER_KEY_PREVIOUS || undefined,
     logLevel: env.LOG_LEVEL || 'info',
     bodyLimit,
     sessionIdleMinutes: positive(env.CUSTODIAN_SESSION_IDLE_MINUTES, 30, 'CUSTODIAN_SESSION_IDLE_MINUTES'),

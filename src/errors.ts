@@ -53,6 +53,7 @@ export const errorCatalogue = {
   LEGAL_HOLD: { status: 409, exit: 6, title: 'A legal hold blocks this' },
   DECRYPTION_FAILED: { status: 500, exit: 11, title: 'A value could not be decrypted' },
   KEY_DESTROYED: { status: 410, exit: 5, title: 'The data key was destroyed' },
+  KEK_UNAVAILABLE: { status: 500, exit: 11, title: 'The key-encryption key of this version is not available' },
 } as const;
 
 export type ErrorCode = keyof typeof errorCatalogue;

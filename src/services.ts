@@ -3,16 +3,26 @@ import type { Db } from './db/database.ts';
 import type { AppServices } from './http/app-services.ts';
 import type { Clock } from './kernel/clock.ts';
 import { loadKeyFiles } from './kernel/crypto/key-files.ts';
+import { createBlindIndex } from './kernel/crypto/blind-index.ts';
+import { createFieldCipher } from './kernel/crypto/field-cipher.ts';
+import { createKeyService } from './kernel/crypto/key-service.ts';
 
 /** Builds the shared services once (used by `main.ts`, the CLI and the test helpers). */
 export async function createAppServices(deps: { config: Config; db: Db; clock: Clock }): Promise<AppServices> {
   const { config } = deps;
-  const keyFiles = loadKeyFiles({ dataDir: config.dataDir, masterKey: config.masterKey });
+  const keyFiles = loadKeyFiles({
+    dataDir: config.dataDir,
+    masterKey: config.masterKey,
+    masterKeyPrevious: config.masterKeyPrevious,
+  });
   if (keyFiles.generated.length > 0 && config.mode !== 'test') {
     process.stderr.write(
       `warning: generated ${keyFiles.generated.join(' and ')} in ${keyFiles.keysDir}. ` +
         'Production must supply CUSTODIAN_MASTER_KEY and keep these files outside the database backups.\n',
     );
   }
-  return { keyFiles };
+  const keys = createKeyService({ db: deps.db, keyFiles, clock: deps.clock });
+  const fieldCipher = createFieldCipher();
+  const blindIndex = createBlindIndex({ serverSecret: keyFiles.serverSecret });
+  return { keyFiles, keys, fieldCipher, blindIndex };
 }

@@ -1,4 +1,7 @@
 import type { KeyFiles } from '../kernel/crypto/key-files.ts';
+import type { BlindIndex } from '../kernel/crypto/blind-index.ts';
+import type { FieldCipher } from '../kernel/crypto/field-cipher.ts';
+import type { KeyService } from '../kernel/crypto/key-service.ts';
 
 /**
  * Long-lived services the app and the CLI share, built once by `createAppServices` (src/services.ts).
@@ -7,4 +10,10 @@ import type { KeyFiles } from '../kernel/crypto/key-files.ts';
 export interface AppServices {
   /** KEK and server secret, loaded from outside the database. */
   readonly keyFiles: KeyFiles;
+  /** Per-person data keys (create, unwrap with a bounded cache, destroy). */
+  readonly keys: KeyService;
+  /** AES-256-GCM of personal values under a person's data key. */
+  readonly fieldCipher: FieldCipher;
+  /** Truncated keyed hashes of normalised values for exact lookups. */
+  readonly blindIndex: BlindIndex;
 }
