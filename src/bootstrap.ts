@@ -6,9 +6,11 @@ import { appendAudit } from './kernel/audit/audit-log.ts';
 import { hashPassword } from './identity/password-hash.ts';
 import { randomSecret } from './identity/secret-hash.ts';
 import { createWorkspace, seedBuiltinRoles, type WorkspaceSeeder } from './workspaces/create-workspace.ts';
+import { seedCatalogue } from './kernel/catalogue/seed-catalogue.ts';
+import { seedPurposes } from './kernel/purposes/purpose-register.ts';
 
 /** Seeders every new workspace runs, in order. Each area that seeds private defaults adds itself here. */
-export const workspaceSeeders: readonly WorkspaceSeeder[] = [seedBuiltinRoles];
+export const workspaceSeeders: readonly WorkspaceSeeder[] = [seedBuiltinRoles, seedCatalogue, seedPurposes];
 
 export interface FirstStartResult {
   readonly workspaceId: string;

@@ -3,6 +3,7 @@ import type { Db } from './db/database.ts';
 import type { AppServices } from './http/app-services.ts';
 import type { Clock } from './kernel/clock.ts';
 import { loadKeyFiles } from './kernel/crypto/key-files.ts';
+import { createPrivacyKernel } from './kernel/gate/create-privacy-kernel.ts';
 import { createBlindIndex } from './kernel/crypto/blind-index.ts';
 import { createFieldCipher } from './kernel/crypto/field-cipher.ts';
 import { createKeyService } from './kernel/crypto/key-service.ts';
@@ -24,5 +25,6 @@ export async function createAppServices(deps: { config: Config; db: Db; clock: C
   const keys = createKeyService({ db: deps.db, keyFiles, clock: deps.clock });
   const fieldCipher = createFieldCipher();
   const blindIndex = createBlindIndex({ serverSecret: keyFiles.serverSecret });
-  return { keyFiles, keys, fieldCipher, blindIndex };
+  const privacyKernel = createPrivacyKernel({ dialect: deps.db.dialect, clock: deps.clock });
+  return { keyFiles, keys, fieldCipher, blindIndex, ...privacyKernel };
 }

@@ -1,3 +1,4 @@
+import type { Generated } from 'kysely';
 import type { CoreTables } from './core-tables.ts';
 import type { KeyTables } from '../kernel/crypto/key-tables.ts';
 
@@ -5,4 +6,137 @@ import type { KeyTables } from '../kernel/crypto/key-tables.ts';
  * Every table Custodian stores, composed from each area's table interfaces. An area adds its own
  * `XTables` interface here and its migration under `src/db/migrations/`.
  */
-export interface Database extends CoreTables, KeyTables {}
+export interface Database extends CoreTables, KernelTables, KeyTables {}
+
+/** Privacy kernel: data catalogue, purpose register, standing per purpose (migration 0011). */
+export interface KernelTables {
+  catalogue_categories: CatalogueCategoryTable;
+  catalogue_attributes: CatalogueAttributeTable;
+  purposes: PurposeTable;
+  purpose_versions: PurposeVersionTable;
+  consent_events: ConsentEventTable;
+  objections: ObjectionTable;
+  restrictions: RestrictionTable;
+}
+
+/** A workspace-defined data category (the default taxonomy lives in `src/kernel/catalogue/taxonomy.ts`). */
+export interface CatalogueCategoryTable {
+  workspace_id: string;
+  /** Dotted key, fideslang style (`user.custom.loyalty_tier`). */
+  key: string;
+  name: string;
+  description: string;
+  /** 1 for Art. 9 special-category data. */
+  special: number;
+  /** 1 for Art. 10 criminal-offence data. */
+  criminal: number;
+  created_at: string;
+}
+
+/** A declared personal-data attribute: nothing undeclared may be written. */
+export interface CatalogueAttributeTable {
+  workspace_id: string;
+  /** Entity holding it (`person`). */
+  entity: string;
+  /** Attribute name on the entity (`email`). */
+  attribute: string;
+  /** Data category key. */
+  category: string;
+  /** 1 when special category (Art. 9), from the category or declared. */
+  special: number;
+  /** `provided`, `observed`, `derived` or `inferred`. */
+  source: string;
+  /** Default retention, ISO 8601 duration. */
+  retention: string;
+  /** 1 when exact lookup (blind index) is allowed. */
+  searchable: number;
+  /** 1 for the attributes Custodian itself declares. */
+  builtin: number;
+  description: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Current version of a purpose; every version is also kept in `purpose_versions`. */
+export interface PurposeTable {
+  workspace_id: string;
+  key: string;
+  version: number;
+  name: string;
+  description: string;
+  /** Art. 6(1) basis (`consent`, `contract`, …). */
+  lawful_basis: string;
+  /** Art. 9(2) condition, or null. */
+  art9_condition: string | null;
+  legitimate_interest_assessment: string | null;
+  /** JSON array of category key prefixes. */
+  required_categories: string;
+  /** JSON array of category key prefixes. */
+  optional_categories: string;
+  /** ISO 8601 duration. */
+  retention: string;
+  /** JSON array of recipient names. */
+  recipients: string;
+  active: number;
+  direct_marketing: number;
+  legal_claims: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One version of a purpose, as it was (append-only). */
+export interface PurposeVersionTable {
+  workspace_id: string;
+  key: string;
+  version: number;
+  /** JSON of the purpose at this version. */
+  snapshot: string;
+  /** `create`, `update`, `activate`, `deactivate` or `seed`. */
+  change: string;
+  actor_type: string;
+  actor_id: string | null;
+  changed_at: string;
+}
+
+/** A consent given or withdrawn (append-only; the latest per person and purpose is current). */
+export interface ConsentEventTable {
+  id: Generated<number>;
+  workspace_id: string;
+  person_id: string;
+  purpose_key: string;
+  /** Version of the purpose the person consented to. */
+  purpose_version: number;
+  /** `given` or `withdrawn`. */
+  state: string;
+  /** How it was collected (`web_form`, `email`, …). */
+  method: string;
+  /** Version of the notice shown, when known. */
+  notice_version: string | null;
+  recorded_at: string;
+  actor_type: string;
+  actor_id: string | null;
+}
+
+/** An Art. 21 objection of a person to a purpose. */
+export interface ObjectionTable {
+  id: string;
+  workspace_id: string;
+  person_id: string;
+  purpose_key: string;
+  objected_at: string;
+  /** `pending`, `upheld` or `rejected`. */
+  outcome: string;
+  decided_at: string | null;
+  updated_at: string;
+}
+
+/** An Art. 18 restriction of processing of a person; lifted when `lifted_at` is set. */
+export interface RestrictionTable {
+  id: string;
+  workspace_id: string;
+  person_id: string;
+  /** `accuracy_contested`, `unlawful_processing`, `legal_claims` or `objection_pending`. */
+  reason: string;
+  restricted_at: string;
+  lifted_at: string | null;
+}

@@ -1,4 +1,8 @@
 import type { KeyFiles } from '../kernel/crypto/key-files.ts';
+import type { Catalogue } from '../kernel/catalogue/create-catalogue.ts';
+import type { Gate } from '../kernel/gate/create-gate.ts';
+import type { PurposeRegister } from '../kernel/purposes/purpose-register.ts';
+import type { StandingService } from '../kernel/standing/standing-service.ts';
 import type { BlindIndex } from '../kernel/crypto/blind-index.ts';
 import type { FieldCipher } from '../kernel/crypto/field-cipher.ts';
 import type { KeyService } from '../kernel/crypto/key-service.ts';
@@ -10,6 +14,14 @@ import type { KeyService } from '../kernel/crypto/key-service.ts';
 export interface AppServices {
   /** KEK and server secret, loaded from outside the database. */
   readonly keyFiles: KeyFiles;
+  /** Data catalogue: categories and declared attributes. */
+  readonly catalogue: Catalogue;
+  /** Purpose register (cached per workspace). */
+  readonly purposes: PurposeRegister;
+  /** The processing gate every use-case calls before touching personal data. */
+  readonly gate: Gate;
+  /** A person's standing per purpose: consent, objection, restriction. */
+  readonly standing: StandingService;
   /** Per-person data keys (create, unwrap with a bounded cache, destroy). */
   readonly keys: KeyService;
   /** AES-256-GCM of personal values under a person's data key. */

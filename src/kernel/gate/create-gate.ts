@@ -1,0 +1,193 @@
+import type { Kysely } from 'kysely';
+import type { DialectName } from '../../db/database.ts';
+import type { Database } from '../../db/schema.ts';
+import { AppError, isAppError, type ErrorCode } from '../../errors.ts';
+import { appendAudit } from '../audit/audit-log.ts';
+import type { DeclaredAttribute } from '../catalogue/catalogue-types.ts';
+import type { Catalogue } from '../catalogue/create-catalogue.ts';
+import { categoryWithinAny } from '../catalogue/category-prefix.ts';
+import type { Clock } from '../clock.ts';
+import type { PurposeRegister } from '../purposes/purpose-register.ts';
+import { purposeNeedsConsent, type PurposeRecord } from '../purposes/purpose-types.ts';
+import { loadStandings } from '../standing/load-standings.ts';
+import { decideProcessing, type CategoryFacts, type Operation, type ProcessingDecision } from './decide-processing.ts';
+import type { ProcessingContext } from './processing-context.ts';
+import { subjectDigest } from './subject-digest.ts';
+
+/** Finds the pseudonymous id of each person (provided by the people area); missing ids are simply absent. */
+export type PseudonymLookup = (
+  db: Kysely<Database>,
+  workspaceId: string,
+  personIds: readonly string[],
+) => Promise<ReadonlyMap<string, string>>;
+
+export interface GateDeps {
+  readonly dialect: DialectName;
+  readonly clock: Clock;
+  readonly catalogue: Catalogue;
+  readonly purposes: PurposeRegister;
+  /** Used when a request does not carry `pseudonyms`. */
+  readonly pseudonymsOf?: PseudonymLookup;
+}
+
+/** What an operation touches. */
+export interface GateRequest {
+  /** Existing persons concerned (empty for a create). More than one makes it a bulk operation. */
+  readonly personIds: readonly string[];
+  readonly operation: Operation;
+  /** Data categories touched (key or key prefix). */
+  readonly categories?: readonly string[];
+  /**
+   * Declared attributes touched, e.g. `{ entity: 'person', names: ['email'] }`: they must be declared
+   * (`UNDECLARED_DATA`), their categories are checked, and a refusal names them in `fields`.
+   */
+  readonly attributes?: { readonly entity: string; readonly names: readonly string[] };
+  /** Pseudonyms of `personIds`, when the caller already holds them (skips the lookup). */
+  readonly pseudonyms?: ReadonlyMap<string, string>;
+}
+
+/** What an allowed operation may rely on. */
+export interface GateAllowance {
+  readonly purpose: PurposeRecord;
+  readonly categories: readonly CategoryFacts[];
+  readonly attributes: readonly DeclaredAttribute[];
+}
+
+export interface Gate {
+  /**
+   * Decides, writes one audit entry (allowed or denied) and throws `AppError(code, { reason, … })` on refusal.
+   * Given a transaction, the entry commits with it; given the root handle, the gate commits the entry itself,
+   * so that a refusal stays recorded even though the caller goes no further.
+   */
+  check(db: Kysely<Database>, ctx: ProcessingContext, request: GateRequest): Promise<GateAllowance>;
+  /**
+   * Opens a transaction, checks, and runs `work` in it when allowed. A refusal's audit entry is committed before
+   * the error is thrown.
+   */
+  run<T>(
+    db: Kysely<Database>,
+    ctx: ProcessingContext,
+    request: GateRequest,
+    work: (trx: Kysely<Database>, allowance: GateAllowance) => Promise<T>,
+  ): Promise<T>;
+}
+
+type Outcome =
+  | { readonly ok: true; readonly allowance: GateAllowance }
+  | { readonly ok: false; readonly error: AppError };
+
+function refusalError(
+  decision: Extract<ProcessingDecision, { allowed: false }>,
+  purpose: PurposeRecord,
+  attributes: readonly DeclaredAttribute[],
+  personCount: number,
+): AppError {
+  const details: Record<string, unknown> = { detail: `Refused: ${decision.reason}`, reason: decision.reason, purpose: purpose.key };
+  if (decision.categories) {
+    details.categories = decision.categories;
+    const fields = attributes.filter((a) => categoryWithinAny(a.category, decision.categories ?? [])).map((a) => a.attribute);
+    if (fields.length > 0) details.fields = fields;
+  }
+  if (decision.personIds && personCount > 1) details.refusedCount = decision.personIds.length;
+  return new AppError(decision.code, details);
+}
+
+/**
+ * The processing gate (ARCHITECTURE invariant 2): every use-case calls it before touching personal data.
+ *
+ * @example
+ * const gate = createGate({ dialect: db.dialect, clock, catalogue, purposes, pseudonymsOf });
+ * await db.kysely.transaction().execute(async (trx) => {
+ *   await gate.check(trx, ctx, { personIds: [id], operation: 'write', attributes: { entity: 'person', names: ['email'] } });
+ *   // … write the person …
+ * });
+ */
+export function createGate(deps: GateDeps): Gate {
+  async function evaluate(trx: Kysely<Database>, ctx: ProcessingContext, request: GateRequest): Promise<Outcome & { purpose?: PurposeRecord; categoryKeys: string[] }> {
+    const categoryKeys = [...(request.categories ?? [])];
+    try {
+      const purpose = await deps.purposes.find(trx, ctx.workspaceId, ctx.purpose);
+      if (!purpose) {
+        return { ok: false, error: new AppError('PURPOSE_UNKNOWN', { purpose: ctx.purpose }), categoryKeys };
+      }
+      const attributes = request.attributes
+        ? await deps.catalogue.assertDeclared(trx, ctx.workspaceId, request.attributes.entity, request.attributes.names)
+        : [];
+      for (const a of attributes) categoryKeys.push(a.category);
+      const categories = await deps.catalogue.categoryFacts(trx, ctx.workspaceId, categoryKeys);
+      const base = { purpose, role: ctx.role, categories, operation: request.operation };
+      // Checks that do not depend on the persons first: no query for standing when they already refuse.
+      let decision = decideProcessing({ ...base, standings: [] });
+      if (decision.allowed && request.personIds.length > 0) {
+        const withConsent = purposeNeedsConsent(purpose, categories.some((c) => c.special));
+        const standings = await loadStandings(trx, ctx.workspaceId, request.personIds, purpose.key, { withConsent });
+        decision = decideProcessing({ ...base, standings });
+      }
+      if (!decision.allowed) {
+        return { ok: false, error: refusalError(decision, purpose, attributes, request.personIds.length), purpose, categoryKeys };
+      }
+      return { ok: true, allowance: { purpose, categories, attributes }, purpose, categoryKeys };
+    } catch (error) {
+      if (isAppError(error) && error.code === 'UNDECLARED_DATA') return { ok: false, error, categoryKeys };
+      throw error;
+    }
+  }
+
+  async function audit(trx: Kysely<Database>, ctx: ProcessingContext, request: GateRequest, outcome: Awaited<ReturnType<typeof evaluate>>) {
+    const ids = [...new Set(request.personIds)];
+    let subjectPseudonym: string | null = null;
+    if (ids.length === 1) {
+      const [id] = ids as [string];
+      const known = request.pseudonyms ?? (deps.pseudonymsOf ? await deps.pseudonymsOf(trx, ctx.workspaceId, ids) : undefined);
+      subjectPseudonym = known?.get(id) ?? null;
+    }
+    const code: ErrorCode | undefined = outcome.ok ? undefined : outcome.error.code;
+    await appendAudit(trx, deps, {
+      workspaceId: ctx.workspaceId,
+      actor: ctx.actor,
+      action: `processing.${request.operation}`,
+      outcome: outcome.ok ? 'allowed' : 'denied',
+      resourceType: request.attributes?.entity ?? 'person',
+      resourceId: null,
+      subjectPseudonym,
+      purpose: ctx.purpose,
+      requestId: ctx.requestId ?? null,
+      ip: ctx.ip ?? null,
+      details: {
+        operation: request.operation,
+        categories: [...new Set(outcome.categoryKeys)],
+        ...(outcome.purpose ? { purposeVersion: outcome.purpose.version } : {}),
+        ...(request.attributes ? { fields: request.attributes.names } : {}),
+        count: ids.length,
+        ...(ids.length > 1 || (ids.length === 1 && subjectPseudonym === null) ? { digest: subjectDigest(ids) } : {}),
+        ...(code ? { code } : {}),
+      },
+    });
+  }
+
+  async function checkIn(trx: Kysely<Database>, ctx: ProcessingContext, request: GateRequest): Promise<Outcome> {
+    const outcome = await evaluate(trx, ctx, request);
+    await audit(trx, ctx, request, outcome);
+    return outcome;
+  }
+
+  return {
+    async check(db, ctx, request) {
+      const outcome = db.isTransaction
+        ? await checkIn(db, ctx, request)
+        : await db.transaction().execute((trx) => checkIn(trx, ctx, request));
+      if (!outcome.ok) throw outcome.error;
+      return outcome.allowance;
+    },
+
+    async run(db, ctx, request, work) {
+      const result = await db.transaction().execute(async (trx) => {
+        const outcome = await checkIn(trx, ctx, request);
+        if (!outcome.ok) return outcome;
+        return { ok: true as const, value: await work(trx, outcome.allowance) };
+      });
+      if (!result.ok) throw result.error;
+      return result.value;
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import type { DialectName } from '../../db/database.ts';
+import { createCatalogue, type Catalogue } from '../catalogue/create-catalogue.ts';
+import type { Clock } from '../clock.ts';
+import { createPurposeRegister, type PurposeRegister } from '../purposes/purpose-register.ts';
+import { createStandingService, type PersonExists, type StandingService } from '../standing/standing-service.ts';
+import { createGate, type Gate, type PseudonymLookup } from './create-gate.ts';
+
+export interface PrivacyKernel {
+  readonly catalogue: Catalogue;
+  readonly purposes: PurposeRegister;
+  readonly gate: Gate;
+  readonly standing: StandingService;
+}
+
+export interface PrivacyKernelDeps {
+  readonly dialect: DialectName;
+  readonly clock: Clock;
+  /** Pseudonym of each person, for audit entries (the people area provides it). */
+  readonly pseudonymsOf?: PseudonymLookup;
+  /** Whether a person exists in the workspace (the people area provides it); without it ids are format-checked. */
+  readonly personExists?: PersonExists;
+  /** Cache lifetime for purposes and catalogue seen from other processes (default 2 s). */
+  readonly cacheTtlMs?: number;
+}
+
+/**
+ * Wires the catalogue, purpose register, standing service and gate together, sharing one purpose cache.
+ *
+ * @example
+ * const { gate, purposes } = createPrivacyKernel({ dialect: db.dialect, clock, pseudonymsOf });
+ */
+export function createPrivacyKernel(deps: PrivacyKernelDeps): PrivacyKernel {
+  const base = { dialect: deps.dialect, clock: deps.clock, ...(deps.cacheTtlMs !== undefined ? { cacheTtlMs: deps.cacheTtlMs } : {}) };
+  const catalogue = createCatalogue(base);
+  const purposes = createPurposeRegister({ ...base, catalogue });
+  const people = {
+    ...(deps.pseudonymsOf ? { pseudonymsOf: deps.pseudonymsOf } : {}),
+    ...(deps.personExists ? { personExists: deps.personExists } : {}),
+  };
+  const gate = createGate({ ...base, catalogue, purposes, ...people });
+  const standing = createStandingService({ ...base, purposes, ...people });
+  return { catalogue, purposes, gate, standing };
+}
