@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+/** The browser tests: a real server and Debian's Chromium, one file at a time. */
+export default defineConfig({
+  test: {
+    include: ['test/browser/**/*.test.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+    maxWorkers: 1,
+    fileParallelism: false,
+  },
+});

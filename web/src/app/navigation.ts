@@ -1,0 +1,54 @@
+import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
+
+/** The groups of the side navigation, in display order. */
+export const navigationSections = [
+  { key: 'overview', label: 'Overview' },
+  { key: 'crm', label: 'CRM' },
+  { key: 'privacy', label: 'Privacy' },
+  { key: 'administration', label: 'Administration' },
+  { key: 'account', label: 'You' },
+] as const;
+
+export type NavigationSection = (typeof navigationSections)[number]['key'];
+
+export interface NavigationItem {
+  /** Route path; never carries personal data (ids only, and only below the item's own path). */
+  readonly path: string;
+  readonly label: string;
+  /** Permission the signed-in user needs to see the item and open the page; none means any signed-in user. */
+  readonly permission?: string;
+  readonly section: NavigationSection;
+  /** The page, loaded when first opened. */
+  readonly page: LazyExoticComponent<ComponentType>;
+}
+
+/** Wraps a feature module's named page export for `React.lazy` (features use named exports only). */
+function page<K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K): LazyExoticComponent<ComponentType> {
+  return lazy(async () => ({ default: (await load())[name] }));
+}
+
+/**
+ * Every page of the console's side navigation. A feature slots in with one line here; the routes, the menu and the
+ * permission check all follow from it.
+ *
+ * @example
+ * { path: '/people', label: 'People', permission: 'people:read', section: 'crm', page: page(() => import('../features/people/people-page.tsx'), 'PeoplePage') },
+ */
+export const navigation: readonly NavigationItem[] = [
+  { path: '/', label: 'Home', section: 'overview', page: page(() => import('../features/home/home-page.tsx'), 'HomePage') },
+  { path: '/users', label: 'Users', permission: 'users:read', section: 'administration', page: page(() => import('../features/users/users-page.tsx'), 'UsersPage') },
+  { path: '/roles', label: 'Roles', permission: 'roles:read', section: 'administration', page: page(() => import('../features/roles/roles-page.tsx'), 'RolesPage') },
+  { path: '/audit', label: 'Audit log', permission: 'audit:read', section: 'administration', page: page(() => import('../features/audit/audit-page.tsx'), 'AuditPage') },
+  { path: '/settings', label: 'Settings', permission: 'settings:read', section: 'administration', page: page(() => import('../features/settings/settings-page.tsx'), 'SettingsPage') },
+  { path: '/account', label: 'My account', section: 'account', page: page(() => import('../features/account/account-page.tsx'), 'AccountPage') },
+];
+
+/**
+ * The items a user may see: those without a permission, and those whose permission the user holds.
+ *
+ * @example
+ * visibleNavigation(navigation, new Set(me.permissions));
+ */
+export function visibleNavigation(items: readonly NavigationItem[], permissions: ReadonlySet<string>): NavigationItem[] {
+  return items.filter((item) => item.permission === undefined || permissions.has(item.permission));
+}
