@@ -1,34 +1,37 @@
-import type { Db } from '../db/database.ts';
-import type { AppServices } from '../http/app-services.ts';
-import type { Clock } from '../kernel/clock.ts';
-import { reapplyShredJournal } from '../kernel/crypto/reapply-shred-journal.ts';
+import { appendAudit } from '../kernel/audit/audit-log.ts';
+import { createAuditCheckpoints } from '../kernel/audit/audit-checkpoints.ts';
+import type { CliContext } from './cli-context.ts';
 
-/** What a step run after `custodian restore` works with. */
-export interface AfterRestoreContext {
-  readonly db: Db;
-  readonly services: AppServices;
-  readonly clock: Clock;
-}
-
-/** One thing to redo on a restored database before it serves again. */
-export interface AfterRestoreStep {
-  readonly name: string;
-  /** Runs the step; returns a one-line summary (counts only, no personal data). */
-  run(ctx: AfterRestoreContext): Promise<string>;
-}
+/** A step run after `custodian restore`, against the restored (and migrated) database. */
+export type AfterRestoreStep = (ctx: CliContext) => Promise<void>;
 
 /**
- * Steps `custodian restore` runs, in order, once the database is back. Each area adds one line.
+ * The restored audit chains end where the backup ended: sign a restore marker at each restored head, so that the
+ * checkpoints of the abandoned timeline no longer count, then record the restore in each workspace's log.
+ */
+export const rebaseAuditCheckpoints: AfterRestoreStep = async (ctx) => {
+  const checkpoints = createAuditCheckpoints({ keysDir: ctx.services.keyFiles.keysDir, dataDir: ctx.config.dataDir });
+  await checkpoints.markRestored({ db: ctx.db.kysely, clock: ctx.clock });
+  const heads = await ctx.db.kysely.selectFrom('audit_heads').select(['workspace_id', 'seq']).execute();
+  for (const head of heads) {
+    await ctx.db.kysely.transaction().execute((trx) =>
+      appendAudit(trx, { dialect: ctx.db.dialect, clock: ctx.clock }, {
+        workspaceId: head.workspace_id,
+        actor: { type: 'system', id: 'cli' },
+        action: 'backup.restore',
+        outcome: 'allowed',
+        details: { restoredHeadSeq: Number(head.seq) },
+      }),
+    );
+  }
+  await checkpoints.write({ db: ctx.db.kysely, clock: ctx.clock });
+};
+
+/**
+ * Every step run after a restore, in order. The privacy kernel adds the shred-journal re-application here, so that
+ * data keys destroyed after the backup was taken are destroyed again.
  *
  * @example
- * for (const step of afterRestoreSteps) console.log(`${step.name}: ${await step.run(ctx)}`);
+ * for (const step of afterRestoreSteps) await step(ctx);
  */
-export const afterRestoreSteps: readonly AfterRestoreStep[] = [
-  {
-    name: 'shred journal re-applied',
-    run: async ({ db, services, clock }) => {
-      const r = await reapplyShredJournal({ db, keyFiles: services.keyFiles, clock });
-      return `${r.destroyedAgain} of ${r.entries} destroyed data keys destroyed again`;
-    },
-  },
-];
+export const afterRestoreSteps: AfterRestoreStep[] = [rebaseAuditCheckpoints];

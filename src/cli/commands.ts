@@ -1,9 +1,15 @@
 import type { Command } from 'commander';
 import { registerMigrateCommand } from './migrate-command.ts';
 import { registerKeysCommand } from './keys-command.ts';
+import { registerAuditCommand } from './audit-command.ts';
+import { registerBackupCommand } from './backup-command.ts';
+import { registerRestoreCommand } from './restore-command.ts';
 
 /** Every CLI command, registered in one place. A feature adds one line here. */
 export function registerCommands(program: Command): void {
   registerMigrateCommand(program);
   registerKeysCommand(program);
+  registerAuditCommand(program);
+  registerBackupCommand(program);
+  registerRestoreCommand(program);
 }

@@ -1,0 +1,30 @@
+import type { Config } from '../config.ts';
+import type { Db } from '../db/database.ts';
+import type { AppServices } from '../http/app-services.ts';
+import type { AuditCheckpoints } from '../kernel/audit/audit-checkpoints.ts';
+import type { Clock } from '../kernel/clock.ts';
+import { auditCheckpointJob } from './audit-checkpoint-job.ts';
+import type { Job } from './scheduler.ts';
+
+/** What a job factory may use. */
+export interface PlatformJobDeps {
+  readonly config: Config;
+  readonly db: Db;
+  readonly clock: Clock;
+  readonly services: AppServices;
+  /** The signed audit checkpoint log of this data folder. */
+  readonly auditCheckpoints: AuditCheckpoints;
+}
+
+export type JobFactory = (deps: PlatformJobDeps) => Job;
+
+/**
+ * Every scheduled job of the server, started by `src/main.ts`. A feature with periodic work (retention sweeps,
+ * request deadlines, breach clocks) adds its factory here.
+ *
+ * @example
+ * const jobs = platformJobs.map((create) => create({ config, db, clock, services, auditCheckpoints }));
+ */
+export const platformJobs: readonly JobFactory[] = [
+  (deps) => auditCheckpointJob({ db: deps.db, clock: deps.clock, checkpoints: deps.auditCheckpoints }),
+];

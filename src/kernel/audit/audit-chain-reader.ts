@@ -1,0 +1,248 @@
+import { hash } from 'node:crypto';
+import SqliteDatabase from 'better-sqlite3';
+import { sql, type Kysely } from 'kysely';
+import type { Db } from '../../db/database.ts';
+import type { Database } from '../../db/schema.ts';
+import type { ChainedFields } from './audit-hash.ts';
+
+/** An audit row as stored: the chained fields plus its links. */
+export interface StoredEntry extends ChainedFields {
+  prev_hash: string;
+  hash: string;
+}
+
+/**
+ * A keyset batch checked by the database-specific fast path. `flagged` means something inside the batch did not
+ * recompute (or could not be parsed): the verifier then re-checks the batch entry by entry with `chainHash`, which is
+ * the definition. A fast path can only raise false alarms, never hide a break: passing needs a SHA-256 preimage.
+ */
+export interface FastBatch {
+  readonly count: number;
+  readonly minSeq: number;
+  readonly maxSeq: number;
+  /** `prev_hash` of the first entry, to link with the previous batch. */
+  readonly firstPrevHash: string;
+  /** `hash` of the last entry. */
+  readonly lastHash: string;
+  readonly flagged: boolean;
+}
+
+/** Read access to the audit tables inside one consistent snapshot. */
+export interface AuditChainReader {
+  heads(workspaceId?: string): Promise<Map<string, { seq: number; hash: string }>>;
+  /** Workspaces that have at least one entry, in id order. */
+  workspaceIds(): Promise<string[]>;
+  fastBatch(workspaceId: string, afterSeq: number, limit: number): Promise<FastBatch | undefined>;
+  exactRows(workspaceId: string, afterSeq: number, limit: number): Promise<StoredEntry[]>;
+  hashAt(workspaceId: string, seq: number): Promise<string | undefined>;
+}
+
+const entryColumns =
+  'workspace_id, seq, at, actor_type, actor_id, action, resource_type, resource_id, subject_pseudonym, purpose, ' +
+  'outcome, request_id, ip, details, prev_hash, hash';
+
+/**
+ * Runs `fn` with a reader over one consistent snapshot: on SQLite a separate read-only connection in a read
+ * transaction (WAL: writers go on; the server's event loop is never held for the whole scan), on PostgreSQL one
+ * pooled connection in a REPEATABLE READ, READ ONLY transaction.
+ *
+ * @example
+ * const n = await withAuditChainReader(db, async (reader) => (await reader.workspaceIds()).length);
+ */
+export async function withAuditChainReader<T>(db: Db, fn: (reader: AuditChainReader) => Promise<T>): Promise<T> {
+  if (db.dialect === 'sqlite') return withSqliteReader(db, fn);
+  return db.kysely.connection().execute(async (conn) => {
+    await sql`begin isolation level repeatable read read only`.execute(conn);
+    try {
+      return await fn(postgresReader(conn));
+    } finally {
+      await sql`rollback`.execute(conn);
+    }
+  });
+}
+
+async function withSqliteReader<T>(db: Db, fn: (reader: AuditChainReader) => Promise<T>): Promise<T> {
+  const own = db.sqliteFile && db.sqliteFile !== ':memory:';
+  const handle = own ? new SqliteDatabase(db.sqliteFile!, { readonly: true, fileMustExist: true }) : db.sqlite!;
+  if (own) handle.pragma('busy_timeout = 5000');
+  if (own) handle.exec('begin');
+  try {
+    return await fn(sqliteReader(handle));
+  } finally {
+    if (own) {
+      handle.exec('rollback');
+      handle.close();
+    }
+  }
+}
+
+function sqliteReader(handle: SqliteDatabase.Database): AuditChainReader {
+  const headsAll = handle.prepare('select workspace_id, seq, hash from audit_heads').raw();
+  const headsOne = handle.prepare('select workspace_id, seq, hash from audit_heads where workspace_id = ?').raw();
+  const nextWorkspace = handle.prepare('select min(workspace_id) from audit_log where workspace_id > ?').pluck();
+  // One blob per batch: `hash US prev_hash LF canonical RS` per entry, built by SQLite's json_array (the same text
+  // as JSON.stringify for the stored values). Far fewer JavaScript strings than one per column.
+  const batch = handle
+    .prepare(
+      `select count(*), min(seq), max(seq), cast(group_concat(line, '' order by seq) as blob) from (
+         select seq, hash || char(31) || prev_hash || char(10) || json_array(workspace_id, seq, at, actor_type,
+           actor_id, action, resource_type, resource_id, subject_pseudonym, purpose, outcome, request_id, ip,
+           details) || char(30) as line
+         from audit_log where workspace_id = ? and seq > ? order by seq limit ?)`,
+    )
+    .raw();
+  const exact = handle.prepare(
+    `select ${entryColumns} from audit_log where workspace_id = ? and seq > ? order by seq limit ?`,
+  );
+  const at = handle.prepare('select hash from audit_log where workspace_id = ? and seq = ?').pluck();
+  return {
+    async heads(workspaceId) {
+      const rows = (workspaceId === undefined ? headsAll.all() : headsOne.all(workspaceId)) as [string, number, string][];
+      return new Map(rows.map(([w, seq, h]) => [w, { seq: Number(seq), hash: h }]));
+    },
+    async workspaceIds() {
+      const ids: string[] = [];
+      let last = '';
+      for (;;) {
+        const next = nextWorkspace.get(last) as string | null;
+        if (next === null || next === undefined) return ids;
+        ids.push(next);
+        last = next;
+      }
+    },
+    async fastBatch(workspaceId, afterSeq, limit) {
+      const row = batch.get(workspaceId, afterSeq, limit) as [number, number | null, number | null, Buffer | null];
+      const [count, minSeq, maxSeq, blob] = row;
+      if (!count || minSeq === null || maxSeq === null || !blob) return undefined;
+      return { count, minSeq: Number(minSeq), maxSeq: Number(maxSeq), ...checkBlob(blob, count) };
+    },
+    async exactRows(workspaceId, afterSeq, limit) {
+      return exact.all(workspaceId, afterSeq, limit) as StoredEntry[];
+    },
+    async hashAt(workspaceId, seq) {
+      return (at.get(workspaceId, seq) as string | undefined) ?? undefined;
+    },
+  };
+}
+
+/** Recomputes every entry of a SQLite batch blob; see `sqliteReader`. */
+function checkBlob(blob: Buffer, count: number): Pick<FastBatch, 'firstPrevHash' | 'lastHash' | 'flagged'> {
+  let flagged = false;
+  let firstPrevHash = '';
+  let lastHash = '';
+  let p = 0;
+  let n = 0;
+  while (p < blob.length) {
+    const us = blob.indexOf(31, p);
+    const end = us < 0 ? -1 : blob.indexOf(30, us);
+    if (us < 0 || end < 0 || end - us < 66) return { firstPrevHash, lastHash, flagged: true };
+    const stored = blob.toString('latin1', p, us);
+    const prev = blob.toString('latin1', us + 1, us + 65);
+    if (n === 0) firstPrevHash = prev;
+    else if (prev !== lastHash) flagged = true;
+    if (hash('sha256', blob.subarray(us + 1, end), 'hex') !== stored) flagged = true;
+    lastHash = stored;
+    p = end + 1;
+    n++;
+  }
+  if (n !== count) flagged = true;
+  return { firstPrevHash, lastHash, flagged };
+}
+
+// The canonical form (see audit-hash.ts) built by PostgreSQL: to_json(text) escapes as JSON.stringify does.
+const pgCanonical = `'[' || ${[
+  'workspace_id',
+  'seq',
+  'at',
+  'actor_type',
+  'actor_id',
+  'action',
+  'resource_type',
+  'resource_id',
+  'subject_pseudonym',
+  'purpose',
+  'outcome',
+  'request_id',
+  'ip',
+  'details',
+]
+  .map((c) => (c === 'seq' ? 'seq::text' : `coalesce(to_json(${c})::text, 'null')`))
+  .join(` || ',' || `)} || ']'`;
+
+function postgresReader(conn: Kysely<Database>): AuditChainReader {
+  return {
+    async heads(workspaceId) {
+      const q = conn.selectFrom('audit_heads').select(['workspace_id', 'seq', 'hash']);
+      const rows = await (workspaceId === undefined ? q : q.where('workspace_id', '=', workspaceId)).execute();
+      return new Map(rows.map((r) => [r.workspace_id, { seq: Number(r.seq), hash: r.hash }]));
+    },
+    async workspaceIds() {
+      const ids: string[] = [];
+      let last = '';
+      for (;;) {
+        const row = await conn
+          .selectFrom('audit_log')
+          .select((eb) => eb.fn.min('workspace_id').as('w'))
+          .where('workspace_id', '>', last)
+          .executeTakeFirst();
+        if (!row?.w) return ids;
+        ids.push(row.w);
+        last = row.w;
+      }
+    },
+    async fastBatch(workspaceId, afterSeq, limit) {
+      // PostgreSQL recomputes each hash itself (sha256 over the canonical text) and checks the links inside the
+      // batch, so only a summary row crosses the wire.
+      const result = await sql<{
+        count: number;
+        min_seq: number | null;
+        max_seq: number | null;
+        ok: boolean | null;
+        first_prev: string | null;
+        last_hash: string | null;
+      }>`
+        with b as materialized (
+          select seq, prev_hash, hash,
+            encode(sha256(convert_to(prev_hash || E'\\n' || ${sql.raw(pgCanonical)}, 'UTF8')), 'hex') = hash as ok,
+            lag(hash) over (order by seq) as lag_hash
+          from (select * from audit_log where workspace_id = ${workspaceId} and seq > ${afterSeq}
+                order by seq limit ${limit}) t
+        )
+        select count(*)::int as count, min(seq) as min_seq, max(seq) as max_seq,
+          bool_and(ok and (lag_hash is null or prev_hash = lag_hash)) as ok,
+          (select prev_hash from b order by seq limit 1) as first_prev,
+          (select hash from b order by seq desc limit 1) as last_hash
+        from b`.execute(conn);
+      const r = result.rows[0];
+      if (!r || !r.count || r.min_seq === null || r.max_seq === null) return undefined;
+      return {
+        count: r.count,
+        minSeq: Number(r.min_seq),
+        maxSeq: Number(r.max_seq),
+        firstPrevHash: r.first_prev ?? '',
+        lastHash: r.last_hash ?? '',
+        flagged: r.ok !== true || Number(r.max_seq) - Number(r.min_seq) + 1 !== r.count,
+      };
+    },
+    async exactRows(workspaceId, afterSeq, limit) {
+      const rows = await conn
+        .selectFrom('audit_log')
+        .selectAll()
+        .where('workspace_id', '=', workspaceId)
+        .where('seq', '>', afterSeq)
+        .orderBy('seq')
+        .limit(limit)
+        .execute();
+      return rows as StoredEntry[];
+    },
+    async hashAt(workspaceId, seq) {
+      const row = await conn
+        .selectFrom('audit_log')
+        .select('hash')
+        .where('workspace_id', '=', workspaceId)
+        .where('seq', '=', seq)
+        .executeTakeFirst();
+      return row?.hash;
+    },
+  };
+}
