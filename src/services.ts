@@ -7,6 +7,8 @@ import { createPrivacyKernel } from './kernel/gate/create-privacy-kernel.ts';
 import { createBlindIndex } from './kernel/crypto/blind-index.ts';
 import { createFieldCipher } from './kernel/crypto/field-cipher.ts';
 import { createKeyService } from './kernel/crypto/key-service.ts';
+import { createPeopleArea } from './kernel/people/people-area.ts';
+import { findPseudonyms, personExists } from './kernel/people/person-lookups.ts';
 
 /** Builds the shared services once (used by `main.ts`, the CLI and the test helpers). */
 export async function createAppServices(deps: { config: Config; db: Db; clock: Clock }): Promise<AppServices> {
@@ -25,6 +27,7 @@ export async function createAppServices(deps: { config: Config; db: Db; clock: C
   const keys = createKeyService({ db: deps.db, keyFiles, clock: deps.clock });
   const fieldCipher = createFieldCipher();
   const blindIndex = createBlindIndex({ serverSecret: keyFiles.serverSecret });
-  const privacyKernel = createPrivacyKernel({ dialect: deps.db.dialect, clock: deps.clock });
-  return { keyFiles, keys, fieldCipher, blindIndex, ...privacyKernel };
+  const privacyKernel = createPrivacyKernel({ dialect: deps.db.dialect, clock: deps.clock, pseudonymsOf: findPseudonyms, personExists });
+  const peopleArea = createPeopleArea({ db: deps.db, clock: deps.clock, keys, fieldCipher, blindIndex, gate: privacyKernel.gate, purposes: privacyKernel.purposes, serverSecret: keyFiles.serverSecret });
+  return { keyFiles, keys, fieldCipher, blindIndex, ...privacyKernel, ...peopleArea };
 }

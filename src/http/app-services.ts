@@ -6,12 +6,13 @@ import type { StandingService } from '../kernel/standing/standing-service.ts';
 import type { BlindIndex } from '../kernel/crypto/blind-index.ts';
 import type { FieldCipher } from '../kernel/crypto/field-cipher.ts';
 import type { KeyService } from '../kernel/crypto/key-service.ts';
+import type { PeopleArea } from '../kernel/people/people-area.ts';
 
 /**
  * Long-lived services the app and the CLI share, built once by `createAppServices` (src/services.ts).
  * Each area adds what it provides here.
  */
-export interface AppServices {
+export interface AppServices extends PeopleArea {
   /** KEK and server secret, loaded from outside the database. */
   readonly keyFiles: KeyFiles;
   /** Data catalogue: categories and declared attributes. */

@@ -1,0 +1,86 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+import type { BlindIndex } from '../crypto/blind-index.ts';
+
+/** What a suppression entry is keyed by. */
+export const suppressionKinds = ['email', 'phone'] as const;
+export type SuppressionKind = (typeof suppressionKinds)[number];
+
+/** Why an entry exists. */
+export type SuppressionReason = 'erased' | 'objected';
+
+/** The identifiers of a person, in plaintext, only ever held in memory for as long as the call lasts. */
+export interface SuppressionIdentifiers {
+  readonly email?: string | null | undefined;
+  readonly phone?: string | null | undefined;
+}
+
+/** A keyed hash ready to store or look up. */
+export interface SuppressionHash {
+  readonly kind: SuppressionKind;
+  readonly hash: Buffer;
+}
+
+/**
+ * The suppression list: full (untruncated) HMAC-SHA256 of the normalised email and phone, keyed with a key derived
+ * from the server secret (`keyed-hash:suppression-<kind>`), so that an erased or objecting person is not silently
+ * re-created or re-mailed. The list holds no ciphertext and no value: only the hash.
+ */
+export interface SuppressionList {
+  /** Hashes of the identifiers given (empty values are skipped). */
+  hashes(workspaceId: string, ids: SuppressionIdentifiers): SuppressionHash[];
+  /** The kinds among `ids` that are suppressed. */
+  matches(db: Kysely<Database>, workspaceId: string, ids: SuppressionIdentifiers): Promise<SuppressionKind[]>;
+  /** Adds hashes (already there: kept as is). */
+  add(
+    db: Kysely<Database>,
+    workspaceId: string,
+    hashes: readonly SuppressionHash[],
+    entry: { reason: SuppressionReason; at: string; runId: string | null },
+  ): Promise<void>;
+}
+
+/**
+ * @example
+ * const suppression = createSuppressionList({ blindIndex });
+ * const hashes = suppression.hashes(workspaceId, { email: 'ada@example.com' });
+ * await suppression.add(trx, workspaceId, hashes, { reason: 'erased', at: isoNow(clock), runId });
+ * await suppression.matches(trx, workspaceId, { email: ' ADA@example.com ' }); // ['email']
+ */
+export function createSuppressionList(deps: { readonly blindIndex: BlindIndex }): SuppressionList {
+  const hashes: SuppressionList['hashes'] = (workspaceId, ids) => {
+    const out: SuppressionHash[] = [];
+    for (const kind of suppressionKinds) {
+      const value = ids[kind];
+      if (typeof value !== 'string' || value.trim() === '') continue;
+      out.push({ kind, hash: deps.blindIndex.keyedHash(workspaceId, `suppression-${kind}`, value, kind) });
+    }
+    return out;
+  };
+  return {
+    hashes,
+    async matches(db, workspaceId, ids) {
+      const found: SuppressionKind[] = [];
+      for (const { kind, hash } of hashes(workspaceId, ids)) {
+        const row = await db
+          .selectFrom('suppressions')
+          .select('kind')
+          .where('workspace_id', '=', workspaceId)
+          .where('kind', '=', kind)
+          .where('hash', '=', hash)
+          .executeTakeFirst();
+        if (row) found.push(kind);
+      }
+      return found;
+    },
+    async add(db, workspaceId, list, entry) {
+      for (const { kind, hash } of list) {
+        await db
+          .insertInto('suppressions')
+          .values({ workspace_id: workspaceId, kind, hash, reason: entry.reason, created_at: entry.at, run_id: entry.runId })
+          .onConflict((oc) => oc.columns(['workspace_id', 'kind', 'hash']).doNothing())
+          .execute();
+      }
+    },
+  };
+}
