@@ -4,6 +4,7 @@ import type { AppServices } from './http/app-services.ts';
 import type { Clock } from './kernel/clock.ts';
 import { loadKeyFiles } from './kernel/crypto/key-files.ts';
 import { createPrivacyKernel } from './kernel/gate/create-privacy-kernel.ts';
+import { createMailer } from './mail/mailer.ts';
 import { createBlindIndex } from './kernel/crypto/blind-index.ts';
 import { createFieldCipher } from './kernel/crypto/field-cipher.ts';
 import { createKeyService } from './kernel/crypto/key-service.ts';
@@ -27,7 +28,8 @@ export async function createAppServices(deps: { config: Config; db: Db; clock: C
   const keys = createKeyService({ db: deps.db, keyFiles, clock: deps.clock });
   const fieldCipher = createFieldCipher();
   const blindIndex = createBlindIndex({ serverSecret: keyFiles.serverSecret });
+  const mailer = createMailer(config);
   const privacyKernel = createPrivacyKernel({ dialect: deps.db.dialect, clock: deps.clock, pseudonymsOf: findPseudonyms, personExists });
   const peopleArea = createPeopleArea({ db: deps.db, clock: deps.clock, keys, fieldCipher, blindIndex, gate: privacyKernel.gate, purposes: privacyKernel.purposes, serverSecret: keyFiles.serverSecret });
-  return { keyFiles, keys, fieldCipher, blindIndex, ...privacyKernel, ...peopleArea };
+  return { keyFiles, keys, fieldCipher, blindIndex, mailer, ...privacyKernel, ...peopleArea };
 }

@@ -3,6 +3,7 @@ import type { Catalogue } from '../kernel/catalogue/create-catalogue.ts';
 import type { Gate } from '../kernel/gate/create-gate.ts';
 import type { PurposeRegister } from '../kernel/purposes/purpose-register.ts';
 import type { StandingService } from '../kernel/standing/standing-service.ts';
+import type { Mailer } from '../mail/mailer.ts';
 import type { BlindIndex } from '../kernel/crypto/blind-index.ts';
 import type { FieldCipher } from '../kernel/crypto/field-cipher.ts';
 import type { KeyService } from '../kernel/crypto/key-service.ts';
@@ -23,6 +24,8 @@ export interface AppServices extends PeopleArea {
   readonly gate: Gate;
   /** A person's standing per purpose: consent, objection, restriction. */
   readonly standing: StandingService;
+  /** Outgoing email (SMTP, or a file outbox in development). */
+  readonly mailer: Mailer;
   /** Per-person data keys (create, unwrap with a bounded cache, destroy). */
   readonly keys: KeyService;
   /** AES-256-GCM of personal values under a person's data key. */

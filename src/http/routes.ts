@@ -1,5 +1,11 @@
 import type { AppDeps, App } from './app.ts';
 import { healthRoutes } from './routes/health-routes.ts';
+import { authRoutes } from './routes/auth-routes.ts';
+import { meRoutes } from './routes/me-routes.ts';
+import { usersRoutes } from './routes/users-routes.ts';
+import { rolesRoutes } from './routes/roles-routes.ts';
+import { tokensRoutes } from './routes/tokens-routes.ts';
+import { settingsRoutes } from './routes/settings-routes.ts';
 import { catalogueRoutes } from './routes/catalogue-routes.ts';
 import { purposesRoutes } from './routes/purposes-routes.ts';
 import { standingRoutes } from './routes/standing-routes.ts';
@@ -11,6 +17,12 @@ import { erasureRoutes } from './routes/erasure-routes.ts';
  */
 export async function registerRoutes(app: App, deps: AppDeps): Promise<void> {
   await app.register(healthRoutes(deps));
+  await app.register(authRoutes(deps));
+  await app.register(meRoutes(deps));
+  await app.register(usersRoutes(deps));
+  await app.register(rolesRoutes(deps));
+  await app.register(tokensRoutes(deps));
+  await app.register(settingsRoutes(deps));
   await app.register(catalogueRoutes(deps));
   await app.register(purposesRoutes(deps));
   await app.register(standingRoutes(deps));
