@@ -57,7 +57,7 @@ describe('web console in Chromium', () => {
     await page.goto('/');
     await expect.poll(() => new URL(page.url()).pathname).toBe('/sign-in');
     await page.getByLabel('Email').fill(ownerEmail);
-    await page.getByLabel('Password', { exact: true }).fill(ownerPassword);
+    await page.getByLabel(/^Password/).fill(ownerPassword);
     await page.getByRole('button', { name: 'Sign in' }).click();
     if (code) {
       await page.getByRole('heading', { name: 'Two-factor sign-in' }).waitFor();
@@ -124,7 +124,7 @@ describe('web console in Chromium', () => {
     const dialog = page.getByRole('dialog', { name: 'New user' });
     await dialog.getByLabel('Name').fill(newUser.name);
     await dialog.getByLabel('Email').fill(newUser.email);
-    await dialog.getByRole('textbox', { name: 'Role' }).click();
+    await dialog.getByLabel(/^Role/).click();
     await page.getByRole('option', { name: 'Support' }).click();
     await dialog.getByLabel('Initial password').fill(newUser.password);
     const created = page.waitForResponse(
@@ -151,6 +151,8 @@ describe('web console in Chromium', () => {
     await page.getByRole('button', { name: 'Clear' }).click();
     await expect.poll(() => page.locator('tbody tr[data-action]').count()).toBeGreaterThan(3);
     await page.mouse.move(0, 0);
+    // Let the notifications fade so the screenshot shows the page itself.
+    await expect.poll(() => page.locator('.mantine-Notification-root').count(), { timeout: 10_000 }).toBe(0);
     fs.mkdirSync(path.dirname(screenshotFile), { recursive: true });
     await page.screenshot({ path: screenshotFile });
     expect(fs.statSync(screenshotFile).size).toBeGreaterThan(10_000);

@@ -45,7 +45,7 @@ export function ConsoleApp({ client }: { client: ApiClient }) {
   const [queryClient] = useState(createConsoleQueryClient);
   return (
     <MantineProvider theme={theme} defaultColorScheme="light">
-      <Notifications position="top-right" />
+      <Notifications position="bottom-right" />
       <ApiProvider client={client}>
         <QueryClientProvider client={queryClient}>
           <BrowserRouter>

@@ -1,4 +1,4 @@
-import { AppShell, Badge, Burger, Button, Group, Menu, NavLink, ScrollArea, Stack, Text, UnstyledButton } from '@mantine/core';
+import { AppShell, Burger, Button, Group, Menu, NavLink, ScrollArea, Stack, Text, UnstyledButton } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { Suspense, useEffect } from 'react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
@@ -110,9 +110,6 @@ export function ConsoleLayout({ me, permissions }: { me: Me; permissions: Readon
               Turn on two-factor sign-in
             </Button>
           )}
-          <Badge variant="outline" color="gray" mt="sm" fullWidth>
-            GDPR regime
-          </Badge>
         </AppShell.Navbar>
 
         <AppShell.Main id="main" tabIndex={-1}>

@@ -3,8 +3,8 @@ import { useDocumentTitle } from '@mantine/hooks';
 import { useEffect, useRef, type ReactNode } from 'react';
 
 /**
- * The heading of a page: sets the document title and takes focus when the page opens, so keyboard and screen-reader
- * users land at the top of the new content.
+ * The heading of a page: sets the document title and takes focus when the user navigates to the page, so keyboard and
+ * screen-reader users land at the top of the new content.
  *
  * @example
  * <PageHeader title="Users" description="People who can sign in to the console." actions={<Button>New user</Button>} />
@@ -13,7 +13,10 @@ export function PageHeader({ title, description, actions }: { title: string; des
   useDocumentTitle(`${title} · Custodian`);
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
-    heading.current?.focus({ preventScroll: true });
+    // After a navigation inside the console, focus moves to the new page's heading. On a fresh load nothing has
+    // focus yet: leave it at the top of the document so the skip link is the first stop.
+    const active = document.activeElement;
+    if (active && active !== document.body) heading.current?.focus({ preventScroll: true });
   }, []);
   return (
     <Group justify="space-between" align="flex-start" mb="lg" wrap="wrap">

@@ -1,4 +1,4 @@
-import { Button, Group, Select, TextInput } from '@mantine/core';
+import { Button, Group, Paper, Select, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import type { QueryOf } from '../../api/api-types.ts';
 
@@ -48,16 +48,16 @@ export function AuditFilters({
     },
   });
   return (
-    <form onSubmit={form.onSubmit((values) => onChange(values))} aria-label="Filter the audit log">
+    <Paper component="form" withBorder p="sm" bg="gray.0" onSubmit={form.onSubmit((values) => onChange(values))} aria-label="Filter the audit log">
       <Group align="flex-end" gap="sm" wrap="wrap">
-        <TextInput label="Action" placeholder="e.g. user.create" w={180} maxLength={100} {...form.getInputProps('action')} />
+        <TextInput label="Action" placeholder="e.g. user.create" w={160} maxLength={100} {...form.getInputProps('action')} />
         <Select
           label="Actor"
           placeholder="Anyone"
           data={actors}
           searchable
           clearable
-          w={220}
+          w={190}
           {...form.getInputProps('actorId')}
           value={form.values.actorId || null}
           onChange={(v) => form.setFieldValue('actorId', v ?? '')}
@@ -71,13 +71,13 @@ export function AuditFilters({
             { value: 'failed', label: 'Failed' },
           ]}
           clearable
-          w={130}
+          w={120}
           {...form.getInputProps('outcome')}
           value={form.values.outcome || null}
           onChange={(v) => form.setFieldValue('outcome', v ?? '')}
         />
-        <TextInput label="From" type="date" w={160} {...form.getInputProps('from')} />
-        <TextInput label="To" type="date" w={160} {...form.getInputProps('to')} />
+        <TextInput label="From" type="date" w={150} {...form.getInputProps('from')} />
+        <TextInput label="To" type="date" w={150} {...form.getInputProps('to')} />
         <Button type="submit">Apply filters</Button>
         <Button
           variant="subtle"
@@ -89,6 +89,6 @@ export function AuditFilters({
           Clear
         </Button>
       </Group>
-    </form>
+    </Paper>
   );
 }

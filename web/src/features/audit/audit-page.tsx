@@ -9,7 +9,7 @@ import { PageLoader } from '../../app/page-loader.tsx';
 import { ProblemAlert } from '../../app/problem-alert.tsx';
 import { useSession } from '../../app/session.tsx';
 import { AuditFilters, emptyAuditFilters, toAuditQuery, type AuditFilterValues } from './audit-filters.tsx';
-import { AuditVerifyPanel } from './audit-verify-panel.tsx';
+import { AuditVerifyButton } from './audit-verify-button.tsx';
 
 const outcomeColor = { allowed: 'green', denied: 'orange', failed: 'red' } as const;
 
@@ -57,6 +57,7 @@ export function AuditPage() {
       <PageHeader
         title="Audit log"
         description="Every sign-in, refusal and change, in a hash-chained log that cannot be edited without detection."
+        actions={<AuditVerifyButton />}
       />
       <Stack>
         <AuditFilters
@@ -67,7 +68,6 @@ export function AuditPage() {
           }}
           actors={(users.data?.items ?? []).map((u) => ({ value: u.id, label: u.email }))}
         />
-        <AuditVerifyPanel />
         <ProblemAlert error={entries.error} />
         {entries.isPending ? (
           <PageLoader />

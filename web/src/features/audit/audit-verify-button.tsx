@@ -1,38 +1,38 @@
-import { Alert, Button, Group, Text } from '@mantine/core';
+import { Button, Popover, Text } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { body } from '../../api/api-client.ts';
 import { useApi } from '../../api/api-context.tsx';
 import { ProblemAlert } from '../../app/problem-alert.tsx';
 
 /** Recomputes the hash chain and the signed checkpoints on demand and says whether the log is intact. */
-export function AuditVerifyPanel() {
+export function AuditVerifyButton() {
   const { api } = useApi();
   const verify = useMutation({ mutationFn: () => body(api.GET('/api/v1/audit/verify')) });
   const result = verify.data;
+  const opened = verify.isSuccess || verify.isError;
   return (
-    <Group align="flex-start" gap="md">
-      <Button variant="light" onClick={() => verify.mutate()} loading={verify.isPending}>
-        Verify the chain
-      </Button>
-      <div style={{ flex: 1 }}>
+    <Popover opened={opened} onDismiss={() => verify.reset()} position="bottom-end" width={320} withArrow>
+      <Popover.Target>
+        <Button variant="light" onClick={() => verify.mutate()} loading={verify.isPending}>
+          Verify the chain
+        </Button>
+      </Popover.Target>
+      <Popover.Dropdown role="status" aria-live="polite">
         <ProblemAlert error={verify.error} />
         {result ? (
           result.ok ? (
-            <Alert color="green" title="The audit log is intact" role="status" py="xs">
-              <Text size="sm">
-                {result.entries} entries and their checkpoints verify.
-              </Text>
-            </Alert>
+            <Text size="sm" c="green.8" fw={600}>
+              Intact: {result.entries} entries and {result.checkpoints} checkpoint
+              {result.checkpoints === 1 ? '' : 's'} verify.
+            </Text>
           ) : (
-            <Alert color="red" title="The audit log does not verify" role="alert" py="xs">
-              <Text size="sm">
-                First bad entry: {result.firstBadSeq ?? 'unknown'}
-                {result.reason ? ` (${result.reason})` : ''}.
-              </Text>
-            </Alert>
+            <Text size="sm" c="red.8" fw={600}>
+              The log does not verify. First bad entry: {result.firstBadSeq ?? 'unknown'}
+              {result.reason ? ` (${result.reason})` : ''}.
+            </Text>
           )
         ) : null}
-      </div>
-    </Group>
+      </Popover.Dropdown>
+    </Popover>
   );
 }
