@@ -45,7 +45,7 @@ const NewAttribute = Type.Object(
     category: Type.String({ pattern: categoryKeyPattern, maxLength: 128 }),
     special: Type.Optional(Type.Boolean()),
     source: Type.Union(sourceTypes.map((s) => Type.Literal(s))),
-    retention: Type.Union([Type.String({ maxLength: 32 }), Type.Integer({ minimum: 1, maximum: 36_500 })], {
+    retention: Type.Union([Type.Integer({ minimum: 1, maximum: 36_500 }), Type.String({ maxLength: 32 })], {
       description: 'ISO 8601 duration (P2Y) or a number of days',
     }),
     searchable: Type.Optional(Type.Boolean()),

@@ -37,7 +37,7 @@ const editable = {
   legitimateInterestAssessment: Type.Union([Type.String({ maxLength: 10_000 }), Type.Null()]),
   requiredCategories: CategoryList,
   optionalCategories: CategoryList,
-  retention: Type.Union([Type.String({ maxLength: 32 }), Type.Integer({ minimum: 1, maximum: 36_500 })], {
+  retention: Type.Union([Type.Integer({ minimum: 1, maximum: 36_500 }), Type.String({ maxLength: 32 })], {
     description: 'ISO 8601 duration (P2Y) or a number of days',
   }),
   recipients: Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 50 }),

@@ -288,7 +288,9 @@ export function createPurposeRegister(deps: PurposeRegisterDeps): PurposeRegiste
     update(db, ctx, key, patch) {
       return change(db, ctx, key, (current) => {
         const before = fieldsOf(current);
-        const fields: PurposeFields = { ...before, ...stripUndefined(patch) };
+        const merged: PurposeFields = { ...before, ...stripUndefined(patch) };
+        // 365 and 'P365D' are the same retention: compare what would be stored.
+        const fields: PurposeFields = { ...merged, retention: normaliseRetention(merged.retention) ?? merged.retention };
         const changed = (Object.keys(fields) as (keyof PurposeFields)[]).filter(
           (k) => JSON.stringify(fields[k]) !== JSON.stringify(before[k]),
         );
