@@ -1,5 +1,6 @@
 import type { AppDeps, App } from './app.ts';
 import { healthRoutes } from './routes/health-routes.ts';
+import { auditRoutes } from './routes/audit-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { meRoutes } from './routes/me-routes.ts';
 import { usersRoutes } from './routes/users-routes.ts';
@@ -17,6 +18,7 @@ import { erasureRoutes } from './routes/erasure-routes.ts';
  */
 export async function registerRoutes(app: App, deps: AppDeps): Promise<void> {
   await app.register(healthRoutes(deps));
+  await app.register(auditRoutes(deps));
   await app.register(authRoutes(deps));
   await app.register(meRoutes(deps));
   await app.register(usersRoutes(deps));

@@ -30,7 +30,7 @@ export interface AuditEntryView {
   resourceId: string | null;
   subjectPseudonym: string | null;
   purpose: string | null;
-  outcome: string;
+  outcome: AuditOutcome;
   requestId: string | null;
   ip: string | null;
   details: Record<string, unknown>;
@@ -83,7 +83,7 @@ export async function listAuditEntries(
       resourceId: r.resource_id,
       subjectPseudonym: r.subject_pseudonym,
       purpose: r.purpose,
-      outcome: r.outcome,
+      outcome: r.outcome as AuditOutcome,
       requestId: r.request_id,
       ip: r.ip,
       details: parseDetails(r.details),
