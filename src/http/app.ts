@@ -4,12 +4,13 @@ import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/database.ts';
 import type { Clock } from '../kernel/clock.ts';
 import { appendAudit } from '../kernel/audit/audit-log.ts';
 import { authenticateSession, authenticateToken } from '../identity/authenticate.ts';
+import { registerInputHygiene } from './input-hygiene.ts';
 import { redactPaths } from './log-redaction.ts';
 import { registerMetrics } from './metrics.ts';
 import { sendProblem } from './problem.ts';
@@ -26,8 +27,10 @@ export interface AppDeps extends AppServices {
   readonly config: Config;
   readonly db: Db;
   readonly clock: Clock;
-  /** pino options or `false` to silence logs (tests). */
-  readonly logger?: FastifyServerOptions['logger'];
+  /** `false` silences logs (tests); otherwise the default redacting pino logger is used. */
+  readonly logger?: false;
+  /** Where log lines go (default stdout); tests capture them to prove nothing personal is written. */
+  readonly logStream?: NodeJS.WritableStream;
 }
 
 export type App = FastifyInstance;
@@ -49,6 +52,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     logger:
       deps.logger ?? {
         level: config.logLevel,
+        ...(deps.logStream ? { stream: deps.logStream } : {}),
         redact: { paths: redactPaths, censor: '[redacted]' },
         serializers: {
           // The path only: query strings may carry search terms.
@@ -67,6 +71,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.setErrorHandler((error, _request, reply) => sendProblem(reply, error));
 
   registerSecurityHeaders(app, { tls: config.tls !== undefined });
+  registerInputHygiene(app);
   await app.register(fastifyCookie);
   const metrics = registerMetrics(app);
 

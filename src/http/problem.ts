@@ -27,7 +27,9 @@ function fromFastifyError(error: FastifyError): AppError | undefined {
       detail: `The ${error.validationContext ?? 'request'} is not valid`,
       errors: error.validation.map((v) => ({
         // Field path and rule only: the rejected value may be personal data.
-        path: v.instancePath || (v.params as { missingProperty?: string }).missingProperty || '',
+        path: [v.instancePath, (v.params as { missingProperty?: string; additionalProperty?: string }).missingProperty ?? (v.params as { additionalProperty?: string }).additionalProperty]
+          .filter(Boolean)
+          .join('/'),
         message: v.message ?? 'invalid',
       })),
     });
