@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, redactConfig } from './config.ts';
 import { openDatabase } from './db/database.ts';
@@ -6,6 +8,9 @@ import { ensureFirstStart } from './bootstrap.ts';
 import { buildApp } from './http/app.ts';
 import { systemClock } from './kernel/clock.ts';
 import { createAppServices } from './services.ts';
+import { createAuditCheckpoints } from './kernel/audit/audit-checkpoints.ts';
+import { platformJobs } from './jobs/platform-jobs.ts';
+import { createScheduler } from './jobs/scheduler.ts';
 
 /**
  * The server entrypoint: config, database, migrations, first start, app, listen; SIGTERM/SIGINT close gracefully.
@@ -35,6 +40,17 @@ async function main(): Promise<void> {
   // The one place a credential is printed: the operator's terminal at first start, never the log.
   process.stdout.write(`\n${banner.join('\n')}\n\n`);
 
+  // Scheduled jobs; a lease in the database makes each period run once across server processes.
+  const auditCheckpoints = createAuditCheckpoints({ keysDir: services.keyFiles.keysDir, dataDir: config.dataDir });
+  const scheduler = createScheduler({
+    db,
+    clock,
+    holderId: `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    jobs: platformJobs.map((create) => create({ config, db, clock, services, auditCheckpoints })),
+    onError: (job, error) => app.log.error({ job, code: (error as { code?: unknown }).code }, 'scheduled job failed'),
+  });
+  scheduler.start();
+
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -43,6 +59,11 @@ async function main(): Promise<void> {
     const timer = setTimeout(() => process.exit(1), 10_000);
     timer.unref();
     await app.close();
+    await scheduler.stop();
+    // A final checkpoint, so that the tail written since the last scheduled one is sealed too.
+    await auditCheckpoints.write({ db: db.kysely, clock }).catch((error: unknown) => {
+      app.log.error({ code: (error as { code?: unknown }).code }, 'final audit checkpoint failed');
+    });
     await db.close();
     process.exit(0);
   };
