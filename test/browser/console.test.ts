@@ -53,11 +53,11 @@ describe('web console in Chromium', () => {
     await server?.close();
   });
 
-  async function signIn(code?: () => string) {
+  async function signIn(code?: () => string, account = { email: ownerEmail, password: ownerPassword }) {
     await page.goto('/');
     await expect.poll(() => new URL(page.url()).pathname).toBe('/sign-in');
-    await page.getByLabel('Email').fill(ownerEmail);
-    await page.getByLabel(/^Password/).fill(ownerPassword);
+    await page.getByLabel('Email').fill(account.email);
+    await page.getByLabel(/^Password/).fill(account.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     if (code) {
       await page.getByRole('heading', { name: 'Two-factor sign-in' }).waitFor();
@@ -66,6 +66,23 @@ describe('web console in Chromium', () => {
     }
     await page.getByRole('heading', { name: /^Welcome/ }).waitFor();
   }
+
+  async function signOut() {
+    await page.getByRole('button', { name: /^Account menu/ }).click();
+    await page.getByRole('menuitem', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  }
+
+  it('shows the problem title when the password is wrong', async () => {
+    await page.goto('/');
+    await page.getByLabel('Email').fill(ownerEmail);
+    await page.getByLabel(/^Password/).fill('not the password at all');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.getAttribute('data-problem-code')).toBe('INVALID_CREDENTIALS');
+    expect(await alert.textContent()).toContain('Email or password is wrong');
+  });
 
   it('signs the owner in, offers a skip link first, and shows only permitted navigation', async () => {
     await signIn();
@@ -103,9 +120,7 @@ describe('web console in Chromium', () => {
   });
 
   it('signs out, then signs in again with the password and a TOTP code', async () => {
-    await page.getByRole('button', { name: /^Account menu/ }).click();
-    await page.getByRole('menuitem', { name: 'Sign out' }).click();
-    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await signOut();
     // The enrolment code may not be replayed: use the next 30-second step (inside the ±1 step window).
     await signIn(() => authenticator.clone({ epoch: Math.max(Date.now(), enrolledAt + 30_000) }).generate(secret));
     const session = await page.evaluate(async () => {
@@ -145,7 +160,11 @@ describe('web console in Chromium', () => {
     await page.getByRole('button', { name: 'Apply filters' }).click();
     const row = page.locator(`tr[data-action="user.create"][data-resource-id="${createdUserId}"]`);
     await row.waitFor();
-    await expect.poll(() => page.locator('tbody tr[data-action]').count()).toBe(1);
+    // The filter applied: only user.create entries are listed (the owner's own creation at first start, and ours).
+    const actions = await page.locator('tbody tr[data-action]').evaluateAll((rows: { dataset: { action?: string } }[]) =>
+      rows.map((r) => r.dataset.action),
+    );
+    expect(new Set(actions)).toEqual(new Set(['user.create']));
     expect(await row.getByRole('cell').nth(2).textContent()).toBe(ownerEmail);
 
     await page.getByRole('button', { name: 'Clear' }).click();
@@ -156,6 +175,15 @@ describe('web console in Chromium', () => {
     fs.mkdirSync(path.dirname(screenshotFile), { recursive: true });
     await page.screenshot({ path: screenshotFile });
     expect(fs.statSync(screenshotFile).size).toBeGreaterThan(10_000);
+  });
+
+  it('hides what a role may not use: the new support user sees no administration', async () => {
+    await signOut();
+    await signIn(undefined, { email: newUser.email, password: newUser.password });
+    await expect.poll(() => page.getByRole('navigation', { name: 'You' }).getByRole('link').count()).toBe(1);
+    expect(await page.getByRole('navigation', { name: 'Administration' }).count()).toBe(0);
+    await page.goto('/users');
+    await page.getByRole('heading', { name: 'Not available' }).waitFor();
   });
 
   it('kept personal data out of every URL and raised no script or CSP error', () => {

@@ -3,6 +3,128 @@
  */
 
 export interface paths {
+    "/api/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Browse the workspace's audit log, newest first, with filters and a seq cursor */
+        get: {
+            parameters: {
+                query: {
+                    /** @description Exact action, e.g. `user.create` */
+                    action?: string;
+                    /** @description User, token or job id */
+                    actorId?: string;
+                    /** @description `nextCursor` of the previous page */
+                    cursor?: number;
+                    /** @description Entries at or after (ISO-8601) */
+                    from?: string;
+                    limit: number;
+                    outcome?: "allowed" | "denied" | "failed";
+                    /** @description Purpose key */
+                    purpose?: string;
+                    /** @description Id of the resource */
+                    resourceId?: string;
+                    /** @description e.g. `user`, `role`, `person` */
+                    resourceType?: string;
+                    /** @description Pseudonym of the data subject */
+                    subject?: string;
+                    /** @description Entries before (ISO-8601) */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                action: string;
+                                actorId: string | null;
+                                actorType: string;
+                                /** Format: date-time */
+                                at: string;
+                                /** @description Non-personal details: counts, codes, field names */
+                                details: {
+                                    [key: string]: unknown;
+                                };
+                                ip: string | null;
+                                outcome: "allowed" | "denied" | "failed";
+                                purpose: string | null;
+                                requestId: string | null;
+                                resourceId: string | null;
+                                resourceType: string | null;
+                                seq: number;
+                                subjectPseudonym: string | null;
+                            }[];
+                            nextCursor: number | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Recompute the workspace's audit chain and check it against the signed checkpoints */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Signed checkpoints verified */
+                            checkpoints: number;
+                            /** @description Entries whose hash was recomputed */
+                            entries: number;
+                            firstBadSeq?: number | null;
+                            ok: boolean;
+                            reason?: "hash-mismatch" | "prev-hash-mismatch" | "bad-genesis" | "missing" | "truncated" | "beyond-head" | "head-mismatch" | "checkpoint-mismatch" | "checkpoint-signature-invalid" | "checkpoint-unreadable";
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/mfa": {
         parameters: {
             query?: never;

@@ -13,7 +13,8 @@ export interface AuditFilterValues {
 
 export const emptyAuditFilters: AuditFilterValues = { action: '', actorId: '', outcome: '', from: '', to: '' };
 
-type AuditQuery = QueryOf<'/api/v1/audit', 'get'>;
+/** The filter part of the audit query (the page size and cursor are the list's business). */
+type AuditQuery = Omit<QueryOf<'/api/v1/audit', 'get'>, 'limit' | 'cursor'>;
 
 /**
  * The query of `GET /audit` for the filters: dates become the start of `from` and the end of `to` (UTC).

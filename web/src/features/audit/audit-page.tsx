@@ -29,10 +29,10 @@ export function AuditPage() {
     queryFn: ({ pageParam }) =>
       body(
         api.GET('/api/v1/audit', {
-          params: { query: { ...toAuditQuery(filters), ...(pageParam ? { cursor: pageParam } : {}), limit: 50 } },
+          params: { query: { ...toAuditQuery(filters), ...(pageParam !== undefined ? { cursor: pageParam } : {}), limit: 50 } },
         }),
       ),
-    initialPageParam: '',
+    initialPageParam: undefined as number | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
   const users = useQuery({
