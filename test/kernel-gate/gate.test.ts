@@ -171,6 +171,31 @@ describe.each(testDialects)('processing gate on %s', (dialect) => {
     await k().purposes.setActive(db(), actorCtx(), 'email_marketing', false);
   });
 
+  it('decides a bulk send on every person (one missing consent refuses it) and reads standing past 500 ids', async () => {
+    await k().purposes.setActive(db(), actorCtx(), 'email_marketing', true);
+    const ids = Array.from({ length: 1200 }, () => randomUUID());
+    for (const id of ids) {
+      await db()
+        .insertInto('consent_events')
+        .values({
+          workspace_id: app().workspaceId, person_id: id, purpose_key: 'email_marketing', purpose_version: 1, state: 'given',
+          method: 'import', notice_version: null, recorded_at: '2026-03-02T10:00:00.000Z', actor_type: 'system', actor_id: null,
+        })
+        .execute();
+    }
+    const send = (personIds: string[]) =>
+      k().gate.check(db(), ctx('email_marketing', builtinRoles.marketing), { personIds, operation: 'send', categories: ['user.contact.email'] });
+    await send(ids);
+    expect(JSON.parse((await lastAudit()).details)).toMatchObject({ count: 1200 });
+    const late = ids[1100]!;
+    await k().standing.recordConsent(db(), actorCtx(), late, { purpose: 'email_marketing', state: 'withdrawn', method: 'email' });
+    const error = await refusal(send(ids));
+    expect(error.code).toBe('CONSENT_MISSING');
+    expect(error.details.refusedCount).toBe(1);
+    expect(JSON.stringify(error.details)).not.toContain(late);
+    await k().purposes.setActive(db(), actorCtx(), 'email_marketing', false);
+  });
+
   it('follows objections: pending pauses legitimate interests, rejected resumes; direct marketing is upheld at once', async () => {
     const personId = randomUUID();
     const read = () => k().gate.check(db(), ctx('crm'), { personIds: [personId], operation: 'read', categories: ['user.name'] });

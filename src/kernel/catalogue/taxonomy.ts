@@ -165,6 +165,18 @@ export function findDefaultCategory(key: string): TaxonomyCategory | undefined {
  * canonicalCategoryKey('user.workplace'); // 'user.professional_information.workplace'
  */
 export function canonicalCategoryKey(key: string): string {
+  const known = canonicalCache.get(key);
+  if (known !== undefined) return known;
+  const canonical = computeCanonical(key);
+  // The gate asks for the same few keys on every check; keep the answers (bounded: keys come from clients too).
+  if (canonicalCache.size >= 10_000) canonicalCache.clear();
+  canonicalCache.set(key, canonical);
+  return canonical;
+}
+
+const canonicalCache = new Map<string, string>();
+
+function computeCanonical(key: string): string {
   const parts = key.split('.');
   for (let n = parts.length; n > 0; n--) {
     const prefix = parts.slice(0, n).join('.');

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { ConsentStatus, ObjectionOutcome, PurposeStanding } from './standing-types.ts';
 
@@ -18,8 +18,8 @@ function strongest(a: ObjectionOutcome | undefined, b: ObjectionOutcome): Object
 
 /**
  * Each person's standing for one purpose, as the gate reads it: current consent (latest event), the strongest
- * objection, and whether a restriction is in force. Three indexed queries per 500 persons; the consent query is
- * skipped when `withConsent` is false.
+ * objection, and whether a restriction is in force. One round trip per 500 persons (a UNION ALL over the three
+ * tables, each through its index); the consent part is left out when `withConsent` is false.
  *
  * @example
  * const [s] = await loadStandings(trx, workspaceId, [personId], 'email_marketing', { withConsent: true });
@@ -37,34 +37,38 @@ export async function loadStandings(
   const objections = new Map<string, ObjectionOutcome>();
   const consents = new Map<string, ConsentStatus>();
   for (const part of chunks(ids)) {
-    const r = await db
+    const restrictions = db
       .selectFrom('restrictions')
-      .select('person_id')
+      .select([sql<string>`'r'`.as('kind'), 'person_id', sql<string | null>`null`.as('state')])
       .where('workspace_id', '=', workspaceId)
       .where('person_id', 'in', part)
-      .where('lifted_at', 'is', null)
-      .execute();
-    for (const row of r) restricted.add(row.person_id);
-    const o = await db
+      .where('lifted_at', 'is', null);
+    const objected = db
       .selectFrom('objections')
-      .select(['person_id', 'outcome'])
+      .select([sql<string>`'o'`.as('kind'), 'person_id', 'outcome as state'])
       .where('workspace_id', '=', workspaceId)
       .where('purpose_key', '=', purposeKey)
-      .where('person_id', 'in', part)
-      .execute();
-    for (const row of o) {
-      objections.set(row.person_id, strongest(objections.get(row.person_id), row.outcome as ObjectionOutcome));
-    }
-    if (options.withConsent) {
-      const c = await db
-        .selectFrom('consent_events')
-        .select(['person_id', 'state'])
-        .where('workspace_id', '=', workspaceId)
-        .where('purpose_key', '=', purposeKey)
-        .where('person_id', 'in', part)
-        .orderBy('id', 'desc')
-        .execute();
-      for (const row of c) if (!consents.has(row.person_id)) consents.set(row.person_id, row.state as ConsentStatus);
+      .where('person_id', 'in', part);
+    const consented = db
+      .selectFrom('consent_events as ce')
+      .select([sql<string>`'c'`.as('kind'), 'ce.person_id', 'ce.state'])
+      .where('ce.workspace_id', '=', workspaceId)
+      .where('ce.purpose_key', '=', purposeKey)
+      .where('ce.person_id', 'in', part)
+      .where('ce.id', '=', (eb) =>
+        eb
+          .selectFrom('consent_events as latest')
+          .select((e) => e.fn.max('latest.id').as('id'))
+          .whereRef('latest.workspace_id', '=', 'ce.workspace_id')
+          .whereRef('latest.person_id', '=', 'ce.person_id')
+          .whereRef('latest.purpose_key', '=', 'ce.purpose_key'),
+      );
+    const query = options.withConsent ? restrictions.unionAll(objected).unionAll(consented) : restrictions.unionAll(objected);
+    for (const row of await query.execute()) {
+      if (row.kind === 'r') restricted.add(row.person_id);
+      else if (row.kind === 'o') {
+        objections.set(row.person_id, strongest(objections.get(row.person_id), row.state as ObjectionOutcome));
+      } else consents.set(row.person_id, row.state as ConsentStatus);
     }
   }
   return ids.map((personId) => ({
