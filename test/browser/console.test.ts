@@ -2,23 +2,25 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { authenticator } from 'otplib';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ownerEmail, ownerPassword } from '../support/test-app.ts';
 import { startConsoleServer, type ConsoleServer } from './console-server.ts';
+import { resetTokenFromOutbox } from './outbox.ts';
 
 const screenshotFile = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs/screenshots/console.png');
 
+const owner = { email: ownerEmail, password: ownerPassword };
 const newUser = { name: 'Grace Hopper', email: 'grace.hopper@example.test', password: 'cobol compiler 1959 nanosecond' };
+const gracesOwnPassword = 'harvard mark one relay moth';
 
 /**
- * One walk through the console in a real browser, against a real server. The steps depend on each other (the same
- * signed-in page), so they run in order inside one test per concern.
+ * One walk through the console in a real browser against a real server (SQLite, development mode). The steps share
+ * one page and build on each other, so they run in order.
  */
 describe('web console in Chromium', () => {
   let server: ConsoleServer;
   let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   const problems: string[] = [];
   const requestedUrls: string[] = [];
@@ -37,10 +39,10 @@ describe('web console in Chromium', () => {
         '--disable-sync',
       ],
     });
-    context = await browser.newContext({ viewport: { width: 1366, height: 860 }, baseURL: server.baseUrl });
+    const context = await browser.newContext({ viewport: { width: 1366, height: 860 }, baseURL: server.baseUrl });
     page = await context.newPage();
     page.setDefaultTimeout(15_000);
-    // CSP violations and script errors surface as console errors: the console must cause none.
+    // CSP violations and script errors surface as console errors; refused API calls (401/403/404) are expected.
     page.on('console', (message) => {
       if (message.type() === 'error' && !/status of 40[134]/.test(message.text())) problems.push(message.text());
     });
@@ -53,18 +55,21 @@ describe('web console in Chromium', () => {
     await server?.close();
   });
 
-  async function signIn(code?: () => string, account = { email: ownerEmail, password: ownerPassword }) {
+  const pathname = () => new URL(page.url()).pathname;
+
+  /** Signs in from the sign-in page; `code` answers the TOTP step; waits for `landing` (a heading). */
+  async function signIn(account: { email: string; password: string }, options: { code?: () => string; landing?: string | RegExp } = {}) {
     await page.goto('/');
-    await expect.poll(() => new URL(page.url()).pathname).toBe('/sign-in');
+    await expect.poll(pathname).toBe('/sign-in');
     await page.getByLabel('Email').fill(account.email);
     await page.getByLabel(/^Password/).fill(account.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    if (code) {
+    if (options.code) {
       await page.getByRole('heading', { name: 'Two-factor sign-in' }).waitFor();
-      await page.getByLabel('Authentication code').fill(code());
+      await page.getByLabel('Authentication code').fill(options.code());
       await page.getByRole('button', { name: 'Verify' }).click();
     }
-    await page.getByRole('heading', { name: /^Welcome/ }).waitFor();
+    await page.getByRole('heading', { name: options.landing ?? /^Welcome/ }).waitFor();
   }
 
   async function signOut() {
@@ -72,6 +77,8 @@ describe('web console in Chromium', () => {
     await page.getByRole('menuitem', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
   }
+
+  const adminNav = () => page.getByRole('navigation', { name: 'Administration' });
 
   it('shows the problem title when the password is wrong', async () => {
     await page.goto('/');
@@ -84,20 +91,20 @@ describe('web console in Chromium', () => {
     expect(await alert.textContent()).toContain('Email or password is wrong');
   });
 
-  it('signs the owner in, offers a skip link first, and shows only permitted navigation', async () => {
-    await signIn();
-    expect(new URL(page.url()).pathname).toBe('/');
+  it('signs the owner in, offers a skip link first, and shows the administration pages', async () => {
+    await signIn(owner);
+    expect(pathname()).toBe('/');
     await page.keyboard.press('Tab');
     const first = await page.evaluate(() => (globalThis as any).document.activeElement?.textContent);
     expect(first).toBe('Skip to main content');
-    const nav = page.getByRole('navigation', { name: 'Administration' });
     for (const label of ['Users', 'Roles', 'Audit log', 'Settings']) {
-      await expect.poll(() => nav.getByRole('link', { name: label }).count()).toBe(1);
+      await expect.poll(() => adminNav().getByRole('link', { name: label }).count()).toBe(1);
     }
   });
 
   let enrolledAt = 0;
   let secret = '';
+  let recoveryCodes: string[] = [];
 
   it('enrols MFA from the QR page and shows ten recovery codes once', async () => {
     await page.getByRole('link', { name: 'Turn on two-factor sign-in' }).click();
@@ -106,7 +113,7 @@ describe('web console in Chromium', () => {
     const qr = page.getByRole('img', { name: /QR code/ });
     await qr.waitFor();
     expect(await qr.getAttribute('src')).toMatch(/^data:image\/svg\+xml;base64,/);
-    expect(await qr.evaluate((img: { naturalWidth: number }) => img.naturalWidth > 0)).toBe(true);
+    await expect.poll(() => qr.evaluate((img: { naturalWidth: number }) => img.naturalWidth)).toBeGreaterThan(0);
     secret = (await page.getByTestId('mfa-secret').textContent())?.trim() ?? '';
     expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
 
@@ -115,6 +122,7 @@ describe('web console in Chromium', () => {
     await page.getByRole('button', { name: 'Turn on two-factor authentication' }).click();
     const codes = page.getByTestId('recovery-codes').getByRole('listitem');
     await expect.poll(() => codes.count()).toBe(10);
+    recoveryCodes = (await codes.allTextContents()).map((c) => c.trim());
     await page.getByRole('link', { name: 'I saved them' }).click();
     await page.getByRole('heading', { name: /^Welcome/ }).waitFor();
   });
@@ -122,29 +130,44 @@ describe('web console in Chromium', () => {
   it('signs out, then signs in again with the password and a TOTP code', async () => {
     await signOut();
     // The enrolment code may not be replayed: use the next 30-second step (inside the ±1 step window).
-    await signIn(() => authenticator.clone({ epoch: Math.max(Date.now(), enrolledAt + 30_000) }).generate(secret));
-    const session = await page.evaluate(async () => {
+    await signIn(owner, {
+      code: () => authenticator.clone({ epoch: Math.max(Date.now(), enrolledAt + 30_000) }).generate(secret),
+    });
+    const mfaEnabled = await page.evaluate(async () => {
       const answer = (await (await fetch('/api/v1/auth/session')).json()) as { user?: { mfaEnabled: boolean } };
       return answer.user?.mfaEnabled;
     });
-    expect(session).toBe(true);
+    expect(mfaEnabled).toBe(true);
+  });
+
+  it('creates an API token that is shown once, then revokes it', async () => {
+    await page.getByRole('navigation', { name: 'You' }).getByRole('link', { name: 'My account' }).click();
+    await page.getByRole('heading', { name: 'My account' }).waitFor();
+    await page.getByRole('button', { name: 'New token' }).click();
+    await page.getByRole('dialog', { name: 'New API token' }).getByLabel(/^Name/).fill('Website signup form');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const shown = page.getByRole('dialog', { name: 'Your new token' });
+    const token = (await shown.getByTestId('new-token').textContent())?.trim() ?? '';
+    expect(token.length).toBeGreaterThan(40);
+    await shown.getByRole('button', { name: 'Done' }).click();
+    expect(await page.getByText(token).count()).toBe(0);
+    await page.getByRole('button', { name: 'Revoke token Website signup form' }).click();
+    await page.getByText('Revoked', { exact: true }).waitFor();
   });
 
   let createdUserId = '';
 
   it('creates a user from the users page', async () => {
-    await page.getByRole('navigation', { name: 'Administration' }).getByRole('link', { name: 'Users' }).click();
+    await adminNav().getByRole('link', { name: 'Users' }).click();
     await page.getByRole('heading', { name: 'Users' }).waitFor();
     await page.getByRole('button', { name: 'New user' }).click();
     const dialog = page.getByRole('dialog', { name: 'New user' });
-    await dialog.getByLabel('Name').fill(newUser.name);
-    await dialog.getByLabel('Email').fill(newUser.email);
+    await dialog.getByLabel(/^Name/).fill(newUser.name);
+    await dialog.getByLabel(/^Email/).fill(newUser.email);
     await dialog.getByLabel(/^Role/).click();
     await page.getByRole('option', { name: 'Support' }).click();
     await dialog.getByLabel('Initial password').fill(newUser.password);
-    const created = page.waitForResponse(
-      (r) => new URL(r.url()).pathname === '/api/v1/users' && r.request().method() === 'POST',
-    );
+    const created = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/users' && r.request().method() === 'POST');
     await dialog.getByRole('button', { name: 'Create user' }).click();
     const response = await created;
     expect(response.status()).toBe(201);
@@ -154,21 +177,21 @@ describe('web console in Chromium', () => {
   });
 
   it('finds the user.create entry for that user in the audit log, and saves a screenshot', async () => {
-    await page.getByRole('navigation', { name: 'Administration' }).getByRole('link', { name: 'Audit log' }).click();
+    await adminNav().getByRole('link', { name: 'Audit log' }).click();
     await page.getByRole('heading', { name: 'Audit log' }).waitFor();
     await page.getByLabel('Action').fill('user.create');
     await page.getByRole('button', { name: 'Apply filters' }).click();
     const row = page.locator(`tr[data-action="user.create"][data-resource-id="${createdUserId}"]`);
     await row.waitFor();
     // The filter applied: only user.create entries are listed (the owner's own creation at first start, and ours).
-    const actions = await page.locator('tbody tr[data-action]').evaluateAll((rows: { dataset: { action?: string } }[]) =>
-      rows.map((r) => r.dataset.action),
-    );
+    const actions = await page
+      .locator('tbody tr[data-action]')
+      .evaluateAll((rows: { dataset: { action?: string } }[]) => rows.map((r) => r.dataset.action));
     expect(new Set(actions)).toEqual(new Set(['user.create']));
     expect(await row.getByRole('cell').nth(2).textContent()).toBe(ownerEmail);
 
     await page.getByRole('button', { name: 'Clear' }).click();
-    await expect.poll(() => page.locator('tbody tr[data-action]').count()).toBeGreaterThan(3);
+    await expect.poll(() => page.locator('tbody tr[data-action]').count()).toBeGreaterThan(5);
     await page.mouse.move(0, 0);
     // Let the notifications fade so the screenshot shows the page itself.
     await expect.poll(() => page.locator('.mantine-Notification-root').count(), { timeout: 10_000 }).toBe(0);
@@ -177,13 +200,49 @@ describe('web console in Chromium', () => {
     expect(fs.statSync(screenshotFile).size).toBeGreaterThan(10_000);
   });
 
-  it('hides what a role may not use: the new support user sees no administration', async () => {
+  it('lets the new user reset her password by the emailed link, and hides what her role may not use', async () => {
     await signOut();
-    await signIn(undefined, { email: newUser.email, password: newUser.password });
+    await page.getByRole('link', { name: 'Forgot your password?' }).click();
+    await page.getByLabel(/^Email/).fill(newUser.email);
+    await page.getByRole('button', { name: 'Send the link' }).click();
+    await page.getByText('Check your email').waitFor();
+
+    const token = await resetTokenFromOutbox(server.t.dataDir);
+    await page.goto(`/reset-password?token=${encodeURIComponent(token)}`);
+    await page.getByRole('heading', { name: 'Choose a new password' }).waitFor();
+    // The token leaves the address bar (and the history) as soon as it is read.
+    await expect.poll(() => page.url()).toBe(`${server.baseUrl}/reset-password`);
+    await page.getByLabel(/^New password/).fill(gracesOwnPassword);
+    await page.getByLabel(/^Repeat the new password/).fill(gracesOwnPassword);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByText('Password changed').waitFor();
+
+    await signIn({ email: newUser.email, password: gracesOwnPassword });
     await expect.poll(() => page.getByRole('navigation', { name: 'You' }).getByRole('link').count()).toBe(1);
-    expect(await page.getByRole('navigation', { name: 'Administration' }).count()).toBe(0);
+    expect(await adminNav().count()).toBe(0);
     await page.goto('/users');
     await page.getByRole('heading', { name: 'Not available' }).waitFor();
+  });
+
+  it('requires MFA for a role from the roles page, which sends its users to enrolment', async () => {
+    await signOut();
+    // TOTP codes were used for this account already; a recovery code signs in once.
+    await signIn(owner, { code: () => recoveryCodes[0] ?? '' });
+    await adminNav().getByRole('link', { name: 'Roles' }).click();
+    await page.getByRole('button', { name: 'Edit role Support' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Edit role Support' });
+    await dialog.getByRole('switch', { name: 'Require two-factor authentication' }).check();
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    const supportRow = page.getByRole('table', { name: 'Roles' }).getByRole('row').filter({ hasText: 'Support' });
+    await supportRow.getByText('Required').waitFor();
+
+    await signOut();
+    await signIn({ email: newUser.email, password: gracesOwnPassword }, { landing: 'Two-factor authentication' });
+    expect(pathname()).toBe('/account/mfa');
+    await page.getByText('Your role requires two-factor authentication').waitFor();
+    await page.goto('/users');
+    await expect.poll(pathname).toBe('/account/mfa');
   });
 
   it('kept personal data out of every URL and raised no script or CSP error', () => {
