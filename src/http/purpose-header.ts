@@ -35,7 +35,8 @@ export async function purposeOf(
   const sent = request.headers[purposeHeader.toLowerCase()];
   if (Array.isArray(sent)) throw new AppError('BAD_REQUEST', { detail: `Send one ${purposeHeader} header` });
   const key = sent?.trim() || principal.defaultPurpose || principal.role.defaultPurpose;
-  if (!key) throw new AppError('PURPOSE_REQUIRED', { detail: `Name the purpose in the ${purposeHeader} header` });
+  if (!key)
+    throw new AppError('PURPOSE_REQUIRED', { detail: `Name the purpose in the ${purposeHeader} header` });
   // The value is echoed in the problem only when it has the shape of a key (never arbitrary client text).
   if (!purposeKeyPattern.test(key)) throw new AppError('PURPOSE_UNKNOWN');
   const purpose = await deps.purposes.find(deps.db.kysely, workspaceId, key);

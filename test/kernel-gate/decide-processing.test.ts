@@ -72,12 +72,32 @@ const marketing = purpose({
 describe('decideProcessing: the decision table', () => {
   const table: [string, ProcessingInput, string][] = [
     ['allows CRM reading of names and emails by sales', input(), 'allow'],
-    ['refuses a purpose the role is not granted', input({ purpose: purpose({ key: 'accounting' }) }), 'ROLE_PURPOSE_DENIED'],
-    ['a `*` purpose grant covers any purpose', input({ role: everything, purpose: purpose({ key: 'anything' }) }), 'allow'],
+    [
+      'refuses a purpose the role is not granted',
+      input({ purpose: purpose({ key: 'accounting' }) }),
+      'ROLE_PURPOSE_DENIED',
+    ],
+    [
+      'a `*` purpose grant covers any purpose',
+      input({ role: everything, purpose: purpose({ key: 'anything' }) }),
+      'allow',
+    ],
     ['refuses an inactive purpose', input({ purpose: purpose({ active: false }) }), 'PURPOSE_INACTIVE'],
-    ['checks the role grant before activity', input({ role: { ...salesRole, purposes: [] }, purpose: purpose({ active: false }) }), 'ROLE_PURPOSE_DENIED'],
-    ['refuses a category outside the role grant', input({ categories: [cat('user.demographic.date_of_birth')] }), 'ROLE_CATEGORY_DENIED'],
-    ['sales sees no special categories', input({ categories: [cat('user.health.condition')] }), 'ROLE_CATEGORY_DENIED'],
+    [
+      'checks the role grant before activity',
+      input({ role: { ...salesRole, purposes: [] }, purpose: purpose({ active: false }) }),
+      'ROLE_PURPOSE_DENIED',
+    ],
+    [
+      'refuses a category outside the role grant',
+      input({ categories: [cat('user.demographic.date_of_birth')] }),
+      'ROLE_CATEGORY_DENIED',
+    ],
+    [
+      'sales sees no special categories',
+      input({ categories: [cat('user.health.condition')] }),
+      'ROLE_CATEGORY_DENIED',
+    ],
     [
       'a deprecated grant key (user.job_title) covers its replacement',
       input({ categories: [cat('user.professional_information.job_title')] }),
@@ -85,7 +105,10 @@ describe('decideProcessing: the decision table', () => {
     ],
     [
       'a grant prefix does not cover a sibling that merely starts with the same letters',
-      input({ role: { ...salesRole, dataCategories: ['user.contact.email'] }, categories: [cat('user.contact.email_alias')] }),
+      input({
+        role: { ...salesRole, dataCategories: ['user.contact.email'] },
+        categories: [cat('user.contact.email_alias')],
+      }),
       'ROLE_CATEGORY_DENIED',
     ],
     [
@@ -100,14 +123,22 @@ describe('decideProcessing: the decision table', () => {
     ],
     [
       'refuses special data without an Art. 9(2) condition',
-      input({ role: everything, purpose: purpose({ optionalCategories: ['user.health'] }), categories: [cat('user.health.condition')] }),
+      input({
+        role: everything,
+        purpose: purpose({ optionalCategories: ['user.health'] }),
+        categories: [cat('user.health.condition')],
+      }),
       'NO_LAWFUL_BASIS',
     ],
     [
       'allows special data with an Art. 9(2) condition',
       input({
         role: everything,
-        purpose: purpose({ lawfulBasis: 'contract', art9Condition: 'health_social_care', optionalCategories: ['user.health'] }),
+        purpose: purpose({
+          lawfulBasis: 'contract',
+          art9Condition: 'health_social_care',
+          optionalCategories: ['user.health'],
+        }),
         categories: [cat('user.health.condition')],
       }),
       'allow',
@@ -116,14 +147,22 @@ describe('decideProcessing: the decision table', () => {
       'explicit consent (Art. 9(2)(a)) needs the person’s consent',
       input({
         role: everything,
-        purpose: purpose({ lawfulBasis: 'contract', art9Condition: 'explicit_consent', optionalCategories: ['user.health'] }),
+        purpose: purpose({
+          lawfulBasis: 'contract',
+          art9Condition: 'explicit_consent',
+          optionalCategories: ['user.health'],
+        }),
         categories: [cat('user.health.condition')],
       }),
       'CONSENT_MISSING',
     ],
     [
       'refuses criminal-offence data under legitimate interests (Art. 10)',
-      input({ role: everything, purpose: purpose({ optionalCategories: ['user.criminal_history'] }), categories: [cat('user.criminal_history')] }),
+      input({
+        role: everything,
+        purpose: purpose({ optionalCategories: ['user.criminal_history'] }),
+        categories: [cat('user.criminal_history')],
+      }),
       'NO_LAWFUL_BASIS',
     ],
     [
@@ -140,7 +179,11 @@ describe('decideProcessing: the decision table', () => {
       input({ purpose: purpose({ legitimateInterestAssessment: '  ' }) }),
       'NO_LAWFUL_BASIS',
     ],
-    ['refuses a consent purpose without consent', input({ role: everything, purpose: marketing }), 'CONSENT_MISSING'],
+    [
+      'refuses a consent purpose without consent',
+      input({ role: everything, purpose: marketing }),
+      'CONSENT_MISSING',
+    ],
     [
       'refuses a consent purpose after withdrawal',
       input({ role: everything, purpose: marketing, standings: [person('p1', { consent: 'withdrawn' })] }),
@@ -156,21 +199,51 @@ describe('decideProcessing: the decision table', () => {
       input({ role: everything, purpose: marketing, standings: [], operation: 'write' }),
       'allow',
     ],
-    ['refuses after an upheld objection', input({ purpose: purpose({ lawfulBasis: 'contract' }), standings: [person('p1', { objection: 'upheld' })] }), 'OBJECTED'],
-    ['a pending objection pauses legitimate-interest processing', input({ standings: [person('p1', { objection: 'pending' })] }), 'OBJECTED'],
+    [
+      'refuses after an upheld objection',
+      input({
+        purpose: purpose({ lawfulBasis: 'contract' }),
+        standings: [person('p1', { objection: 'upheld' })],
+      }),
+      'OBJECTED',
+    ],
+    [
+      'a pending objection pauses legitimate-interest processing',
+      input({ standings: [person('p1', { objection: 'pending' })] }),
+      'OBJECTED',
+    ],
     [
       'a pending objection does not pause contract processing',
-      input({ purpose: purpose({ lawfulBasis: 'contract' }), standings: [person('p1', { objection: 'pending' })] }),
+      input({
+        purpose: purpose({ lawfulBasis: 'contract' }),
+        standings: [person('p1', { objection: 'pending' })],
+      }),
       'allow',
     ],
     [
       'a pending objection to direct marketing stops it at once',
-      input({ role: everything, purpose: marketing, standings: [person('p1', { consent: 'given', objection: 'pending' })] }),
+      input({
+        role: everything,
+        purpose: marketing,
+        standings: [person('p1', { consent: 'given', objection: 'pending' })],
+      }),
       'OBJECTED',
     ],
-    ['a rejected objection does not stop processing', input({ standings: [person('p1', { objection: 'rejected' })] }), 'allow'],
-    ['refuses reading a restricted person', input({ standings: [person('p1', { restricted: true })] }), 'RESTRICTED'],
-    ['allows storing a restricted person', input({ operation: 'store', standings: [person('p1', { restricted: true })] }), 'allow'],
+    [
+      'a rejected objection does not stop processing',
+      input({ standings: [person('p1', { objection: 'rejected' })] }),
+      'allow',
+    ],
+    [
+      'refuses reading a restricted person',
+      input({ standings: [person('p1', { restricted: true })] }),
+      'RESTRICTED',
+    ],
+    [
+      'allows storing a restricted person',
+      input({ operation: 'store', standings: [person('p1', { restricted: true })] }),
+      'allow',
+    ],
     [
       'allows a legal-claims purpose on a restricted person',
       input({ purpose: purpose({ legalClaims: true }), standings: [person('p1', { restricted: true })] }),
@@ -199,10 +272,20 @@ describe('decideProcessing: the decision table', () => {
   });
 
   it('names the categories and persons at fault', () => {
-    const byCategory = decideProcessing(input({ role: everything, categories: [cat('user.name.first'), cat('user.location.precise')] }));
-    expect(byCategory).toMatchObject({ allowed: false, code: 'CATEGORY_NOT_IN_PURPOSE', categories: ['user.location.precise'] });
+    const byCategory = decideProcessing(
+      input({ role: everything, categories: [cat('user.name.first'), cat('user.location.precise')] }),
+    );
+    expect(byCategory).toMatchObject({
+      allowed: false,
+      code: 'CATEGORY_NOT_IN_PURPOSE',
+      categories: ['user.location.precise'],
+    });
     const byPerson = decideProcessing(
-      input({ role: everything, purpose: marketing, standings: [person('a', { consent: 'given' }), person('b')] }),
+      input({
+        role: everything,
+        purpose: marketing,
+        standings: [person('a', { consent: 'given' }), person('b')],
+      }),
     );
     expect(byPerson).toMatchObject({ allowed: false, code: 'CONSENT_MISSING', personIds: ['b'] });
   });
@@ -241,16 +324,25 @@ const purposeKeys = ['crm', 'sales', 'support', 'email_marketing', 'research'];
 
 const categoryArb = fc.constantFrom(...leafKeys).map(cat);
 const prefixesArb = (max: number) =>
-  fc.oneof({ weight: 1, arbitrary: fc.constant(['*']) }, { weight: 4, arbitrary: fc.subarray(broadPrefixes, { minLength: 1, maxLength: max }) });
+  fc.oneof(
+    { weight: 1, arbitrary: fc.constant(['*']) },
+    { weight: 4, arbitrary: fc.subarray(broadPrefixes, { minLength: 1, maxLength: max }) },
+  );
 const roleArb: fc.Arbitrary<RoleScope> = fc.record({
-  purposes: fc.oneof({ weight: 1, arbitrary: fc.constant(['*']) }, { weight: 3, arbitrary: fc.subarray(purposeKeys) }),
+  purposes: fc.oneof(
+    { weight: 1, arbitrary: fc.constant(['*']) },
+    { weight: 3, arbitrary: fc.subarray(purposeKeys) },
+  ),
   dataCategories: prefixesArb(6),
 });
 const purposeArb: fc.Arbitrary<PurposeRecord> = fc
   .record({
     key: fc.constantFrom(...purposeKeys),
     lawfulBasis: fc.constantFrom(...lawfulBases),
-    art9Condition: fc.option(fc.constantFrom('explicit_consent' as const, 'health_social_care' as const, 'legal_claims' as const), { nil: null }),
+    art9Condition: fc.option(
+      fc.constantFrom('explicit_consent' as const, 'health_social_care' as const, 'legal_claims' as const),
+      { nil: null },
+    ),
     legitimateInterestAssessment: fc.option(fc.constant('assessed'), { nil: null, freq: 4 }),
     requiredCategories: fc.subarray(broadPrefixes, { maxLength: 3 }),
     optionalCategories: fc.subarray(broadPrefixes, { maxLength: 6 }),
@@ -271,7 +363,12 @@ const standingsArb = fc
   .chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => standingArb(`p${i}`))));
 /** Requests mostly touch categories both the role and the purpose hold, sometimes anything. */
 const inputArb: fc.Arbitrary<ProcessingInput> = fc
-  .record({ purpose: purposeArb, role: roleArb, standings: standingsArb, operation: fc.constantFrom<Operation>(...operations) })
+  .record({
+    purpose: purposeArb,
+    role: roleArb,
+    standings: standingsArb,
+    operation: fc.constantFrom<Operation>(...operations),
+  })
   .chain((base) => {
     const fitting = leafKeys.filter(
       (k) =>
@@ -315,7 +412,9 @@ describe('decideProcessing: properties', () => {
       fc.property(inputArb, (i) => {
         if (!decideProcessing(i).allowed) return;
         for (const c of i.categories) {
-          expect(categoryWithinAny(c.key, [...i.purpose.requiredCategories, ...i.purpose.optionalCategories])).toBe(true);
+          expect(
+            categoryWithinAny(c.key, [...i.purpose.requiredCategories, ...i.purpose.optionalCategories]),
+          ).toBe(true);
         }
       }),
       runs,
@@ -372,18 +471,29 @@ describe('decideProcessing: properties', () => {
     const touching = allowed.filter((i) => i.categories.length > 0);
     expect(touching.length).toBeGreaterThan(100);
     expect(touching.filter((i) => i.categories.some((c) => c.special)).length).toBeGreaterThan(5);
-    expect(allowed.filter((i) => i.purpose.lawfulBasis === 'consent' && i.standings.length > 0).length).toBeGreaterThan(5);
+    expect(
+      allowed.filter((i) => i.purpose.lawfulBasis === 'consent' && i.standings.length > 0).length,
+    ).toBeGreaterThan(5);
     expect(allowed.filter((i) => i.standings.some((s) => s.restricted)).length).toBeGreaterThan(5);
   });
 
   it('allows whenever every rule is satisfied (the gate is not simply closed)', () => {
     fc.assert(
       fc.property(
-        fc.uniqueArray(categoryArb.filter((c) => !c.special && !c.criminal), { maxLength: 4, selector: (c) => c.key }),
+        fc.uniqueArray(
+          categoryArb.filter((c) => !c.special && !c.criminal),
+          { maxLength: 4, selector: (c) => c.key },
+        ),
         fc.constantFrom<Operation>(...operations),
         (categories, operation) => {
           const p = purpose({ key: 'crm', optionalCategories: ['user'] });
-          const d = decideProcessing({ purpose: p, role: everything, categories, standings: [person('a')], operation });
+          const d = decideProcessing({
+            purpose: p,
+            role: everything,
+            categories,
+            standings: [person('a')],
+            operation,
+          });
           expect(d.allowed).toBe(true);
         },
       ),

@@ -33,7 +33,12 @@ describe.each(testDialects)('processing gate on %s', (dialect) => {
   });
   const actorCtx = () => ({ workspaceId: app().workspaceId, actor: admin });
   const lastAudit = () =>
-    db().selectFrom('audit_log').selectAll().where('workspace_id', '=', app().workspaceId).orderBy('seq', 'desc').executeTakeFirstOrThrow();
+    db()
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('workspace_id', '=', app().workspaceId)
+      .orderBy('seq', 'desc')
+      .executeTakeFirstOrThrow();
   async function refusal(promise: Promise<unknown>): Promise<AppError> {
     const error = await promise.then(
       () => undefined,
@@ -47,7 +52,11 @@ describe.each(testDialects)('processing gate on %s', (dialect) => {
     const purposes = await k().purposes.list(db(), app().workspaceId);
     expect(purposes.map((p) => p.key)).toEqual(['accounting', 'crm', 'email_marketing', 'sales', 'support']);
     const byKey = Object.fromEntries(purposes.map((p) => [p.key, p]));
-    expect(byKey.email_marketing).toMatchObject({ active: false, lawfulBasis: 'consent', directMarketing: true });
+    expect(byKey.email_marketing).toMatchObject({
+      active: false,
+      lawfulBasis: 'consent',
+      directMarketing: true,
+    });
     expect(byKey.crm).toMatchObject({ active: true, lawfulBasis: 'legitimate_interests' });
     expect(byKey.crm?.legitimateInterestAssessment).toBeTruthy();
     expect(byKey.sales?.lawfulBasis).toBe('contract');
@@ -85,26 +94,42 @@ describe.each(testDialects)('processing gate on %s', (dialect) => {
       subject_pseudonym: `ps-${personId.slice(0, 8)}`,
       request_id: 'req-1',
     });
-    expect(JSON.parse(entry.details)).toMatchObject({ count: 1, operation: 'read', fields: ['firstName', 'email'] });
+    expect(JSON.parse(entry.details)).toMatchObject({
+      count: 1,
+      operation: 'read',
+      fields: ['firstName', 'email'],
+    });
     expect(entry.details).not.toContain(personId);
   });
 
   it('writes one entry for a bulk operation, with the count and a SHA-256 digest of the ids', async () => {
     const ids = [randomUUID(), randomUUID(), randomUUID()];
     const before = await lastAudit();
-    await k().gate.check(db(), ctx('crm'), { personIds: ids, operation: 'export', categories: ['user.name'] });
+    await k().gate.check(db(), ctx('crm'), {
+      personIds: ids,
+      operation: 'export',
+      categories: ['user.name'],
+    });
     const after = await lastAudit();
     expect(Number(after.seq)).toBe(Number(before.seq) + 1);
     const details = JSON.parse(after.details);
     expect(details.count).toBe(3);
-    expect(details.digest).toBe(createHash('sha256').update([...ids].sort().join('\n')).digest('hex'));
+    expect(details.digest).toBe(
+      createHash('sha256')
+        .update([...ids].sort().join('\n'))
+        .digest('hex'),
+    );
     expect(after.subject_pseudonym).toBeNull();
     for (const id of ids) expect(after.details).not.toContain(id);
   });
 
   it('refuses an inactive purpose and keeps the denied entry even though the caller goes no further', async () => {
     const error = await refusal(
-      k().gate.check(db(), ctx('email_marketing', builtinRoles.marketing), { personIds: [randomUUID()], operation: 'send', categories: ['user.contact.email'] }),
+      k().gate.check(db(), ctx('email_marketing', builtinRoles.marketing), {
+        personIds: [randomUUID()],
+        operation: 'send',
+        categories: ['user.contact.email'],
+      }),
     );
     expect(error.code).toBe('PURPOSE_INACTIVE');
     const entry = await lastAudit();
@@ -115,9 +140,14 @@ describe.each(testDialects)('processing gate on %s', (dialect) => {
   it('run(): refuses without running the work, and commits the denied entry', async () => {
     let ran = false;
     const error = await refusal(
-      k().gate.run(db(), ctx('accounting'), { personIds: [randomUUID()], operation: 'read', categories: ['user.name'] }, async () => {
-        ran = true;
-      }),
+      k().gate.run(
+        db(),
+        ctx('accounting'),
+        { personIds: [randomUUID()], operation: 'read', categories: ['user.name'] },
+        async () => {
+          ran = true;
+        },
+      ),
     );
     expect(error.code).toBe('ROLE_PURPOSE_DENIED');
     expect(ran).toBe(false);
@@ -125,11 +155,19 @@ describe.each(testDialects)('processing gate on %s', (dialect) => {
   });
 
   it('refuses unknown purposes and undeclared attributes, audited', async () => {
-    expect((await refusal(k().gate.check(db(), ctx('nope'), { personIds: [], operation: 'read', categories: ['user.name'] }))).code).toBe(
-      'PURPOSE_UNKNOWN',
-    );
+    expect(
+      (
+        await refusal(
+          k().gate.check(db(), ctx('nope'), { personIds: [], operation: 'read', categories: ['user.name'] }),
+        )
+      ).code,
+    ).toBe('PURPOSE_UNKNOWN');
     const undeclared = await refusal(
-      k().gate.check(db(), ctx('crm'), { personIds: [], operation: 'write', attributes: { entity: 'person', names: ['email', 'shoeSize'] } }),
+      k().gate.check(db(), ctx('crm'), {
+        personIds: [],
+        operation: 'write',
+        attributes: { entity: 'person', names: ['email', 'shoeSize'] },
+      }),
     );
     expect(undeclared.code).toBe('UNDECLARED_DATA');
     expect(undeclared.details.fields).toEqual(['shoeSize']);
@@ -155,18 +193,35 @@ describe.each(testDialects)('processing gate on %s', (dialect) => {
     expect(error.status).toBe(422);
     expect(error.details.fields).toEqual(['jobTitle']);
     // The same write under CRM is fine: CRM covers professional data, and sales' deprecated grant keys resolve.
-    await k().gate.check(db(), ctx('crm'), { personIds: [], operation: 'write', attributes: { entity: 'person', names: ['firstName', 'jobTitle'] } });
+    await k().gate.check(db(), ctx('crm'), {
+      personIds: [],
+      operation: 'write',
+      attributes: { entity: 'person', names: ['firstName', 'jobTitle'] },
+    });
   });
 
   it('follows consent: missing, given, withdrawn', async () => {
     const personId = randomUUID();
     await k().purposes.setActive(db(), actorCtx(), 'email_marketing', true);
     const send = () =>
-      k().gate.check(db(), ctx('email_marketing', builtinRoles.marketing), { personIds: [personId], operation: 'send', categories: ['user.contact.email'] });
+      k().gate.check(db(), ctx('email_marketing', builtinRoles.marketing), {
+        personIds: [personId],
+        operation: 'send',
+        categories: ['user.contact.email'],
+      });
     expect((await refusal(send())).code).toBe('CONSENT_MISSING');
-    await k().standing.recordConsent(db(), actorCtx(), personId, { purpose: 'email_marketing', state: 'given', method: 'web_form', noticeVersion: 'v1' });
+    await k().standing.recordConsent(db(), actorCtx(), personId, {
+      purpose: 'email_marketing',
+      state: 'given',
+      method: 'web_form',
+      noticeVersion: 'v1',
+    });
     await send();
-    await k().standing.recordConsent(db(), actorCtx(), personId, { purpose: 'email_marketing', state: 'withdrawn', method: 'email' });
+    await k().standing.recordConsent(db(), actorCtx(), personId, {
+      purpose: 'email_marketing',
+      state: 'withdrawn',
+      method: 'email',
+    });
     expect((await refusal(send())).code).toBe('CONSENT_MISSING');
     await k().purposes.setActive(db(), actorCtx(), 'email_marketing', false);
   });
@@ -178,17 +233,33 @@ describe.each(testDialects)('processing gate on %s', (dialect) => {
       await db()
         .insertInto('consent_events')
         .values({
-          workspace_id: app().workspaceId, person_id: id, purpose_key: 'email_marketing', purpose_version: 1, state: 'given',
-          method: 'import', notice_version: null, recorded_at: '2026-03-02T10:00:00.000Z', actor_type: 'system', actor_id: null,
+          workspace_id: app().workspaceId,
+          person_id: id,
+          purpose_key: 'email_marketing',
+          purpose_version: 1,
+          state: 'given',
+          method: 'import',
+          notice_version: null,
+          recorded_at: '2026-03-02T10:00:00.000Z',
+          actor_type: 'system',
+          actor_id: null,
         })
         .execute();
     }
     const send = (personIds: string[]) =>
-      k().gate.check(db(), ctx('email_marketing', builtinRoles.marketing), { personIds, operation: 'send', categories: ['user.contact.email'] });
+      k().gate.check(db(), ctx('email_marketing', builtinRoles.marketing), {
+        personIds,
+        operation: 'send',
+        categories: ['user.contact.email'],
+      });
     await send(ids);
     expect(JSON.parse((await lastAudit()).details)).toMatchObject({ count: 1200 });
     const late = ids[1100]!;
-    await k().standing.recordConsent(db(), actorCtx(), late, { purpose: 'email_marketing', state: 'withdrawn', method: 'email' });
+    await k().standing.recordConsent(db(), actorCtx(), late, {
+      purpose: 'email_marketing',
+      state: 'withdrawn',
+      method: 'email',
+    });
     const error = await refusal(send(ids));
     expect(error.code).toBe('CONSENT_MISSING');
     expect(error.details.refusedCount).toBe(1);
@@ -198,13 +269,20 @@ describe.each(testDialects)('processing gate on %s', (dialect) => {
 
   it('follows objections: pending pauses legitimate interests, rejected resumes; direct marketing is upheld at once', async () => {
     const personId = randomUUID();
-    const read = () => k().gate.check(db(), ctx('crm'), { personIds: [personId], operation: 'read', categories: ['user.name'] });
+    const read = () =>
+      k().gate.check(db(), ctx('crm'), {
+        personIds: [personId],
+        operation: 'read',
+        categories: ['user.name'],
+      });
     const objection = await k().standing.raiseObjection(db(), actorCtx(), personId, { purpose: 'crm' });
     expect(objection.outcome).toBe('pending');
     expect((await refusal(read())).code).toBe('OBJECTED');
     await k().standing.decideObjection(db(), actorCtx(), personId, objection.id, 'rejected');
     await read();
-    const marketing = await k().standing.raiseObjection(db(), actorCtx(), personId, { purpose: 'email_marketing' });
+    const marketing = await k().standing.raiseObjection(db(), actorCtx(), personId, {
+      purpose: 'email_marketing',
+    });
     expect(marketing.outcome).toBe('upheld');
   });
 
@@ -220,7 +298,8 @@ describe.each(testDialects)('processing gate on %s', (dialect) => {
   });
 
   it('sees a purpose change at once (cache invalidated on change)', async () => {
-    const check = () => k().gate.check(db(), ctx('sales'), { personIds: [], operation: 'read', categories: ['user.name'] });
+    const check = () =>
+      k().gate.check(db(), ctx('sales'), { personIds: [], operation: 'read', categories: ['user.name'] });
     await check();
     await k().purposes.setActive(db(), actorCtx(), 'sales', false);
     expect((await refusal(check())).code).toBe('PURPOSE_INACTIVE');
@@ -234,12 +313,22 @@ describe.each(testDialects)('processing gate on %s', (dialect) => {
     for (const id of [gone, kept]) {
       await k().standing.restrict(db(), actorCtx(), id, 'legal_claims');
       await k().standing.raiseObjection(db(), actorCtx(), id, { purpose: 'crm' });
-      await k().standing.recordConsent(db(), actorCtx(), id, { purpose: 'email_marketing', state: 'given', method: 'paper' });
+      await k().standing.recordConsent(db(), actorCtx(), id, {
+        purpose: 'email_marketing',
+        state: 'given',
+        method: 'paper',
+      });
     }
-    const counts = await db().transaction().execute((trx) => eraseStanding(trx, app().workspaceId, gone));
+    const counts = await db()
+      .transaction()
+      .execute((trx) => eraseStanding(trx, app().workspaceId, gone));
     expect(counts).toEqual({ consentEvents: 1, objections: 1, restrictions: 1 });
     for (const table of ['consent_events', 'objections', 'restrictions'] as const) {
-      const rows = await db().selectFrom(table).select('person_id').where('person_id', 'in', [gone, kept]).execute();
+      const rows = await db()
+        .selectFrom(table)
+        .select('person_id')
+        .where('person_id', 'in', [gone, kept])
+        .execute();
       expect(rows.map((r) => r.person_id)).toEqual([kept]);
     }
   });

@@ -66,7 +66,15 @@ export async function bearerFor(
 
 /** Rows of the kernel tables of a workspace, to assert that a refused request changed nothing. */
 export async function kernelSnapshot(db: Kysely<Database>, workspaceId: string): Promise<string> {
-  const tables = ['catalogue_categories', 'catalogue_attributes', 'purposes', 'purpose_versions', 'consent_events', 'objections', 'restrictions'] as const;
+  const tables = [
+    'catalogue_categories',
+    'catalogue_attributes',
+    'purposes',
+    'purpose_versions',
+    'consent_events',
+    'objections',
+    'restrictions',
+  ] as const;
   const out: Record<string, unknown[]> = {};
   for (const t of tables) {
     const rows = await db.selectFrom(t).selectAll().where('workspace_id', '=', workspaceId).execute();
@@ -87,7 +95,13 @@ export async function call(
   return app.inject({
     method,
     url,
-    headers: { authorization, ...headers, ...(payload !== undefined ? { 'content-type': 'application/json' } : {}) },
-    ...(payload !== undefined ? { payload: typeof payload === 'string' ? payload : JSON.stringify(payload) } : {}),
+    headers: {
+      authorization,
+      ...headers,
+      ...(payload !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
+    ...(payload !== undefined
+      ? { payload: typeof payload === 'string' ? payload : JSON.stringify(payload) }
+      : {}),
   });
 }

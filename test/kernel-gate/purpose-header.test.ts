@@ -34,7 +34,12 @@ describe.each(testDialects)('Custodian-Purpose header on %s', (dialect) => {
     app.setErrorHandler((error, _request, reply) => sendProblem(reply, error));
     registerRouteAccess(
       app,
-      async (request) => (await authenticateToken({ db: t.db.kysely, clock }, String(request.headers.authorization).slice(7), request.ip)) ?? null,
+      async (request) =>
+        (await authenticateToken(
+          { db: t.db.kysely, clock },
+          String(request.headers.authorization).slice(7),
+          request.ip,
+        )) ?? null,
       async () => {},
     );
     app.get('/api/v1/probe', { config: { access: 'authenticated' } }, async (request, reply) => {
@@ -44,7 +49,9 @@ describe.each(testDialects)('Custodian-Purpose header on %s', (dialect) => {
     });
     await app.ready();
     tokens.sales = (await bearerFor(t.db.kysely, workspaceId, 'sales')).authorization;
-    tokens.support = (await bearerFor(t.db.kysely, workspaceId, 'sales', { defaultPurpose: 'support' })).authorization;
+    tokens.support = (
+      await bearerFor(t.db.kysely, workspaceId, 'sales', { defaultPurpose: 'support' })
+    ).authorization;
     tokens.auditor = (await bearerFor(t.db.kysely, workspaceId, 'auditor')).authorization;
   });
   afterAll(async () => {
@@ -53,7 +60,11 @@ describe.each(testDialects)('Custodian-Purpose header on %s', (dialect) => {
   });
 
   const probe = (token: string, purpose?: string) =>
-    app.inject({ method: 'GET', url: '/api/v1/probe', headers: { authorization: token, ...(purpose !== undefined ? { 'custodian-purpose': purpose } : {}) } });
+    app.inject({
+      method: 'GET',
+      url: '/api/v1/probe',
+      headers: { authorization: token, ...(purpose !== undefined ? { 'custodian-purpose': purpose } : {}) },
+    });
 
   it('uses the purpose the request names, and echoes it', async () => {
     const res = await probe(tokens.sales!, 'sales');

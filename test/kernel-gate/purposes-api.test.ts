@@ -18,7 +18,10 @@ describe.each(testDialects)('purposes API on %s', (dialect) => {
     const { t, workspaceId, clock } = ctx();
     owner = (await bearerFor(t.db.kysely, workspaceId, 'privacy_officer')).authorization;
     sales = (await bearerFor(t.db.kysely, workspaceId, 'sales')).authorization;
-    otherWorkspace = await createWorkspace({ db: t.db.kysely, clock, seeders: workspaceSeeders }, { name: 'Other' });
+    otherWorkspace = await createWorkspace(
+      { db: t.db.kysely, clock, seeders: workspaceSeeders },
+      { name: 'Other' },
+    );
     otherOwner = (await bearerFor(t.db.kysely, otherWorkspace, 'privacy_officer')).authorization;
   });
 
@@ -57,7 +60,13 @@ describe.each(testDialects)('purposes API on %s', (dialect) => {
   it('creates a purpose, inactive by default, at version 1', async () => {
     const res = await call(ctx().app, owner, 'POST', base, valid);
     expect(res.statusCode).toBe(201);
-    expect(res.json()).toMatchObject({ key: 'events', version: 1, active: false, retention: 'P1Y', art9Condition: null });
+    expect(res.json()).toMatchObject({
+      key: 'events',
+      version: 1,
+      active: false,
+      retention: 'P1Y',
+      art9Condition: null,
+    });
     const got = await call(ctx().app, sales, 'GET', `${base}/events`);
     expect(got.json().name).toBe('Event invitations');
   });
@@ -69,15 +78,25 @@ describe.each(testDialects)('purposes API on %s', (dialect) => {
   it('names the field of every rule a purpose breaks', async () => {
     const cases: [Record<string, unknown>, string][] = [
       [{ ...valid, key: 'no_lia', legitimateInterestAssessment: undefined }, '/legitimateInterestAssessment'],
-      [{ ...valid, key: 'health', lawfulBasis: 'contract', optionalCategories: ['user.health.condition'] }, '/art9Condition'],
+      [
+        { ...valid, key: 'health', lawfulBasis: 'contract', optionalCategories: ['user.health.condition'] },
+        '/art9Condition',
+      ],
       [{ ...valid, key: 'unknown_cat', requiredCategories: ['user.shoe.size'] }, '/requiredCategories/0'],
-      [{ ...valid, key: 'crime', lawfulBasis: 'consent', optionalCategories: ['user.criminal_history'] }, '/lawfulBasis'],
+      [
+        { ...valid, key: 'crime', lawfulBasis: 'consent', optionalCategories: ['user.criminal_history'] },
+        '/lawfulBasis',
+      ],
       [{ ...valid, key: 'bad_retention', retention: 'forever' }, '/retention'],
       [{ ...valid, key: 'no_cats', requiredCategories: [], optionalCategories: [] }, '/requiredCategories'],
       [{ ...valid, key: 'overlap', optionalCategories: ['user.contact.email'] }, '/optionalCategories'],
     ];
     for (const [body, path] of cases) {
-      const problem = await expectRefusedUnchanged(call(ctx().app, owner, 'POST', base, body), 400, 'VALIDATION_FAILED');
+      const problem = await expectRefusedUnchanged(
+        call(ctx().app, owner, 'POST', base, body),
+        400,
+        'VALIDATION_FAILED',
+      );
       expect(problem.errors.map((e: { path: string }) => e.path)).toContain(path);
     }
   });
@@ -94,16 +113,28 @@ describe.each(testDialects)('purposes API on %s', (dialect) => {
       { name: 'missing key' },
       'not json',
     ];
-    for (const body of bodies) await expectRefusedUnchanged(call(ctx().app, owner, 'POST', base, body), 400, typeof body === 'string' ? 'BAD_REQUEST' : 'VALIDATION_FAILED');
+    for (const body of bodies)
+      await expectRefusedUnchanged(
+        call(ctx().app, owner, 'POST', base, body),
+        400,
+        typeof body === 'string' ? 'BAD_REQUEST' : 'VALIDATION_FAILED',
+      );
   });
 
   it('needs purposes:write to change the register', async () => {
-    await expectRefusedUnchanged(call(ctx().app, sales, 'POST', base, { ...valid, key: 'by_sales' }), 403, 'FORBIDDEN');
+    await expectRefusedUnchanged(
+      call(ctx().app, sales, 'POST', base, { ...valid, key: 'by_sales' }),
+      403,
+      'FORBIDDEN',
+    );
     await expectRefusedUnchanged(call(ctx().app, sales, 'POST', `${base}/crm/deactivate`), 403, 'FORBIDDEN');
   });
 
   it('makes a new version on every change and keeps the history', async () => {
-    const patched = await call(ctx().app, owner, 'PATCH', `${base}/events`, { retention: 180, recipients: ['Venue'] });
+    const patched = await call(ctx().app, owner, 'PATCH', `${base}/events`, {
+      retention: 180,
+      recipients: ['Venue'],
+    });
     expect(patched.statusCode).toBe(200);
     expect(patched.json()).toMatchObject({ version: 2, retention: 'P180D', recipients: ['Venue'] });
     const activated = await call(ctx().app, owner, 'POST', `${base}/events/activate`);
@@ -115,7 +146,11 @@ describe.each(testDialects)('purposes API on %s', (dialect) => {
     expect(same.json().version).toBe(3);
     const versions = await call(ctx().app, sales, 'GET', `${base}/events/versions`);
     expect(versions.statusCode).toBe(200);
-    const items = versions.json().items as { version: number; change: string; purpose: { retention: string; active: boolean } }[];
+    const items = versions.json().items as {
+      version: number;
+      change: string;
+      purpose: { retention: string; active: boolean };
+    }[];
     expect(items.map((v) => [v.version, v.change])).toEqual([
       [3, 'activate'],
       [2, 'update'],
@@ -139,8 +174,16 @@ describe.each(testDialects)('purposes API on %s', (dialect) => {
       'VALIDATION_FAILED',
     );
     expect(problem.errors[0].path).toBe('/legitimateInterestAssessment');
-    await expectRefusedUnchanged(call(ctx().app, owner, 'PATCH', `${base}/sales`, {}), 400, 'VALIDATION_FAILED');
-    await expectRefusedUnchanged(call(ctx().app, owner, 'PATCH', `${base}/sales`, { version: 9 }), 400, 'VALIDATION_FAILED');
+    await expectRefusedUnchanged(
+      call(ctx().app, owner, 'PATCH', `${base}/sales`, {}),
+      400,
+      'VALIDATION_FAILED',
+    );
+    await expectRefusedUnchanged(
+      call(ctx().app, owner, 'PATCH', `${base}/sales`, { version: 9 }),
+      400,
+      'VALIDATION_FAILED',
+    );
   });
 
   it('turns email marketing on and off', async () => {

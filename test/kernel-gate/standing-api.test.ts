@@ -27,13 +27,20 @@ describe.each(testDialects)('standing API on %s', (dialect) => {
     const { t, workspaceId, clock } = ctx();
     officer = (await bearerFor(t.db.kysely, workspaceId, 'privacy_officer')).authorization;
     sales = (await bearerFor(t.db.kysely, workspaceId, 'sales')).authorization;
-    otherWorkspace = await createWorkspace({ db: t.db.kysely, clock, seeders: workspaceSeeders }, { name: 'Other' });
+    otherWorkspace = await createWorkspace(
+      { db: t.db.kysely, clock, seeders: workspaceSeeders },
+      { name: 'Other' },
+    );
     otherOfficer = (await bearerFor(t.db.kysely, otherWorkspace, 'privacy_officer')).authorization;
     const probe = await call(ctx().app, officer, 'POST', '/api/v1/people', { firstName: 'Probe' });
     peopleApi = probe.statusCode === 201;
   });
 
-  async function refused(res: Promise<{ statusCode: number; headers: Record<string, unknown>; json(): any }>, status: number, code: string) {
+  async function refused(
+    res: Promise<{ statusCode: number; headers: Record<string, unknown>; json(): any }>,
+    status: number,
+    code: string,
+  ) {
     const before = await kernelSnapshot(ctx().t.db.kysely, ctx().workspaceId);
     const r = await res;
     expect(r.statusCode).toBe(status);
@@ -48,7 +55,13 @@ describe.each(testDialects)('standing API on %s', (dialect) => {
     expect(res.statusCode).toBe(200);
     return res.json() as {
       restriction: { reason: string } | null;
-      purposes: { purpose: string; lawfulBasis: string; consentRequired: boolean; consent: { state: string; noticeVersion: string | null } | null; objection: { outcome: string } | null }[];
+      purposes: {
+        purpose: string;
+        lawfulBasis: string;
+        consentRequired: boolean;
+        consent: { state: string; noticeVersion: string | null } | null;
+        objection: { outcome: string } | null;
+      }[];
     };
   };
 
@@ -75,13 +88,35 @@ describe.each(testDialects)('standing API on %s', (dialect) => {
       noticeVersion: 'newsletter-v3',
     });
     expect(given.statusCode).toBe(201);
-    expect(given.json()).toMatchObject({ purpose: 'email_marketing', purposeVersion: 1, state: 'given', noticeVersion: 'newsletter-v3' });
-    expect((await standingOf(id)).purposes.find((p) => p.purpose === 'email_marketing')?.consent).toMatchObject({ state: 'given' });
-    await call(ctx().app, sales, 'POST', `/api/v1/people/${id}/consents`, { purpose: 'email_marketing', state: 'withdrawn', method: 'email' });
-    expect((await standingOf(id)).purposes.find((p) => p.purpose === 'email_marketing')?.consent).toMatchObject({ state: 'withdrawn' });
-    const events = await ctx().t.db.kysely.selectFrom('consent_events').select('state').where('person_id', '=', id).orderBy('id').execute();
+    expect(given.json()).toMatchObject({
+      purpose: 'email_marketing',
+      purposeVersion: 1,
+      state: 'given',
+      noticeVersion: 'newsletter-v3',
+    });
+    expect(
+      (await standingOf(id)).purposes.find((p) => p.purpose === 'email_marketing')?.consent,
+    ).toMatchObject({ state: 'given' });
+    await call(ctx().app, sales, 'POST', `/api/v1/people/${id}/consents`, {
+      purpose: 'email_marketing',
+      state: 'withdrawn',
+      method: 'email',
+    });
+    expect(
+      (await standingOf(id)).purposes.find((p) => p.purpose === 'email_marketing')?.consent,
+    ).toMatchObject({ state: 'withdrawn' });
+    const events = await ctx()
+      .t.db.kysely.selectFrom('consent_events')
+      .select('state')
+      .where('person_id', '=', id)
+      .orderBy('id')
+      .execute();
     expect(events.map((e) => e.state)).toEqual(['given', 'withdrawn']);
-    const audit = await ctx().t.db.kysely.selectFrom('audit_log').select(['action', 'details', 'subject_pseudonym']).where('action', 'like', 'consent.%').execute();
+    const audit = await ctx()
+      .t.db.kysely.selectFrom('audit_log')
+      .select(['action', 'details', 'subject_pseudonym'])
+      .where('action', 'like', 'consent.%')
+      .execute();
     expect(audit.length).toBeGreaterThanOrEqual(2);
     for (const a of audit) expect(a.details).not.toContain(id);
   });
@@ -90,14 +125,38 @@ describe.each(testDialects)('standing API on %s', (dialect) => {
     const id = await newPerson();
     const url = `/api/v1/people/${id}/consents`;
     const ok = { purpose: 'email_marketing', state: 'given', method: 'web_form' };
-    expect((await refused(call(ctx().app, officer, 'POST', url, { ...ok, purpose: 'crm' }), 400, 'VALIDATION_FAILED')).errors[0].path).toBe('/purpose');
-    await refused(call(ctx().app, officer, 'POST', url, { ...ok, purpose: 'no_such_purpose' }), 400, 'PURPOSE_UNKNOWN');
+    expect(
+      (
+        await refused(
+          call(ctx().app, officer, 'POST', url, { ...ok, purpose: 'crm' }),
+          400,
+          'VALIDATION_FAILED',
+        )
+      ).errors[0].path,
+    ).toBe('/purpose');
+    await refused(
+      call(ctx().app, officer, 'POST', url, { ...ok, purpose: 'no_such_purpose' }),
+      400,
+      'PURPOSE_UNKNOWN',
+    );
     await refused(call(ctx().app, officer, 'POST', url, { ...ok, state: 'maybe' }), 400, 'VALIDATION_FAILED');
-    await refused(call(ctx().app, officer, 'POST', url, { ...ok, method: 'telepathy' }), 400, 'VALIDATION_FAILED');
+    await refused(
+      call(ctx().app, officer, 'POST', url, { ...ok, method: 'telepathy' }),
+      400,
+      'VALIDATION_FAILED',
+    );
     await refused(call(ctx().app, officer, 'POST', url, { ...ok, extra: 1 }), 400, 'VALIDATION_FAILED');
-    await refused(call(ctx().app, officer, 'POST', url, { ...ok, noticeVersion: 'v'.repeat(65) }), 400, 'VALIDATION_FAILED');
+    await refused(
+      call(ctx().app, officer, 'POST', url, { ...ok, noticeVersion: 'v'.repeat(65) }),
+      400,
+      'VALIDATION_FAILED',
+    );
     await refused(call(ctx().app, officer, 'POST', url, { state: 'given' }), 400, 'VALIDATION_FAILED');
-    await refused(call(ctx().app, officer, 'POST', '/api/v1/people/not-a-person/consents', ok), 404, 'NOT_FOUND');
+    await refused(
+      call(ctx().app, officer, 'POST', '/api/v1/people/not-a-person/consents', ok),
+      404,
+      'NOT_FOUND',
+    );
     await refused(call(ctx().app, officer, 'GET', '/api/v1/people/not-a-person/standing'), 404, 'NOT_FOUND');
   });
 
@@ -109,19 +168,40 @@ describe.each(testDialects)('standing API on %s', (dialect) => {
     expect(raised.json()).toMatchObject({ purpose: 'crm', outcome: 'pending', decidedAt: null });
     await refused(call(ctx().app, officer, 'POST', url, { purpose: 'crm' }), 409, 'CONFLICT');
     const objectionId = raised.json().id as string;
-    await refused(call(ctx().app, officer, 'PATCH', `${url}/${objectionId}`, { outcome: 'pending' }), 400, 'VALIDATION_FAILED');
+    await refused(
+      call(ctx().app, officer, 'PATCH', `${url}/${objectionId}`, { outcome: 'pending' }),
+      400,
+      'VALIDATION_FAILED',
+    );
     const decided = await call(ctx().app, officer, 'PATCH', `${url}/${objectionId}`, { outcome: 'upheld' });
     expect(decided.statusCode).toBe(200);
     expect(decided.json()).toMatchObject({ outcome: 'upheld' });
-    await refused(call(ctx().app, officer, 'PATCH', `${url}/${objectionId}`, { outcome: 'rejected' }), 409, 'CONFLICT');
-    await refused(call(ctx().app, officer, 'PATCH', `${url}/${randomUUID()}`, { outcome: 'rejected' }), 404, 'NOT_FOUND');
-    await refused(call(ctx().app, officer, 'PATCH', `${url}/not-a-uuid`, { outcome: 'rejected' }), 400, 'VALIDATION_FAILED');
+    await refused(
+      call(ctx().app, officer, 'PATCH', `${url}/${objectionId}`, { outcome: 'rejected' }),
+      409,
+      'CONFLICT',
+    );
+    await refused(
+      call(ctx().app, officer, 'PATCH', `${url}/${randomUUID()}`, { outcome: 'rejected' }),
+      404,
+      'NOT_FOUND',
+    );
+    await refused(
+      call(ctx().app, officer, 'PATCH', `${url}/not-a-uuid`, { outcome: 'rejected' }),
+      400,
+      'VALIDATION_FAILED',
+    );
     const dm = await call(ctx().app, officer, 'POST', url, { purpose: 'email_marketing' });
     expect(dm.json()).toMatchObject({ outcome: 'upheld' });
-    expect((await refused(call(ctx().app, officer, 'POST', url, { purpose: 'sales' }), 400, 'VALIDATION_FAILED')).errors[0].path).toBe('/purpose');
+    expect(
+      (await refused(call(ctx().app, officer, 'POST', url, { purpose: 'sales' }), 400, 'VALIDATION_FAILED'))
+        .errors[0].path,
+    ).toBe('/purpose');
     await refused(call(ctx().app, sales, 'POST', url, { purpose: 'support' }), 403, 'FORBIDDEN');
     const standing = await standingOf(id);
-    expect(standing.purposes.find((p) => p.purpose === 'crm')?.objection).toMatchObject({ outcome: 'upheld' });
+    expect(standing.purposes.find((p) => p.purpose === 'crm')?.objection).toMatchObject({
+      outcome: 'upheld',
+    });
   });
 
   it('restriction: set with a reason, not twice, lifted once', async () => {
@@ -142,16 +222,36 @@ describe.each(testDialects)('standing API on %s', (dialect) => {
 
   it('keeps workspaces apart: another workspace’s person and objection ids answer 404', async () => {
     const theirs = await newPerson(otherOfficer);
-    const objection = await call(ctx().app, otherOfficer, 'POST', `/api/v1/people/${theirs}/objections`, { purpose: 'crm' });
+    const objection = await call(ctx().app, otherOfficer, 'POST', `/api/v1/people/${theirs}/objections`, {
+      purpose: 'crm',
+    });
     expect(objection.statusCode).toBe(201);
     const theirsBefore = await kernelSnapshot(ctx().t.db.kysely, otherWorkspace);
     const mine = await newPerson();
     // Their objection id under one of my persons.
-    await refused(call(ctx().app, officer, 'PATCH', `/api/v1/people/${mine}/objections/${objection.json().id}`, { outcome: 'rejected' }), 404, 'NOT_FOUND');
+    await refused(
+      call(ctx().app, officer, 'PATCH', `/api/v1/people/${mine}/objections/${objection.json().id}`, {
+        outcome: 'rejected',
+      }),
+      404,
+      'NOT_FOUND',
+    );
     if (peopleApi) {
       await refused(call(ctx().app, officer, 'GET', `/api/v1/people/${theirs}/standing`), 404, 'NOT_FOUND');
-      await refused(call(ctx().app, officer, 'PUT', `/api/v1/people/${theirs}/restriction`, { reason: 'legal_claims' }), 404, 'NOT_FOUND');
-      await refused(call(ctx().app, officer, 'POST', `/api/v1/people/${randomUUID()}/consents`, { purpose: 'email_marketing', state: 'given', method: 'api' }), 404, 'NOT_FOUND');
+      await refused(
+        call(ctx().app, officer, 'PUT', `/api/v1/people/${theirs}/restriction`, { reason: 'legal_claims' }),
+        404,
+        'NOT_FOUND',
+      );
+      await refused(
+        call(ctx().app, officer, 'POST', `/api/v1/people/${randomUUID()}/consents`, {
+          purpose: 'email_marketing',
+          state: 'given',
+          method: 'api',
+        }),
+        404,
+        'NOT_FOUND',
+      );
     }
     expect(await kernelSnapshot(ctx().t.db.kysely, otherWorkspace)).toBe(theirsBefore);
   });

@@ -103,7 +103,11 @@ export async function up(db: Kysely<any>, dialect: DialectName): Promise<void> {
     .addColumn('decided_at', 'text')
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('objections_person').on('objections').columns(['workspace_id', 'person_id']).execute();
+  await db.schema
+    .createIndex('objections_person')
+    .on('objections')
+    .columns(['workspace_id', 'person_id'])
+    .execute();
 
   await db.schema
     .createTable('restrictions')
@@ -114,5 +118,9 @@ export async function up(db: Kysely<any>, dialect: DialectName): Promise<void> {
     .addColumn('restricted_at', 'text', (c) => c.notNull())
     .addColumn('lifted_at', 'text')
     .execute();
-  await db.schema.createIndex('restrictions_person').on('restrictions').columns(['workspace_id', 'person_id']).execute();
+  await db.schema
+    .createIndex('restrictions_person')
+    .on('restrictions')
+    .columns(['workspace_id', 'person_id'])
+    .execute();
 }

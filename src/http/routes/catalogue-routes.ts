@@ -1,7 +1,11 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { categoryKeyPattern, identifierPattern, sourceTypes } from '../../kernel/catalogue/catalogue-types.ts';
+import {
+  categoryKeyPattern,
+  identifierPattern,
+  sourceTypes,
+} from '../../kernel/catalogue/catalogue-types.ts';
 import type { AppDeps } from '../app.ts';
 import { requestContext } from '../request-context.ts';
 
@@ -66,7 +70,11 @@ export function catalogueRoutes(deps: Pick<AppDeps, 'db' | 'catalogue'>): Fastif
       '/api/v1/catalogue/categories',
       {
         config: { access: 'catalogue:read' },
-        schema: { tags, summary: 'Data categories: the default taxonomy and the workspace’s own', response: { 200: Type.Object({ items: Type.Array(Category) }) } },
+        schema: {
+          tags,
+          summary: 'Data categories: the default taxonomy and the workspace’s own',
+          response: { 200: Type.Object({ items: Type.Array(Category) }) },
+        },
       },
       async (request) => {
         const { workspaceId } = requestContext(request);
@@ -78,10 +86,19 @@ export function catalogueRoutes(deps: Pick<AppDeps, 'db' | 'catalogue'>): Fastif
       '/api/v1/catalogue/categories',
       {
         config: { access: 'catalogue:write' },
-        schema: { tags, summary: 'Define a workspace data category under an existing one', body: NewCategory, response: { 201: Category } },
+        schema: {
+          tags,
+          summary: 'Define a workspace data category under an existing one',
+          body: NewCategory,
+          response: { 201: Category },
+        },
       },
       async (request, reply) => {
-        const created = await deps.catalogue.createCategory(deps.db.kysely, requestContext(request), request.body);
+        const created = await deps.catalogue.createCategory(
+          deps.db.kysely,
+          requestContext(request),
+          request.body,
+        );
         return reply.code(201).send(created);
       },
     );
@@ -102,7 +119,9 @@ export function catalogueRoutes(deps: Pick<AppDeps, 'db' | 'catalogue'>): Fastif
       },
       async (request) => {
         const { workspaceId } = requestContext(request);
-        return { items: await deps.catalogue.listAttributes(deps.db.kysely, workspaceId, request.query.entity) };
+        return {
+          items: await deps.catalogue.listAttributes(deps.db.kysely, workspaceId, request.query.entity),
+        };
       },
     );
 
@@ -110,10 +129,19 @@ export function catalogueRoutes(deps: Pick<AppDeps, 'db' | 'catalogue'>): Fastif
       '/api/v1/catalogue/attributes',
       {
         config: { access: 'catalogue:write' },
-        schema: { tags, summary: 'Declare a personal-data attribute', body: NewAttribute, response: { 201: Attribute } },
+        schema: {
+          tags,
+          summary: 'Declare a personal-data attribute',
+          body: NewAttribute,
+          response: { 201: Attribute },
+        },
       },
       async (request, reply) => {
-        const created = await deps.catalogue.declareAttribute(deps.db.kysely, requestContext(request), request.body);
+        const created = await deps.catalogue.declareAttribute(
+          deps.db.kysely,
+          requestContext(request),
+          request.body,
+        );
         return reply.code(201).send(created);
       },
     );

@@ -7,9 +7,18 @@ import type { AppDeps } from '../app.ts';
 import { requestContext } from '../request-context.ts';
 
 const purposeKey = Type.String({ pattern: '^[a-z][a-z0-9_]{0,63}$', maxLength: 64 });
-const LawfulBasis = Type.Union(lawfulBases.map((b) => Type.Literal(b)), { description: 'Art. 6(1)(a)–(f)' });
-const Art9Condition = Type.Union(art9Conditions.map((c) => Type.Literal(c)), { description: 'Art. 9(2)(a)–(j)' });
-const CategoryList = Type.Array(Type.String({ pattern: categoryKeyPattern, maxLength: 128 }), { maxItems: 100, uniqueItems: true });
+const LawfulBasis = Type.Union(
+  lawfulBases.map((b) => Type.Literal(b)),
+  { description: 'Art. 6(1)(a)–(f)' },
+);
+const Art9Condition = Type.Union(
+  art9Conditions.map((c) => Type.Literal(c)),
+  { description: 'Art. 9(2)(a)–(j)' },
+);
+const CategoryList = Type.Array(Type.String({ pattern: categoryKeyPattern, maxLength: 128 }), {
+  maxItems: 100,
+  uniqueItems: true,
+});
 
 const Purpose = Type.Object({
   key: Type.String(),
@@ -98,24 +107,44 @@ export function purposesRoutes(deps: Pick<AppDeps, 'db' | 'purposes'>): FastifyP
 
     app.get(
       '/api/v1/purposes',
-      { config: { access: 'purposes:read' }, schema: { tags, summary: 'Purposes of processing (current versions)', response: { 200: Type.Object({ items: Type.Array(Purpose) }) } } },
-      async (request) => ({ items: (await deps.purposes.list(db, requestContext(request).workspaceId)).map(view) }),
+      {
+        config: { access: 'purposes:read' },
+        schema: {
+          tags,
+          summary: 'Purposes of processing (current versions)',
+          response: { 200: Type.Object({ items: Type.Array(Purpose) }) },
+        },
+      },
+      async (request) => ({
+        items: (await deps.purposes.list(db, requestContext(request).workspaceId)).map(view),
+      }),
     );
 
     app.get(
       '/api/v1/purposes/:key',
-      { config: { access: 'purposes:read' }, schema: { tags, summary: 'One purpose', params: KeyParams, response: { 200: Purpose } } },
-      async (request) => view(await deps.purposes.getOrThrow(db, requestContext(request).workspaceId, request.params.key)),
+      {
+        config: { access: 'purposes:read' },
+        schema: { tags, summary: 'One purpose', params: KeyParams, response: { 200: Purpose } },
+      },
+      async (request) =>
+        view(await deps.purposes.getOrThrow(db, requestContext(request).workspaceId, request.params.key)),
     );
 
     app.get(
       '/api/v1/purposes/:key/versions',
       {
         config: { access: 'purposes:read' },
-        schema: { tags, summary: 'Every version of a purpose, newest first', params: KeyParams, response: { 200: Type.Object({ items: Type.Array(Version) }) } },
+        schema: {
+          tags,
+          summary: 'Every version of a purpose, newest first',
+          params: KeyParams,
+          response: { 200: Type.Object({ items: Type.Array(Version) }) },
+        },
       },
       async (request) => ({
-        items: (await deps.purposes.versions(db, requestContext(request).workspaceId, request.params.key)).map((v) => ({
+        items: (
+          await deps.purposes.versions(db, requestContext(request).workspaceId, request.params.key)
+        ).map((v) => ({
           ...v,
           purpose: view(v.purpose),
         })),
@@ -124,7 +153,15 @@ export function purposesRoutes(deps: Pick<AppDeps, 'db' | 'purposes'>): FastifyP
 
     app.post(
       '/api/v1/purposes',
-      { config: { access: 'purposes:write' }, schema: { tags, summary: 'Register a purpose (inactive unless `active` is true)', body: NewPurpose, response: { 201: Purpose } } },
+      {
+        config: { access: 'purposes:write' },
+        schema: {
+          tags,
+          summary: 'Register a purpose (inactive unless `active` is true)',
+          body: NewPurpose,
+          response: { 201: Purpose },
+        },
+      },
       async (request, reply) => {
         const body: Static<typeof NewPurpose> = request.body;
         return reply.code(201).send(view(await deps.purposes.create(db, requestContext(request), body)));
@@ -133,15 +170,37 @@ export function purposesRoutes(deps: Pick<AppDeps, 'db' | 'purposes'>): FastifyP
 
     app.patch(
       '/api/v1/purposes/:key',
-      { config: { access: 'purposes:write' }, schema: { tags, summary: 'Change a purpose (makes a new version)', params: KeyParams, body: PurposePatch, response: { 200: Purpose } } },
-      async (request) => view(await deps.purposes.update(db, requestContext(request), request.params.key, request.body)),
+      {
+        config: { access: 'purposes:write' },
+        schema: {
+          tags,
+          summary: 'Change a purpose (makes a new version)',
+          params: KeyParams,
+          body: PurposePatch,
+          response: { 200: Purpose },
+        },
+      },
+      async (request) =>
+        view(await deps.purposes.update(db, requestContext(request), request.params.key, request.body)),
     );
 
-    for (const [action, active] of [['activate', true], ['deactivate', false]] as const) {
+    for (const [action, active] of [
+      ['activate', true],
+      ['deactivate', false],
+    ] as const) {
       app.post(
         `/api/v1/purposes/:key/${action}`,
-        { config: { access: 'purposes:write' }, schema: { tags, summary: `${action === 'activate' ? 'Activate' : 'Deactivate'} a purpose`, params: KeyParams, response: { 200: Purpose } } },
-        async (request) => view(await deps.purposes.setActive(db, requestContext(request), request.params.key, active)),
+        {
+          config: { access: 'purposes:write' },
+          schema: {
+            tags,
+            summary: `${action === 'activate' ? 'Activate' : 'Deactivate'} a purpose`,
+            params: KeyParams,
+            response: { 200: Purpose },
+          },
+        },
+        async (request) =>
+          view(await deps.purposes.setActive(db, requestContext(request), request.params.key, active)),
       );
     }
   };

@@ -79,7 +79,12 @@ export function standingRoutes(deps: Pick<AppDeps, 'db' | 'standing'>): FastifyP
       '/api/v1/people/:id/standing',
       {
         config: { access: 'people:read' },
-        schema: { tags, summary: 'Basis, consent and objection per purpose, and the restriction in force', params: PersonParams, response: { 200: Standing } },
+        schema: {
+          tags,
+          summary: 'Basis, consent and objection per purpose, and the restriction in force',
+          params: PersonParams,
+          response: { 200: Standing },
+        },
       },
       async (request) => {
         const standing = await deps.standing.standingOf(db, requestContext(request), request.params.id);
@@ -91,10 +96,21 @@ export function standingRoutes(deps: Pick<AppDeps, 'db' | 'standing'>): FastifyP
       '/api/v1/people/:id/consents',
       {
         config: { access: 'people:write' },
-        schema: { tags, summary: 'Record a consent given or withdrawn (append-only)', params: PersonParams, body: NewConsent, response: { 201: Consent } },
+        schema: {
+          tags,
+          summary: 'Record a consent given or withdrawn (append-only)',
+          params: PersonParams,
+          body: NewConsent,
+          response: { 201: Consent },
+        },
       },
       async (request, reply) => {
-        const recorded = await deps.standing.recordConsent(db, requestContext(request), request.params.id, request.body);
+        const recorded = await deps.standing.recordConsent(
+          db,
+          requestContext(request),
+          request.params.id,
+          request.body,
+        );
         return reply.code(201).send(recorded);
       },
     );
@@ -112,7 +128,12 @@ export function standingRoutes(deps: Pick<AppDeps, 'db' | 'standing'>): FastifyP
         },
       },
       async (request, reply) => {
-        const raised = await deps.standing.raiseObjection(db, requestContext(request), request.params.id, request.body);
+        const raised = await deps.standing.raiseObjection(
+          db,
+          requestContext(request),
+          request.params.id,
+          request.body,
+        );
         return reply.code(201).send(raised);
       },
     );
@@ -124,13 +145,25 @@ export function standingRoutes(deps: Pick<AppDeps, 'db' | 'standing'>): FastifyP
         schema: {
           tags,
           summary: 'Decide a pending objection',
-          params: Type.Object({ id: PersonParams.properties.id, objectionId: Type.String({ format: 'uuid', maxLength: 36 }) }),
-          body: Type.Object({ outcome: literals(['upheld', 'rejected'] as const) }, { additionalProperties: false }),
+          params: Type.Object({
+            id: PersonParams.properties.id,
+            objectionId: Type.String({ format: 'uuid', maxLength: 36 }),
+          }),
+          body: Type.Object(
+            { outcome: literals(['upheld', 'rejected'] as const) },
+            { additionalProperties: false },
+          ),
           response: { 200: Objection },
         },
       },
       async (request) =>
-        deps.standing.decideObjection(db, requestContext(request), request.params.id, request.params.objectionId, request.body.outcome),
+        deps.standing.decideObjection(
+          db,
+          requestContext(request),
+          request.params.id,
+          request.params.objectionId,
+          request.body.outcome,
+        ),
     );
 
     app.put(
@@ -146,7 +179,12 @@ export function standingRoutes(deps: Pick<AppDeps, 'db' | 'standing'>): FastifyP
         },
       },
       async (request, reply) => {
-        const set = await deps.standing.restrict(db, requestContext(request), request.params.id, request.body.reason);
+        const set = await deps.standing.restrict(
+          db,
+          requestContext(request),
+          request.params.id,
+          request.body.reason,
+        );
         return reply.code(201).send(set);
       },
     );
@@ -155,7 +193,12 @@ export function standingRoutes(deps: Pick<AppDeps, 'db' | 'standing'>): FastifyP
       '/api/v1/people/:id/restriction',
       {
         config: { access: 'privacy:write' },
-        schema: { tags, summary: 'Lift the restriction (tell the person first, Art. 18(3))', params: PersonParams, response: { 200: Restriction } },
+        schema: {
+          tags,
+          summary: 'Lift the restriction (tell the person first, Art. 18(3))',
+          params: PersonParams,
+          response: { 200: Restriction },
+        },
       },
       async (request) => deps.standing.liftRestriction(db, requestContext(request), request.params.id),
     );

@@ -8,6 +8,7 @@ import type { CategoryFacts } from '../gate/decide-processing.ts';
 import type { ActorContext } from '../gate/processing-context.ts';
 import { createWorkspaceCache } from '../gate/workspace-cache.ts';
 import type { DataCategory, DeclaredAttribute, SourceType } from './catalogue-types.ts';
+import { isUniqueViolation } from '../purposes/unique-violation.ts';
 import { normaliseRetention } from './retention.ts';
 import { canonicalCategoryKey, defaultTaxonomy, parentCategoryKey } from './taxonomy.ts';
 
@@ -62,11 +63,18 @@ interface Snapshot {
 }
 
 function fieldError(path: string, message: string): AppError {
-  return new AppError('VALIDATION_FAILED', { detail: `${path.slice(1)}: ${message}`, errors: [{ path, message }] });
+  return new AppError('VALIDATION_FAILED', {
+    detail: `${path.slice(1)}: ${message}`,
+    errors: [{ path, message }],
+  });
 }
 
 async function loadSnapshot(db: Kysely<Database>, workspaceId: string): Promise<Snapshot> {
-  const own = await db.selectFrom('catalogue_categories').selectAll().where('workspace_id', '=', workspaceId).execute();
+  const own = await db
+    .selectFrom('catalogue_categories')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .execute();
   const attributeRows = await db
     .selectFrom('catalogue_attributes')
     .selectAll()
@@ -154,36 +162,44 @@ export function createCatalogue(deps: CatalogueDeps): Catalogue {
 
     async createCategory(db, ctx, input) {
       const snap = await cache.get(db, ctx.workspaceId);
-      if (snap.categories.has(input.key)) throw new AppError('ALREADY_EXISTS', { resource: 'category', key: input.key });
+      if (snap.categories.has(input.key))
+        throw new AppError('ALREADY_EXISTS', { resource: 'category', key: input.key });
       const parentKey = parentCategoryKey(input.key);
       const parent = parentKey ? snap.categories.get(parentKey) : undefined;
       if (!parent) throw fieldError('/key', 'the parent category does not exist');
       if (parent.replacedBy) throw fieldError('/key', 'the parent category is deprecated');
       const now = deps.clock.now().toISOString();
-      await db.transaction().execute(async (trx) => {
-        await trx
-          .insertInto('catalogue_categories')
-          .values({
-            workspace_id: ctx.workspaceId,
-            key: input.key,
-            name: input.name,
-            description: input.description ?? '',
-            special: input.special || parent.special ? 1 : 0,
-            criminal: input.criminal || parent.criminal ? 1 : 0,
-            created_at: now,
-          })
-          .execute();
-        await appendAudit(trx, deps, {
-          workspaceId: ctx.workspaceId,
-          actor: ctx.actor,
-          action: 'catalogue.category.create',
-          outcome: 'allowed',
-          resourceType: 'data_category',
-          resourceId: input.key,
-          requestId: ctx.requestId ?? null,
-          ip: ctx.ip ?? null,
+      await db
+        .transaction()
+        .execute(async (trx) => {
+          await trx
+            .insertInto('catalogue_categories')
+            .values({
+              workspace_id: ctx.workspaceId,
+              key: input.key,
+              name: input.name,
+              description: input.description ?? '',
+              special: input.special || parent.special ? 1 : 0,
+              criminal: input.criminal || parent.criminal ? 1 : 0,
+              created_at: now,
+            })
+            .execute();
+          await appendAudit(trx, deps, {
+            workspaceId: ctx.workspaceId,
+            actor: ctx.actor,
+            action: 'catalogue.category.create',
+            outcome: 'allowed',
+            resourceType: 'data_category',
+            resourceId: input.key,
+            requestId: ctx.requestId ?? null,
+            ip: ctx.ip ?? null,
+          });
+        })
+        .catch((error: unknown) => {
+          if (isUniqueViolation(error))
+            throw new AppError('ALREADY_EXISTS', { resource: 'category', key: input.key });
+          throw error;
         });
-      });
       cache.invalidate(ctx.workspaceId);
       const created = (await cache.get(db, ctx.workspaceId)).categories.get(input.key);
       if (!created) throw new AppError('INTERNAL');
@@ -200,46 +216,65 @@ export function createCatalogue(deps: CatalogueDeps): Catalogue {
     async declareAttribute(db, ctx, input) {
       const snap = await cache.get(db, ctx.workspaceId);
       if (snap.attributes.has(`${input.entity}.${input.attribute}`)) {
-        throw new AppError('ALREADY_EXISTS', { resource: 'attribute', entity: input.entity, attribute: input.attribute });
+        throw new AppError('ALREADY_EXISTS', {
+          resource: 'attribute',
+          entity: input.entity,
+          attribute: input.attribute,
+        });
       }
       const categoryKey = canonicalCategoryKey(input.category);
       const category = snap.categories.get(categoryKey);
       if (!category) throw fieldError('/category', 'unknown data category');
       const retention = normaliseRetention(input.retention);
-      if (!retention) throw fieldError('/retention', 'must be an ISO 8601 duration such as P2Y or a number of days');
+      if (!retention)
+        throw fieldError('/retention', 'must be an ISO 8601 duration such as P2Y or a number of days');
       const now = deps.clock.now().toISOString();
-      await db.transaction().execute(async (trx) => {
-        await trx
-          .insertInto('catalogue_attributes')
-          .values({
-            workspace_id: ctx.workspaceId,
-            entity: input.entity,
-            attribute: input.attribute,
-            category: categoryKey,
-            special: input.special || category.special ? 1 : 0,
-            source: input.source,
-            retention,
-            searchable: input.searchable ? 1 : 0,
-            builtin: 0,
-            description: input.description ?? '',
-            created_at: now,
-            updated_at: now,
-          })
-          .execute();
-        await appendAudit(trx, deps, {
-          workspaceId: ctx.workspaceId,
-          actor: ctx.actor,
-          action: 'catalogue.attribute.declare',
-          outcome: 'allowed',
-          resourceType: 'attribute',
-          resourceId: `${input.entity}.${input.attribute}`,
-          requestId: ctx.requestId ?? null,
-          ip: ctx.ip ?? null,
-          details: { category: categoryKey },
+      await db
+        .transaction()
+        .execute(async (trx) => {
+          await trx
+            .insertInto('catalogue_attributes')
+            .values({
+              workspace_id: ctx.workspaceId,
+              entity: input.entity,
+              attribute: input.attribute,
+              category: categoryKey,
+              special: input.special || category.special ? 1 : 0,
+              source: input.source,
+              retention,
+              searchable: input.searchable ? 1 : 0,
+              builtin: 0,
+              description: input.description ?? '',
+              created_at: now,
+              updated_at: now,
+            })
+            .execute();
+          await appendAudit(trx, deps, {
+            workspaceId: ctx.workspaceId,
+            actor: ctx.actor,
+            action: 'catalogue.attribute.declare',
+            outcome: 'allowed',
+            resourceType: 'attribute',
+            resourceId: `${input.entity}.${input.attribute}`,
+            requestId: ctx.requestId ?? null,
+            ip: ctx.ip ?? null,
+            details: { category: categoryKey },
+          });
+        })
+        .catch((error: unknown) => {
+          if (isUniqueViolation(error)) {
+            throw new AppError('ALREADY_EXISTS', {
+              resource: 'attribute',
+              entity: input.entity,
+              attribute: input.attribute,
+            });
+          }
+          throw error;
         });
-      });
       cache.invalidate(ctx.workspaceId);
-      const created = (await cache.get(db, ctx.workspaceId)).attributes.get(`${input.entity}.${input.attribute}`);
+      const created = (await cache.get(db, ctx.workspaceId)).attributes.get(
+        `${input.entity}.${input.attribute}`,
+      );
       if (!created) throw new AppError('INTERNAL');
       return created;
     },
@@ -254,7 +289,11 @@ export function createCatalogue(deps: CatalogueDeps): Catalogue {
         else missing.push(name);
       }
       if (missing.length > 0) {
-        throw new AppError('UNDECLARED_DATA', { detail: `Undeclared ${entity} attributes`, entity, fields: missing });
+        throw new AppError('UNDECLARED_DATA', {
+          detail: `Undeclared ${entity} attributes`,
+          entity,
+          fields: missing,
+        });
       }
       return found;
     },

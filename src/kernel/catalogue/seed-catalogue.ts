@@ -12,10 +12,38 @@ export const builtinPersonAttributes: readonly {
   readonly retention: string;
   readonly description: string;
 }[] = [
-  { attribute: 'firstName', category: 'user.name.first', searchable: false, source: 'provided', retention: 'P3Y', description: 'First name' },
-  { attribute: 'lastName', category: 'user.name.last', searchable: false, source: 'provided', retention: 'P3Y', description: 'Last name' },
-  { attribute: 'email', category: 'user.contact.email', searchable: true, source: 'provided', retention: 'P3Y', description: 'Email address' },
-  { attribute: 'phone', category: 'user.contact.phone_number', searchable: true, source: 'provided', retention: 'P3Y', description: 'Phone number' },
+  {
+    attribute: 'firstName',
+    category: 'user.name.first',
+    searchable: false,
+    source: 'provided',
+    retention: 'P3Y',
+    description: 'First name',
+  },
+  {
+    attribute: 'lastName',
+    category: 'user.name.last',
+    searchable: false,
+    source: 'provided',
+    retention: 'P3Y',
+    description: 'Last name',
+  },
+  {
+    attribute: 'email',
+    category: 'user.contact.email',
+    searchable: true,
+    source: 'provided',
+    retention: 'P3Y',
+    description: 'Email address',
+  },
+  {
+    attribute: 'phone',
+    category: 'user.contact.phone_number',
+    searchable: true,
+    source: 'provided',
+    retention: 'P3Y',
+    description: 'Phone number',
+  },
 ];
 
 /**

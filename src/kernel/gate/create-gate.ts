@@ -10,7 +10,12 @@ import type { Clock } from '../clock.ts';
 import type { PurposeRegister } from '../purposes/purpose-register.ts';
 import { purposeNeedsConsent, type PurposeRecord } from '../purposes/purpose-types.ts';
 import { loadStandings } from '../standing/load-standings.ts';
-import { decideProcessing, type CategoryFacts, type Operation, type ProcessingDecision } from './decide-processing.ts';
+import {
+  decideProcessing,
+  type CategoryFacts,
+  type Operation,
+  type ProcessingDecision,
+} from './decide-processing.ts';
 import type { ProcessingContext } from './processing-context.ts';
 import { subjectDigest } from './subject-digest.ts';
 
@@ -73,8 +78,7 @@ export interface Gate {
 }
 
 type Outcome =
-  | { readonly ok: true; readonly allowance: GateAllowance }
-  | { readonly ok: false; readonly error: AppError };
+  { readonly ok: true; readonly allowance: GateAllowance } | { readonly ok: false; readonly error: AppError };
 
 function refusalError(
   decision: Extract<ProcessingDecision, { allowed: false }>,
@@ -82,10 +86,16 @@ function refusalError(
   attributes: readonly DeclaredAttribute[],
   personCount: number,
 ): AppError {
-  const details: Record<string, unknown> = { detail: `Refused: ${decision.reason}`, reason: decision.reason, purpose: purpose.key };
+  const details: Record<string, unknown> = {
+    detail: `Refused: ${decision.reason}`,
+    reason: decision.reason,
+    purpose: purpose.key,
+  };
   if (decision.categories) {
     details.categories = decision.categories;
-    const fields = attributes.filter((a) => categoryWithinAny(a.category, decision.categories ?? [])).map((a) => a.attribute);
+    const fields = attributes
+      .filter((a) => categoryWithinAny(a.category, decision.categories ?? []))
+      .map((a) => a.attribute);
     if (fields.length > 0) details.fields = fields;
   }
   if (decision.personIds && personCount > 1) details.refusedCount = decision.personIds.length;
@@ -103,7 +113,11 @@ function refusalError(
  * });
  */
 export function createGate(deps: GateDeps): Gate {
-  async function evaluate(trx: Kysely<Database>, ctx: ProcessingContext, request: GateRequest): Promise<Outcome & { purpose?: PurposeRecord; categoryKeys: string[] }> {
+  async function evaluate(
+    trx: Kysely<Database>,
+    ctx: ProcessingContext,
+    request: GateRequest,
+  ): Promise<Outcome & { purpose?: PurposeRecord; categoryKeys: string[] }> {
     const categoryKeys = [...(request.categories ?? [])];
     try {
       const purpose = await deps.purposes.find(trx, ctx.workspaceId, ctx.purpose);
@@ -111,7 +125,12 @@ export function createGate(deps: GateDeps): Gate {
         return { ok: false, error: new AppError('PURPOSE_UNKNOWN', { purpose: ctx.purpose }), categoryKeys };
       }
       const attributes = request.attributes
-        ? await deps.catalogue.assertDeclared(trx, ctx.workspaceId, request.attributes.entity, request.attributes.names)
+        ? await deps.catalogue.assertDeclared(
+            trx,
+            ctx.workspaceId,
+            request.attributes.entity,
+            request.attributes.names,
+          )
         : [];
       for (const a of attributes) categoryKeys.push(a.category);
       const categories = await deps.catalogue.categoryFacts(trx, ctx.workspaceId, categoryKeys);
@@ -119,12 +138,22 @@ export function createGate(deps: GateDeps): Gate {
       // Checks that do not depend on the persons first: no query for standing when they already refuse.
       let decision = decideProcessing({ ...base, standings: [] });
       if (decision.allowed && request.personIds.length > 0) {
-        const withConsent = purposeNeedsConsent(purpose, categories.some((c) => c.special));
-        const standings = await loadStandings(trx, ctx.workspaceId, request.personIds, purpose.key, { withConsent });
+        const withConsent = purposeNeedsConsent(
+          purpose,
+          categories.some((c) => c.special),
+        );
+        const standings = await loadStandings(trx, ctx.workspaceId, request.personIds, purpose.key, {
+          withConsent,
+        });
         decision = decideProcessing({ ...base, standings });
       }
       if (!decision.allowed) {
-        return { ok: false, error: refusalError(decision, purpose, attributes, request.personIds.length), purpose, categoryKeys };
+        return {
+          ok: false,
+          error: refusalError(decision, purpose, attributes, request.personIds.length),
+          purpose,
+          categoryKeys,
+        };
       }
       return { ok: true, allowance: { purpose, categories, attributes }, purpose, categoryKeys };
     } catch (error) {
@@ -133,12 +162,19 @@ export function createGate(deps: GateDeps): Gate {
     }
   }
 
-  async function audit(trx: Kysely<Database>, ctx: ProcessingContext, request: GateRequest, outcome: Awaited<ReturnType<typeof evaluate>>) {
+  async function audit(
+    trx: Kysely<Database>,
+    ctx: ProcessingContext,
+    request: GateRequest,
+    outcome: Awaited<ReturnType<typeof evaluate>>,
+  ) {
     const ids = [...new Set(request.personIds)];
     let subjectPseudonym: string | null = null;
     if (ids.length === 1) {
       const [id] = ids as [string];
-      const known = request.pseudonyms ?? (deps.pseudonymsOf ? await deps.pseudonymsOf(trx, ctx.workspaceId, ids) : undefined);
+      const known =
+        request.pseudonyms ??
+        (deps.pseudonymsOf ? await deps.pseudonymsOf(trx, ctx.workspaceId, ids) : undefined);
       subjectPseudonym = known?.get(id) ?? null;
     }
     const code: ErrorCode | undefined = outcome.ok ? undefined : outcome.error.code;
@@ -159,13 +195,19 @@ export function createGate(deps: GateDeps): Gate {
         ...(outcome.purpose ? { purposeVersion: outcome.purpose.version } : {}),
         ...(request.attributes ? { fields: request.attributes.names } : {}),
         count: ids.length,
-        ...(ids.length > 1 || (ids.length === 1 && subjectPseudonym === null) ? { digest: subjectDigest(ids) } : {}),
+        ...(ids.length > 1 || (ids.length === 1 && subjectPseudonym === null)
+          ? { digest: subjectDigest(ids) }
+          : {}),
         ...(code ? { code } : {}),
       },
     });
   }
 
-  async function checkIn(trx: Kysely<Database>, ctx: ProcessingContext, request: GateRequest): Promise<Outcome> {
+  async function checkIn(
+    trx: Kysely<Database>,
+    ctx: ProcessingContext,
+    request: GateRequest,
+  ): Promise<Outcome> {
     const outcome = await evaluate(trx, ctx, request);
     await audit(trx, ctx, request, outcome);
     return outcome;

@@ -2,7 +2,11 @@ import type { DialectName } from '../../db/database.ts';
 import { createCatalogue, type Catalogue } from '../catalogue/create-catalogue.ts';
 import type { Clock } from '../clock.ts';
 import { createPurposeRegister, type PurposeRegister } from '../purposes/purpose-register.ts';
-import { createStandingService, type PersonExists, type StandingService } from '../standing/standing-service.ts';
+import {
+  createStandingService,
+  type PersonExists,
+  type StandingService,
+} from '../standing/standing-service.ts';
 import { createGate, type Gate, type PseudonymLookup } from './create-gate.ts';
 
 export interface PrivacyKernel {
@@ -30,7 +34,11 @@ export interface PrivacyKernelDeps {
  * const { gate, purposes } = createPrivacyKernel({ dialect: db.dialect, clock, pseudonymsOf });
  */
 export function createPrivacyKernel(deps: PrivacyKernelDeps): PrivacyKernel {
-  const base = { dialect: deps.dialect, clock: deps.clock, ...(deps.cacheTtlMs !== undefined ? { cacheTtlMs: deps.cacheTtlMs } : {}) };
+  const base = {
+    dialect: deps.dialect,
+    clock: deps.clock,
+    ...(deps.cacheTtlMs !== undefined ? { cacheTtlMs: deps.cacheTtlMs } : {}),
+  };
   const catalogue = createCatalogue(base);
   const purposes = createPurposeRegister({ ...base, catalogue });
   const people = {

@@ -106,7 +106,9 @@ function personRefusal(
   if (needsConsent) {
     const missing = standings.filter((s) => s.consent !== 'given');
     if (missing.length > 0) {
-      return refuse('CONSENT_MISSING', 'no current consent for this purpose', { personIds: missing.map((s) => s.personId) });
+      return refuse('CONSENT_MISSING', 'no current consent for this purpose', {
+        personIds: missing.map((s) => s.personId),
+      });
     }
   }
   return undefined;
@@ -129,9 +131,13 @@ export function decideProcessing(input: ProcessingInput): ProcessingDecision {
   }
   if (!purpose.active) return refuse('PURPOSE_INACTIVE', `purpose ${purpose.key} is not active`);
 
-  const outsideRole = categories.filter((c) => !categoryWithinAny(c.key, role.dataCategories)).map((c) => c.key);
+  const outsideRole = categories
+    .filter((c) => !categoryWithinAny(c.key, role.dataCategories))
+    .map((c) => c.key);
   if (outsideRole.length > 0) {
-    return refuse('ROLE_CATEGORY_DENIED', 'the role may not touch these data categories', { categories: outsideRole });
+    return refuse('ROLE_CATEGORY_DENIED', 'the role may not touch these data categories', {
+      categories: outsideRole,
+    });
   }
   const covered = [...purpose.requiredCategories, ...purpose.optionalCategories];
   const outsidePurpose = categories.filter((c) => !categoryWithinAny(c.key, covered)).map((c) => c.key);
@@ -143,6 +149,9 @@ export function decideProcessing(input: ProcessingInput): ProcessingDecision {
   const gap = lawfulBasisGap(purpose, categories);
   if (gap) return refuse('NO_LAWFUL_BASIS', gap);
 
-  const needsConsent = purposeNeedsConsent(purpose, categories.some((c) => c.special));
+  const needsConsent = purposeNeedsConsent(
+    purpose,
+    categories.some((c) => c.special),
+  );
   return personRefusal(purpose, standings, operation, needsConsent) ?? { allowed: true };
 }

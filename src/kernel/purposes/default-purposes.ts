@@ -7,7 +7,8 @@ import type { PurposeFields } from './validate-purpose.ts';
 export const defaultPurposes: Readonly<Record<string, PurposeFields>> = {
   crm: {
     name: 'Customer relationship management',
-    description: 'Keeping track of customers, prospects and business contacts and of our exchanges with them.',
+    description:
+      'Keeping track of customers, prospects and business contacts and of our exchanges with them.',
     lawfulBasis: 'legitimate_interests',
     art9Condition: null,
     legitimateInterestAssessment:

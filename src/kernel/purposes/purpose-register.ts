@@ -13,10 +13,14 @@ import type { ActorContext } from '../gate/processing-context.ts';
 import { createWorkspaceCache } from '../gate/workspace-cache.ts';
 import { defaultPurposes } from './default-purposes.ts';
 import type { Art9Condition, LawfulBasis, PurposeRecord } from './purpose-types.ts';
+import { isUniqueViolation } from './unique-violation.ts';
 import { assertPurposeValid, type PurposeFields } from './validate-purpose.ts';
 
 /** A purpose as a client creates it: key, name, basis and retention required; the rest defaults. */
-export type NewPurpose = { readonly key: string } & Pick<PurposeFields, 'name' | 'lawfulBasis' | 'retention'> &
+export type NewPurpose = { readonly key: string } & Pick<
+  PurposeFields,
+  'name' | 'lawfulBasis' | 'retention'
+> &
   Partial<Omit<PurposeFields, 'name' | 'lawfulBasis' | 'retention'>>;
 
 /** Fields to change; each change makes a new version. */
@@ -79,7 +83,14 @@ function toRecord(row: Selectable<PurposeTable>): PurposeRecord {
   });
 }
 
-function toRow(workspaceId: string, key: string, version: number, f: PurposeFields, createdAt: string, now: string) {
+function toRow(
+  workspaceId: string,
+  key: string,
+  version: number,
+  f: PurposeFields,
+  createdAt: string,
+  now: string,
+) {
   return {
     workspace_id: workspaceId,
     key,
@@ -88,7 +99,9 @@ function toRow(workspaceId: string, key: string, version: number, f: PurposeFiel
     description: f.description,
     lawful_basis: f.lawfulBasis,
     art9_condition: f.art9Condition,
-    legitimate_interest_assessment: f.legitimateInterestAssessment?.trim() ? f.legitimateInterestAssessment : null,
+    legitimate_interest_assessment: f.legitimateInterestAssessment?.trim()
+      ? f.legitimateInterestAssessment
+      : null,
     required_categories: JSON.stringify(f.requiredCategories.map(canonicalCategoryKey)),
     optional_categories: JSON.stringify(f.optionalCategories.map(canonicalCategoryKey)),
     retention: normaliseRetention(f.retention) ?? String(f.retention),
@@ -169,7 +182,11 @@ export async function seedPurposes(trx: Kysely<Database>, workspaceId: string, c
 export function createPurposeRegister(deps: PurposeRegisterDeps): PurposeRegister {
   const cache = createWorkspaceCache<Kysely<Database>, ReadonlyMap<string, PurposeRecord>>(
     async (db, workspaceId) => {
-      const rows = await db.selectFrom('purposes').selectAll().where('workspace_id', '=', workspaceId).execute();
+      const rows = await db
+        .selectFrom('purposes')
+        .selectAll()
+        .where('workspace_id', '=', workspaceId)
+        .execute();
       return new Map(rows.map((r) => [r.key, toRecord(r)]));
     },
     { ttlMs: deps.cacheTtlMs ?? 2000 },
@@ -186,7 +203,13 @@ export function createPurposeRegister(deps: PurposeRegisterDeps): PurposeRegiste
     return facts;
   }
 
-  async function audit(trx: Kysely<Database>, ctx: ActorContext, action: string, record: PurposeRecord, details = {}) {
+  async function audit(
+    trx: Kysely<Database>,
+    ctx: ActorContext,
+    action: string,
+    record: PurposeRecord,
+    details = {},
+  ) {
     await appendAudit(trx, deps, {
       workspaceId: ctx.workspaceId,
       actor: ctx.actor,
@@ -210,7 +233,11 @@ export function createPurposeRegister(deps: PurposeRegisterDeps): PurposeRegiste
     const now = deps.clock.now().toISOString();
     const result = await db.transaction().execute(async (trx) => {
       const row = await forUpdate(
-        trx.selectFrom('purposes').selectAll().where('workspace_id', '=', ctx.workspaceId).where('key', '=', key),
+        trx
+          .selectFrom('purposes')
+          .selectAll()
+          .where('workspace_id', '=', ctx.workspaceId)
+          .where('key', '=', key),
         deps.dialect,
       ).executeTakeFirst();
       if (!row) throw new AppError('NOT_FOUND', { resource: 'purpose', key });
@@ -267,20 +294,27 @@ export function createPurposeRegister(deps: PurposeRegisterDeps): PurposeRegiste
       };
       assertPurposeValid(fields, await factsFor(db, ctx.workspaceId, fields));
       const now = deps.clock.now().toISOString();
-      const record = await db.transaction().execute(async (trx) => {
-        const existing = await trx
-          .selectFrom('purposes')
-          .select('key')
-          .where('workspace_id', '=', ctx.workspaceId)
-          .where('key', '=', input.key)
-          .executeTakeFirst();
-        if (existing) throw new AppError('ALREADY_EXISTS', { resource: 'purpose', key: input.key });
-        const row = toRow(ctx.workspaceId, input.key, 1, fields, now, now);
-        await trx.insertInto('purposes').values(row).execute();
-        const created = await insertPurposeVersion(trx, row, 'create', ctx.actor);
-        await audit(trx, ctx, 'purpose.create', created);
-        return created;
-      });
+      const record = await db
+        .transaction()
+        .execute(async (trx) => {
+          const existing = await trx
+            .selectFrom('purposes')
+            .select('key')
+            .where('workspace_id', '=', ctx.workspaceId)
+            .where('key', '=', input.key)
+            .executeTakeFirst();
+          if (existing) throw new AppError('ALREADY_EXISTS', { resource: 'purpose', key: input.key });
+          const row = toRow(ctx.workspaceId, input.key, 1, fields, now, now);
+          await trx.insertInto('purposes').values(row).execute();
+          const created = await insertPurposeVersion(trx, row, 'create', ctx.actor);
+          await audit(trx, ctx, 'purpose.create', created);
+          return created;
+        })
+        .catch((error: unknown) => {
+          if (isUniqueViolation(error))
+            throw new AppError('ALREADY_EXISTS', { resource: 'purpose', key: input.key });
+          throw error;
+        });
       cache.invalidate(ctx.workspaceId);
       return record;
     },
@@ -290,7 +324,10 @@ export function createPurposeRegister(deps: PurposeRegisterDeps): PurposeRegiste
         const before = fieldsOf(current);
         const merged: PurposeFields = { ...before, ...stripUndefined(patch) };
         // 365 and 'P365D' are the same retention: compare what would be stored.
-        const fields: PurposeFields = { ...merged, retention: normaliseRetention(merged.retention) ?? merged.retention };
+        const fields: PurposeFields = {
+          ...merged,
+          retention: normaliseRetention(merged.retention) ?? merged.retention,
+        };
         const changed = (Object.keys(fields) as (keyof PurposeFields)[]).filter(
           (k) => JSON.stringify(fields[k]) !== JSON.stringify(before[k]),
         );

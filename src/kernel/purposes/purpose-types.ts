@@ -57,5 +57,7 @@ export interface PurposeRecord {
 
 /** Whether processing under `purpose` needs the person's current consent (Art. 6(1)(a), or 9(2)(a) for special data). */
 export function purposeNeedsConsent(purpose: PurposeRecord, touchesSpecial: boolean): boolean {
-  return purpose.lawfulBasis === 'consent' || (touchesSpecial && purpose.art9Condition === 'explicit_consent');
+  return (
+    purpose.lawfulBasis === 'consent' || (touchesSpecial && purpose.art9Condition === 'explicit_consent')
+  );
 }

@@ -36,13 +36,19 @@ const criminalBases: readonly LawfulBasis[] = ['legal_obligation', 'public_task'
  * const errors = purposeFieldErrors(fields, facts);
  * // [{ path: '/legitimateInterestAssessment', message: 'required when the lawful basis is legitimate_interests' }]
  */
-export function purposeFieldErrors(fields: PurposeFields, facts: ReadonlyMap<string, CategoryFacts>): FieldError[] {
+export function purposeFieldErrors(
+  fields: PurposeFields,
+  facts: ReadonlyMap<string, CategoryFacts>,
+): FieldError[] {
   const errors: FieldError[] = [];
   if (!fields.name.trim()) errors.push({ path: '/name', message: 'must not be blank' });
   if (!(lawfulBases as readonly string[]).includes(fields.lawfulBasis)) {
     errors.push({ path: '/lawfulBasis', message: `must be one of ${lawfulBases.join(', ')}` });
   }
-  if (fields.art9Condition !== null && !(art9Conditions as readonly string[]).includes(fields.art9Condition)) {
+  if (
+    fields.art9Condition !== null &&
+    !(art9Conditions as readonly string[]).includes(fields.art9Condition)
+  ) {
     errors.push({ path: '/art9Condition', message: `must be one of ${art9Conditions.join(', ')}` });
   }
   if (fields.lawfulBasis === 'legitimate_interests' && !fields.legitimateInterestAssessment?.trim()) {
@@ -76,7 +82,10 @@ export function purposeFieldErrors(fields: PurposeFields, facts: ReadonlyMap<str
     });
   }
   if (normaliseRetention(fields.retention) === undefined) {
-    errors.push({ path: '/retention', message: 'must be an ISO 8601 duration such as P2Y or a number of days' });
+    errors.push({
+      path: '/retention',
+      message: 'must be an ISO 8601 duration such as P2Y or a number of days',
+    });
   }
   return errors;
 }

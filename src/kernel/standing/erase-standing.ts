@@ -29,5 +29,9 @@ export async function eraseStanding(
     .where('workspace_id', '=', workspaceId)
     .where('person_id', '=', personId)
     .executeTakeFirst();
-  return { consentEvents: count(consentEvents), objections: count(objections), restrictions: count(restrictions) };
+  return {
+    consentEvents: count(consentEvents),
+    objections: count(objections),
+    restrictions: count(restrictions),
+  };
 }

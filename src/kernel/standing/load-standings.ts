@@ -63,11 +63,16 @@ export async function loadStandings(
           .whereRef('latest.person_id', '=', 'ce.person_id')
           .whereRef('latest.purpose_key', '=', 'ce.purpose_key'),
       );
-    const query = options.withConsent ? restrictions.unionAll(objected).unionAll(consented) : restrictions.unionAll(objected);
+    const query = options.withConsent
+      ? restrictions.unionAll(objected).unionAll(consented)
+      : restrictions.unionAll(objected);
     for (const row of await query.execute()) {
       if (row.kind === 'r') restricted.add(row.person_id);
       else if (row.kind === 'o') {
-        objections.set(row.person_id, strongest(objections.get(row.person_id), row.state as ObjectionOutcome));
+        objections.set(
+          row.person_id,
+          strongest(objections.get(row.person_id), row.state as ObjectionOutcome),
+        );
       } else consents.set(row.person_id, row.state as ConsentStatus);
     }
   }

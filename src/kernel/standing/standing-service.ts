@@ -78,7 +78,12 @@ export interface StandingService {
     db: Kysely<Database>,
     ctx: ActorContext,
     personId: string,
-    input: { purpose: string; state: ConsentEventState; method: ConsentMethod; noticeVersion?: string | null },
+    input: {
+      purpose: string;
+      state: ConsentEventState;
+      method: ConsentMethod;
+      noticeVersion?: string | null;
+    },
   ): Promise<ConsentRecord>;
   raiseObjection(
     db: Kysely<Database>,
@@ -93,7 +98,12 @@ export interface StandingService {
     objectionId: string,
     outcome: Exclude<ObjectionOutcome, 'pending'>,
   ): Promise<ObjectionRecord>;
-  restrict(db: Kysely<Database>, ctx: ActorContext, personId: string, reason: RestrictionReason): Promise<RestrictionRecord>;
+  restrict(
+    db: Kysely<Database>,
+    ctx: ActorContext,
+    personId: string,
+    reason: RestrictionReason,
+  ): Promise<RestrictionRecord>;
   liftRestriction(db: Kysely<Database>, ctx: ActorContext, personId: string): Promise<RestrictionRecord>;
   standingOf(db: Kysely<Database>, ctx: ActorContext, personId: string): Promise<PersonStanding>;
 }
@@ -104,7 +114,10 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 const objectableBases: readonly LawfulBasis[] = ['legitimate_interests', 'public_task'];
 
 function fieldError(path: string, message: string): AppError {
-  return new AppError('VALIDATION_FAILED', { detail: `${path.slice(1)}: ${message}`, errors: [{ path, message }] });
+  return new AppError('VALIDATION_FAILED', {
+    detail: `${path.slice(1)}: ${message}`,
+    errors: [{ path, message }],
+  });
 }
 
 const objectionRank = { upheld: 2, pending: 1, rejected: 0 } as const;
@@ -119,11 +132,17 @@ const objectionRank = { upheld: 2, pending: 1, rejected: 0 } as const;
  */
 export function createStandingService(deps: StandingDeps): StandingService {
   async function assertPerson(db: Kysely<Database>, workspaceId: string, personId: string): Promise<void> {
-    const known = uuidPattern.test(personId) && (deps.personExists ? await deps.personExists(db, workspaceId, personId) : true);
+    const known =
+      uuidPattern.test(personId) &&
+      (deps.personExists ? await deps.personExists(db, workspaceId, personId) : true);
     if (!known) throw new AppError('NOT_FOUND', { resource: 'person' });
   }
 
-  async function purposeOrThrow(db: Kysely<Database>, workspaceId: string, key: string): Promise<PurposeRecord> {
+  async function purposeOrThrow(
+    db: Kysely<Database>,
+    workspaceId: string,
+    key: string,
+  ): Promise<PurposeRecord> {
     const purpose = await deps.purposes.find(db, workspaceId, key);
     if (!purpose) throw new AppError('PURPOSE_UNKNOWN', { purpose: key });
     return purpose;
@@ -135,7 +154,9 @@ export function createStandingService(deps: StandingDeps): StandingService {
     personId: string,
     entry: { action: string; purpose?: string | null; details?: Record<string, unknown> },
   ): Promise<void> {
-    const pseudonyms = deps.pseudonymsOf ? await deps.pseudonymsOf(trx, ctx.workspaceId, [personId]) : undefined;
+    const pseudonyms = deps.pseudonymsOf
+      ? await deps.pseudonymsOf(trx, ctx.workspaceId, [personId])
+      : undefined;
     await appendAudit(trx, deps, {
       workspaceId: ctx.workspaceId,
       actor: ctx.actor,
@@ -151,7 +172,11 @@ export function createStandingService(deps: StandingDeps): StandingService {
     });
   }
 
-  async function objectionsOf(db: Kysely<Database>, workspaceId: string, personId: string): Promise<ObjectionRecord[]> {
+  async function objectionsOf(
+    db: Kysely<Database>,
+    workspaceId: string,
+    personId: string,
+  ): Promise<ObjectionRecord[]> {
     const rows = await db
       .selectFrom('objections')
       .selectAll()
@@ -177,7 +202,12 @@ export function createStandingService(deps: StandingDeps): StandingService {
       .where('lifted_at', 'is', null)
       .executeTakeFirst();
     return row
-      ? { id: row.id, reason: row.reason as RestrictionReason, restrictedAt: row.restricted_at, liftedAt: row.lifted_at }
+      ? {
+          id: row.id,
+          reason: row.reason as RestrictionReason,
+          restrictedAt: row.restricted_at,
+          liftedAt: row.lifted_at,
+        }
       : null;
   }
 
@@ -186,7 +216,10 @@ export function createStandingService(deps: StandingDeps): StandingService {
       await assertPerson(db, ctx.workspaceId, personId);
       const purpose = await purposeOrThrow(db, ctx.workspaceId, input.purpose);
       if (!purposeNeedsConsent(purpose, true)) {
-        throw fieldError('/purpose', `purpose ${purpose.key} does not rely on consent; record an objection instead`);
+        throw fieldError(
+          '/purpose',
+          `purpose ${purpose.key} does not rely on consent; record an objection instead`,
+        );
       }
       const now = deps.clock.now().toISOString();
       return db.transaction().execute(async (trx) => {
@@ -209,7 +242,11 @@ export function createStandingService(deps: StandingDeps): StandingService {
         await audit(trx, ctx, personId, {
           action: `consent.${input.state}`,
           purpose: purpose.key,
-          details: { method: input.method, purposeVersion: purpose.version, noticeVersion: input.noticeVersion ?? null },
+          details: {
+            method: input.method,
+            purposeVersion: purpose.version,
+            noticeVersion: input.noticeVersion ?? null,
+          },
         });
         return {
           id: Number(inserted.id),
@@ -245,7 +282,11 @@ export function createStandingService(deps: StandingDeps): StandingService {
           .where('purpose_key', '=', purpose.key)
           .where('outcome', 'in', ['pending', 'upheld'])
           .executeTakeFirst();
-        if (open) throw new AppError('CONFLICT', { detail: 'An objection to this purpose is already open or upheld', objectionId: open.id });
+        if (open)
+          throw new AppError('CONFLICT', {
+            detail: 'An objection to this purpose is already open or upheld',
+            objectionId: open.id,
+          });
         const record: ObjectionRecord = {
           id: randomUUID(),
           purpose: purpose.key,
@@ -266,7 +307,11 @@ export function createStandingService(deps: StandingDeps): StandingService {
             updated_at: now,
           })
           .execute();
-        await audit(trx, ctx, personId, { action: 'objection.raise', purpose: purpose.key, details: { objectionId: record.id, outcome } });
+        await audit(trx, ctx, personId, {
+          action: 'objection.raise',
+          purpose: purpose.key,
+          details: { objectionId: record.id, outcome },
+        });
         return record;
       });
     },
@@ -284,7 +329,10 @@ export function createStandingService(deps: StandingDeps): StandingService {
           .executeTakeFirst();
         if (!row) throw new AppError('NOT_FOUND', { resource: 'objection' });
         if (row.outcome !== 'pending') {
-          throw new AppError('CONFLICT', { detail: 'The objection was already decided', outcome: row.outcome });
+          throw new AppError('CONFLICT', {
+            detail: 'The objection was already decided',
+            outcome: row.outcome,
+          });
         }
         await trx
           .updateTable('objections')
@@ -292,7 +340,11 @@ export function createStandingService(deps: StandingDeps): StandingService {
           .where('workspace_id', '=', ctx.workspaceId)
           .where('id', '=', objectionId)
           .execute();
-        await audit(trx, ctx, personId, { action: 'objection.decide', purpose: row.purpose_key, details: { objectionId, outcome } });
+        await audit(trx, ctx, personId, {
+          action: 'objection.decide',
+          purpose: row.purpose_key,
+          details: { objectionId, outcome },
+        });
         return { id: row.id, purpose: row.purpose_key, objectedAt: row.objected_at, outcome, decidedAt: now };
       });
     },
@@ -307,9 +359,19 @@ export function createStandingService(deps: StandingDeps): StandingService {
         const record: RestrictionRecord = { id: randomUUID(), reason, restrictedAt: now, liftedAt: null };
         await trx
           .insertInto('restrictions')
-          .values({ id: record.id, workspace_id: ctx.workspaceId, person_id: personId, reason, restricted_at: now, lifted_at: null })
+          .values({
+            id: record.id,
+            workspace_id: ctx.workspaceId,
+            person_id: personId,
+            reason,
+            restricted_at: now,
+            lifted_at: null,
+          })
           .execute();
-        await audit(trx, ctx, personId, { action: 'restriction.set', details: { restrictionId: record.id, reason } });
+        await audit(trx, ctx, personId, {
+          action: 'restriction.set',
+          details: { restrictionId: record.id, reason },
+        });
         return record;
       });
     },
@@ -319,14 +381,20 @@ export function createStandingService(deps: StandingDeps): StandingService {
       const now = deps.clock.now().toISOString();
       return db.transaction().execute(async (trx) => {
         const current = await activeRestriction(trx, ctx.workspaceId, personId);
-        if (!current) throw new AppError('CONFLICT', { detail: 'Processing of this person is not restricted' });
+        if (!current)
+          throw new AppError('CONFLICT', { detail: 'Processing of this person is not restricted' });
+        // Every restriction in force (two set at the same moment would otherwise leave one behind).
         await trx
           .updateTable('restrictions')
           .set({ lifted_at: now })
           .where('workspace_id', '=', ctx.workspaceId)
-          .where('id', '=', current.id)
+          .where('person_id', '=', personId)
+          .where('lifted_at', 'is', null)
           .execute();
-        await audit(trx, ctx, personId, { action: 'restriction.lift', details: { restrictionId: current.id, reason: current.reason } });
+        await audit(trx, ctx, personId, {
+          action: 'restriction.lift',
+          details: { restrictionId: current.id, reason: current.reason },
+        });
         return { ...current, liftedAt: now };
       });
     },
@@ -369,7 +437,7 @@ export function createStandingService(deps: StandingDeps): StandingService {
           name: p.name,
           lawfulBasis: p.lawfulBasis,
           active: p.active,
-          consentRequired: p.lawfulBasis === 'consent',
+          consentRequired: purposeNeedsConsent(p, true),
           consent: latestConsent.get(p.key) ?? null,
           objection: objections.get(p.key) ?? null,
         })),
