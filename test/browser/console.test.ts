@@ -8,10 +8,17 @@ import { ownerEmail, ownerPassword } from '../support/test-app.ts';
 import { startConsoleServer, type ConsoleServer } from './console-server.ts';
 import { resetTokenFromOutbox } from './outbox.ts';
 
-const screenshotFile = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs/screenshots/console.png');
+const screenshotFile = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../docs/screenshots/console.png',
+);
 
 const owner = { email: ownerEmail, password: ownerPassword };
-const newUser = { name: 'Grace Hopper', email: 'grace.hopper@example.test', password: 'cobol compiler 1959 nanosecond' };
+const newUser = {
+  name: 'Grace Hopper',
+  email: 'grace.hopper@example.test',
+  password: 'cobol compiler 1959 nanosecond',
+};
 const gracesOwnPassword = 'harvard mark one relay moth';
 
 /**
@@ -39,12 +46,16 @@ describe('web console in Chromium', () => {
         '--disable-sync',
       ],
     });
-    const context = await browser.newContext({ viewport: { width: 1366, height: 860 }, baseURL: server.baseUrl });
+    const context = await browser.newContext({
+      viewport: { width: 1366, height: 860 },
+      baseURL: server.baseUrl,
+    });
     page = await context.newPage();
     page.setDefaultTimeout(15_000);
     // CSP violations and script errors surface as console errors; refused API calls (401/403/404) are expected.
     page.on('console', (message) => {
-      if (message.type() === 'error' && !/status of 40[134]/.test(message.text())) problems.push(message.text());
+      if (message.type() === 'error' && !/status of 40[134]/.test(message.text()))
+        problems.push(message.text());
     });
     page.on('pageerror', (error) => problems.push(error.message));
     page.on('request', (request) => requestedUrls.push(request.url()));
@@ -58,7 +69,10 @@ describe('web console in Chromium', () => {
   const pathname = () => new URL(page.url()).pathname;
 
   /** Signs in from the sign-in page; `code` answers the TOTP step; waits for `landing` (a heading). */
-  async function signIn(account: { email: string; password: string }, options: { code?: () => string; landing?: string | RegExp } = {}) {
+  async function signIn(
+    account: { email: string; password: string },
+    options: { code?: () => string; landing?: string | RegExp } = {},
+  ) {
     await page.goto('/');
     await expect.poll(pathname).toBe('/sign-in');
     await page.getByLabel('Email').fill(account.email);
@@ -78,7 +92,10 @@ describe('web console in Chromium', () => {
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
   }
 
-  const adminNav = () => page.getByRole('navigation', { name: 'Administration' });
+  /** A section of the side navigation. */
+  const navGroup = (name: string) =>
+    page.getByRole('navigation', { name: 'Main' }).getByRole('group', { name });
+  const adminNav = () => navGroup('Administration');
 
   it('shows the problem title when the password is wrong', async () => {
     await page.goto('/');
@@ -113,7 +130,9 @@ describe('web console in Chromium', () => {
     const qr = page.getByRole('img', { name: /QR code/ });
     await qr.waitFor();
     expect(await qr.getAttribute('src')).toMatch(/^data:image\/svg\+xml;base64,/);
-    await expect.poll(() => qr.evaluate((img: { naturalWidth: number }) => img.naturalWidth)).toBeGreaterThan(0);
+    await expect
+      .poll(() => qr.evaluate((img: { naturalWidth: number }) => img.naturalWidth))
+      .toBeGreaterThan(0);
     secret = (await page.getByTestId('mfa-secret').textContent())?.trim() ?? '';
     expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
 
@@ -134,14 +153,16 @@ describe('web console in Chromium', () => {
       code: () => authenticator.clone({ epoch: Math.max(Date.now(), enrolledAt + 30_000) }).generate(secret),
     });
     const mfaEnabled = await page.evaluate(async () => {
-      const answer = (await (await fetch('/api/v1/auth/session')).json()) as { user?: { mfaEnabled: boolean } };
+      const answer = (await (await fetch('/api/v1/auth/session')).json()) as {
+        user?: { mfaEnabled: boolean };
+      };
       return answer.user?.mfaEnabled;
     });
     expect(mfaEnabled).toBe(true);
   });
 
   it('creates an API token that is shown once, then revokes it', async () => {
-    await page.getByRole('navigation', { name: 'You' }).getByRole('link', { name: 'My account' }).click();
+    await navGroup('You').getByRole('link', { name: 'My account' }).click();
     await page.getByRole('heading', { name: 'My account' }).waitFor();
     await page.getByRole('button', { name: 'New token' }).click();
     await page.getByRole('dialog', { name: 'New API token' }).getByLabel(/^Name/).fill('Website signup form');
@@ -167,7 +188,9 @@ describe('web console in Chromium', () => {
     await dialog.getByLabel(/^Role/).click();
     await page.getByRole('option', { name: 'Support' }).click();
     await dialog.getByLabel('Initial password').fill(newUser.password);
-    const created = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/users' && r.request().method() === 'POST');
+    const created = page.waitForResponse(
+      (r) => new URL(r.url()).pathname === '/api/v1/users' && r.request().method() === 'POST',
+    );
     await dialog.getByRole('button', { name: 'Create user' }).click();
     const response = await created;
     expect(response.status()).toBe(201);
@@ -218,7 +241,7 @@ describe('web console in Chromium', () => {
     await page.getByText('Password changed').waitFor();
 
     await signIn({ email: newUser.email, password: gracesOwnPassword });
-    await expect.poll(() => page.getByRole('navigation', { name: 'You' }).getByRole('link').count()).toBe(1);
+    await expect.poll(() => navGroup('You').getByRole('link').count()).toBe(1);
     expect(await adminNav().count()).toBe(0);
     await page.goto('/users');
     await page.getByRole('heading', { name: 'Not available' }).waitFor();
@@ -234,11 +257,17 @@ describe('web console in Chromium', () => {
     await dialog.getByRole('switch', { name: 'Require two-factor authentication' }).check();
     await dialog.getByRole('button', { name: 'Save' }).click();
     await dialog.waitFor({ state: 'hidden' });
-    const supportRow = page.getByRole('table', { name: 'Roles' }).getByRole('row').filter({ hasText: 'Support' });
+    const supportRow = page
+      .getByRole('table', { name: 'Roles' })
+      .getByRole('row')
+      .filter({ hasText: 'Support' });
     await supportRow.getByText('Required').waitFor();
 
     await signOut();
-    await signIn({ email: newUser.email, password: gracesOwnPassword }, { landing: 'Two-factor authentication' });
+    await signIn(
+      { email: newUser.email, password: gracesOwnPassword },
+      { landing: 'Two-factor authentication' },
+    );
     expect(pathname()).toBe('/account/mfa');
     await page.getByText('Your role requires two-factor authentication').waitFor();
     await page.goto('/users');

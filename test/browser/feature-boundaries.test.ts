@@ -16,7 +16,9 @@ function sourceFiles(dir: string): string[] {
 /** Every relative import of a source file, resolved to an absolute path. */
 function importsOf(file: string): string[] {
   const text = fs.readFileSync(file, 'utf8');
-  const specifiers = [...text.matchAll(/(?:from\s+|import\s*\(\s*)['"](\.[^'"]+)['"]/g)].map((m) => m[1] ?? '');
+  const specifiers = [...text.matchAll(/(?:from\s+|import\s*\(\s*)['"](\.[^'"]+)['"]/g)].map(
+    (m) => m[1] ?? '',
+  );
   return specifiers.map((s) => path.resolve(path.dirname(file), s));
 }
 
@@ -37,6 +39,8 @@ describe('web console feature folders', () => {
   });
 
   it('finds the features it checks', () => {
-    expect(fs.readdirSync(featuresDir)).toEqual(expect.arrayContaining(['auth', 'account', 'users', 'roles', 'audit']));
+    expect(fs.readdirSync(featuresDir)).toEqual(
+      expect.arrayContaining(['auth', 'account', 'users', 'roles', 'audit']),
+    );
   });
 });

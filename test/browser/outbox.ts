@@ -20,7 +20,12 @@ export async function resetTokenFromOutbox(dataDir: string, timeoutMs = 10_000):
   const deadline = Date.now() + timeoutMs;
   // The server sends the email after answering (so timing reveals nothing): wait for the file.
   while (Date.now() < deadline) {
-    const files = fs.existsSync(outbox) ? fs.readdirSync(outbox).filter((f) => f.endsWith('.eml')).sort() : [];
+    const files = fs.existsSync(outbox)
+      ? fs
+          .readdirSync(outbox)
+          .filter((f) => f.endsWith('.eml'))
+          .sort()
+      : [];
     const newest = files.at(-1);
     if (newest) {
       const text = decodeQuotedPrintable(fs.readFileSync(path.join(outbox, newest), 'utf8'));

@@ -23,7 +23,9 @@ const sessionPaths = ['/api/v1/auth/session', '/api/v1/auth/sign-in', '/api/v1/a
  * const { api } = createApiClient();
  * const { data } = await api.GET('/api/v1/users/me');
  */
-export function createApiClient(options: { baseUrl?: string; fetch?: (input: Request) => Promise<Response> } = {}): ApiClient {
+export function createApiClient(
+  options: { baseUrl?: string; fetch?: (input: Request) => Promise<Response> } = {},
+): ApiClient {
   let csrfToken: string | undefined;
   const api = createClient<paths>({
     baseUrl: options.baseUrl ?? '',
@@ -40,7 +42,10 @@ export function createApiClient(options: { baseUrl?: string; fetch?: (input: Req
     async onResponse({ request, response, schemaPath }) {
       if (!response.ok) throw await apiErrorFrom(response);
       if (schemaPath === '/api/v1/auth/sign-out' && request.method === 'POST') csrfToken = undefined;
-      if (sessionPaths.includes(schemaPath) && (response.headers.get('content-type') ?? '').includes('json')) {
+      if (
+        sessionPaths.includes(schemaPath) &&
+        (response.headers.get('content-type') ?? '').includes('json')
+      ) {
         const body: unknown = await response.clone().json();
         if (body && typeof body === 'object') {
           const token = (body as { csrfToken?: unknown }).csrfToken;

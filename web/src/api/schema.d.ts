@@ -3,2854 +3,3088 @@
  */
 
 export interface paths {
-    "/api/v1/audit": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Browse the workspace's audit log, newest first, with filters and a seq cursor */
-        get: {
-            parameters: {
-                query: {
-                    /** @description Exact action, e.g. `user.create` */
-                    action?: string;
-                    /** @description User, token or job id */
-                    actorId?: string;
-                    /** @description `nextCursor` of the previous page */
-                    cursor?: number;
-                    /** @description Entries at or after (ISO-8601) */
-                    from?: string;
-                    limit: number;
-                    outcome?: "allowed" | "denied" | "failed";
-                    /** @description Purpose key */
-                    purpose?: string;
-                    /** @description Id of the resource */
-                    resourceId?: string;
-                    /** @description e.g. `user`, `role`, `person` */
-                    resourceType?: string;
-                    /** @description Pseudonym of the data subject */
-                    subject?: string;
-                    /** @description Entries before (ISO-8601) */
-                    to?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                action: string;
-                                actorId: string | null;
-                                actorType: string;
-                                /** Format: date-time */
-                                at: string;
-                                /** @description Non-personal details: counts, codes, field names */
-                                details: {
-                                    [key: string]: unknown;
-                                };
-                                ip: string | null;
-                                outcome: "allowed" | "denied" | "failed";
-                                purpose: string | null;
-                                requestId: string | null;
-                                resourceId: string | null;
-                                resourceType: string | null;
-                                seq: number;
-                                subjectPseudonym: string | null;
-                            }[];
-                            nextCursor: number | null;
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+  '/api/v1/audit': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/api/v1/audit/verify": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
+    /** Browse the workspace's audit log, newest first, with filters and a seq cursor */
+    get: {
+      parameters: {
+        query: {
+          /** @description Exact action, e.g. `user.create` */
+          action?: string;
+          /** @description User, token or job id */
+          actorId?: string;
+          /** @description `nextCursor` of the previous page */
+          cursor?: number;
+          /** @description Entries at or after (ISO-8601) */
+          from?: string;
+          limit: number;
+          outcome?: 'allowed' | 'denied' | 'failed';
+          /** @description Purpose key */
+          purpose?: string;
+          /** @description Id of the resource */
+          resourceId?: string;
+          /** @description e.g. `user`, `role`, `person` */
+          resourceType?: string;
+          /** @description Pseudonym of the data subject */
+          subject?: string;
+          /** @description Entries before (ISO-8601) */
+          to?: string;
         };
-        /** Recompute the workspace's audit chain and check it against the signed checkpoints */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description Signed checkpoints verified */
-                            checkpoints: number;
-                            /** @description Entries whose hash was recomputed */
-                            entries: number;
-                            firstBadSeq?: number | null;
-                            ok: boolean;
-                            reason?: "hash-mismatch" | "prev-hash-mismatch" | "bad-genesis" | "missing" | "truncated" | "beyond-head" | "head-mismatch" | "checkpoint-mismatch" | "checkpoint-signature-invalid" | "checkpoint-unreadable";
-                        };
-                    };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                action: string;
+                actorId: string | null;
+                actorType: string;
+                /** Format: date-time */
+                at: string;
+                /** @description Non-personal details: counts, codes, field names */
+                details: {
+                  [key: string]: unknown;
                 };
+                ip: string | null;
+                outcome: 'allowed' | 'denied' | 'failed';
+                purpose: string | null;
+                requestId: string | null;
+                resourceId: string | null;
+                resourceType: string | null;
+                seq: number;
+                subjectPseudonym: string | null;
+              }[];
+              nextCursor: number | null;
             };
+          };
         };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+      };
     };
-    "/api/v1/auth/mfa": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Complete a sign-in with a TOTP or recovery code */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        code: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            csrfToken?: string;
-                            status: "signed-in" | "mfa-required";
-                            user?: {
-                                createdAt: string;
-                                email: string;
-                                id: string;
-                                lastSignInAt: string | null;
-                                mfaEnabled: boolean;
-                                mfaRequired: boolean;
-                                name: string;
-                                permissions: string[];
-                                role: {
-                                    id: string;
-                                    key: string;
-                                    name: string;
-                                };
-                            };
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/audit/verify': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/api/v1/auth/password-reset": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
+    /** Recompute the workspace's audit chain and check it against the signed checkpoints */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Signed checkpoints verified */
+              checkpoints: number;
+              /** @description Entries whose hash was recomputed */
+              entries: number;
+              firstBadSeq?: number | null;
+              ok: boolean;
+              reason?:
+                | 'hash-mismatch'
+                | 'prev-hash-mismatch'
+                | 'bad-genesis'
+                | 'missing'
+                | 'truncated'
+                | 'beyond-head'
+                | 'head-mismatch'
+                | 'checkpoint-mismatch'
+                | 'checkpoint-signature-invalid'
+                | 'checkpoint-unreadable';
+            };
+          };
         };
-        get?: never;
-        put?: never;
-        /** Email a password-reset link (202 whether or not the account exists) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        email: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+      };
     };
-    "/api/v1/auth/password-reset/complete": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Choose a new password with the emailed single-use token */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        password: string;
-                        token: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/mfa': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/api/v1/auth/session": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
+    get?: never;
+    put?: never;
+    /** Complete a sign-in with a TOTP or recovery code */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            code: string;
+          };
         };
-        /** Who is signed in, if anyone */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            authenticated: boolean;
-                            csrfToken?: string | null;
-                            mfaEnrolmentRequired?: boolean;
-                            user?: {
-                                createdAt: string;
-                                email: string;
-                                id: string;
-                                lastSignInAt: string | null;
-                                mfaEnabled: boolean;
-                                mfaRequired: boolean;
-                                name: string;
-                                permissions: string[];
-                                role: {
-                                    id: string;
-                                    key: string;
-                                    name: string;
-                                };
-                            };
-                        };
-                    };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              csrfToken?: string;
+              status: 'signed-in' | 'mfa-required';
+              user?: {
+                createdAt: string;
+                email: string;
+                id: string;
+                lastSignInAt: string | null;
+                mfaEnabled: boolean;
+                mfaRequired: boolean;
+                name: string;
+                permissions: string[];
+                role: {
+                  id: string;
+                  key: string;
+                  name: string;
                 };
+              };
             };
+          };
         };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+      };
     };
-    "/api/v1/auth/sign-in": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Sign in with email and password
-         * @description Answers `signed-in` with the session cookie, or `mfa-required` with a pending-session cookie to complete at `POST /auth/mfa`. A wrong email and a wrong password get the same 401 `INVALID_CREDENTIALS`.
-         */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        email: string;
-                        password: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            csrfToken?: string;
-                            status: "signed-in" | "mfa-required";
-                            user?: {
-                                createdAt: string;
-                                email: string;
-                                id: string;
-                                lastSignInAt: string | null;
-                                mfaEnabled: boolean;
-                                mfaRequired: boolean;
-                                name: string;
-                                permissions: string[];
-                                role: {
-                                    id: string;
-                                    key: string;
-                                    name: string;
-                                };
-                            };
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/password-reset': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/api/v1/auth/sign-out": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
+    get?: never;
+    put?: never;
+    /** Email a password-reset link (202 whether or not the account exists) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            email: string;
+          };
         };
-        get?: never;
-        put?: never;
-        /** End the session */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
+      };
+      responses: {
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
         };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+      };
     };
-    "/api/v1/catalogue/attributes": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Declared personal-data attributes */
-        get: {
-            parameters: {
-                query?: {
-                    entity?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                attribute: string;
-                                builtin: boolean;
-                                category: string;
-                                description: string;
-                                entity: string;
-                                /** @description ISO 8601 duration */
-                                retention: string;
-                                searchable: boolean;
-                                source: "provided" | "observed" | "derived" | "inferred";
-                                special: boolean;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        /** Declare a personal-data attribute */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        attribute: string;
-                        category: string;
-                        description?: string;
-                        entity: string;
-                        /** @description ISO 8601 duration (P2Y) or a number of days */
-                        retention: number | string;
-                        searchable?: boolean;
-                        source: "provided" | "observed" | "derived" | "inferred";
-                        special?: boolean;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            attribute: string;
-                            builtin: boolean;
-                            category: string;
-                            description: string;
-                            entity: string;
-                            /** @description ISO 8601 duration */
-                            retention: string;
-                            searchable: boolean;
-                            source: "provided" | "observed" | "derived" | "inferred";
-                            special: boolean;
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/password-reset/complete': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/api/v1/catalogue/categories": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
+    get?: never;
+    put?: never;
+    /** Choose a new password with the emailed single-use token */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            password: string;
+            token: string;
+          };
         };
-        /** Data categories: the default taxonomy and the workspace’s own */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                /** @description From the default (fideslang) taxonomy */
-                                builtin: boolean;
-                                /** @description Art. 10 criminal-offence data */
-                                criminal: boolean;
-                                description: string;
-                                key: string;
-                                name: string;
-                                /** @description Set on deprecated keys */
-                                replacedBy: string | null;
-                                /** @description Art. 9 special category */
-                                special: boolean;
-                            }[];
-                        };
-                    };
-                };
-            };
+      };
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
         };
-        put?: never;
-        /** Define a workspace data category under an existing one */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        criminal?: boolean;
-                        description?: string;
-                        key: string;
-                        name: string;
-                        special?: boolean;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description From the default (fideslang) taxonomy */
-                            builtin: boolean;
-                            /** @description Art. 10 criminal-offence data */
-                            criminal: boolean;
-                            description: string;
-                            key: string;
-                            name: string;
-                            /** @description Set on deprecated keys */
-                            replacedBy: string | null;
-                            /** @description Art. 9 special category */
-                            special: boolean;
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+      };
     };
-    "/api/v1/erasure-certificates": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Certificates of erasure, newest first */
-        get: {
-            parameters: {
-                query?: {
-                    cursor?: string;
-                    limit?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                id: string;
-                                issuedAt: string;
-                                kept: {
-                                    category: string;
-                                    count: number;
-                                    eraser: string;
-                                    exception: "legal_obligation" | "public_task" | "public_health" | "archiving" | "legal_claims";
-                                    purpose: string;
-                                    reason: string;
-                                    since: string;
-                                    until: string;
-                                }[];
-                                keyId: string | null;
-                                runId: string;
-                                scope: {
-                                    /** @enum {string} */
-                                    entity: "person";
-                                    erasers: string[];
-                                    fields: string[];
-                                };
-                                signature: string;
-                                steps: string[];
-                                subjectPseudonym: string;
-                                trigger: "admin_delete" | "request" | "retention";
-                            }[];
-                            nextCursor: string | null;
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/session': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/api/v1/erasure-certificates/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** One certificate of erasure, with whether its signature verifies */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
+    /** Who is signed in, if anyone */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              authenticated: boolean;
+              csrfToken?: string | null;
+              mfaEnrolmentRequired?: boolean;
+              user?: {
+                createdAt: string;
+                email: string;
+                id: string;
+                lastSignInAt: string | null;
+                mfaEnabled: boolean;
+                mfaRequired: boolean;
+                name: string;
+                permissions: string[];
+                role: {
+                  id: string;
+                  key: string;
+                  name: string;
                 };
-                cookie?: never;
+              };
             };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            issuedAt: string;
-                            kept: {
-                                category: string;
-                                count: number;
-                                eraser: string;
-                                exception: "legal_obligation" | "public_task" | "public_health" | "archiving" | "legal_claims";
-                                purpose: string;
-                                reason: string;
-                                since: string;
-                                until: string;
-                            }[];
-                            keyId: string | null;
-                            runId: string;
-                            scope: {
-                                /** @enum {string} */
-                                entity: "person";
-                                erasers: string[];
-                                fields: string[];
-                            };
-                            signature: string;
-                            steps: string[];
-                            subjectPseudonym: string;
-                            trigger: "admin_delete" | "request" | "retention";
-                            verified: boolean;
-                        };
-                    };
-                };
-            };
+          };
         };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+      };
     };
-    "/api/v1/legal-holds": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Legal holds, newest first */
-        get: {
-            parameters: {
-                query?: {
-                    active?: boolean;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                id: string;
-                                matter: string | null;
-                                personId: string | null;
-                                personIds: string[];
-                                placedAt: string;
-                                reason: "litigation" | "investigation" | "regulator_request" | "other";
-                                releasedAt: string | null;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        /** Place a legal hold on a person, or on the persons of a matter: it blocks their erasure */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** Format: uuid */
-                        personId: string;
-                        reason: "litigation" | "investigation" | "regulator_request" | "other";
-                    } | {
-                        matter: string;
-                        personIds: string[];
-                        reason: "litigation" | "investigation" | "regulator_request" | "other";
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            matter: string | null;
-                            personId: string | null;
-                            personIds: string[];
-                            placedAt: string;
-                            reason: "litigation" | "investigation" | "regulator_request" | "other";
-                            releasedAt: string | null;
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/sign-in': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/api/v1/legal-holds/{id}/release": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
+    get?: never;
+    put?: never;
+    /**
+     * Sign in with email and password
+     * @description Answers `signed-in` with the session cookie, or `mfa-required` with a pending-session cookie to complete at `POST /auth/mfa`. A wrong email and a wrong password get the same 401 `INVALID_CREDENTIALS`.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            email: string;
+            password: string;
+          };
         };
-        get?: never;
-        put?: never;
-        /** Release a legal hold */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              csrfToken?: string;
+              status: 'signed-in' | 'mfa-required';
+              user?: {
+                createdAt: string;
+                email: string;
+                id: string;
+                lastSignInAt: string | null;
+                mfaEnabled: boolean;
+                mfaRequired: boolean;
+                name: string;
+                permissions: string[];
+                role: {
+                  id: string;
+                  key: string;
+                  name: string;
                 };
-                cookie?: never;
+              };
             };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            matter: string | null;
-                            personId: string | null;
-                            personIds: string[];
-                            placedAt: string;
-                            reason: "litigation" | "investigation" | "regulator_request" | "other";
-                            releasedAt: string | null;
-                        };
-                    };
-                };
-            };
+          };
         };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+      };
     };
-    "/api/v1/people": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** List people in creation order (cursor pagination). Exact lookup: POST /api/v1/people/lookup */
-        get: {
-            parameters: {
-                query?: {
-                    cursor?: string;
-                    limit?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                createdAt: string;
-                                email: string | null;
-                                firstName: string | null;
-                                id: string;
-                                lastName: string | null;
-                                phone: string | null;
-                                pseudonym: string;
-                                updatedAt: string;
-                                version: number;
-                            }[];
-                            nextCursor: string | null;
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        /** Create a person (values encrypted under their own key) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        email?: string;
-                        firstName?: string;
-                        lastName?: string;
-                        phone?: string;
-                        suppressionOverride?: {
-                            reason: "new_consent" | "mistaken_suppression" | "legal_obligation";
-                        };
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            createdAt: string;
-                            email: string | null;
-                            firstName: string | null;
-                            id: string;
-                            lastName: string | null;
-                            phone: string | null;
-                            pseudonym: string;
-                            updatedAt: string;
-                            version: number;
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/sign-out': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/api/v1/people/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
+    get?: never;
+    put?: never;
+    /** End the session */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
         };
-        /** Read a person (410 once erased) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            createdAt: string;
-                            email: string | null;
-                            firstName: string | null;
-                            id: string;
-                            lastName: string | null;
-                            phone: string | null;
-                            pseudonym: string;
-                            updatedAt: string;
-                            version: number;
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        /** Erase a person through the erasure pipeline; answers with the certificate of erasure */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            issuedAt: string;
-                            kept: {
-                                category: string;
-                                count: number;
-                                eraser: string;
-                                exception: "legal_obligation" | "public_task" | "public_health" | "archiving" | "legal_claims";
-                                purpose: string;
-                                reason: string;
-                                since: string;
-                                until: string;
-                            }[];
-                            keyId: string | null;
-                            runId: string;
-                            scope: {
-                                /** @enum {string} */
-                                entity: "person";
-                                erasers: string[];
-                                fields: string[];
-                            };
-                            signature: string;
-                            steps: string[];
-                            subjectPseudonym: string;
-                            trigger: "admin_delete" | "request" | "retention";
-                        };
-                    };
-                };
-            };
-        };
-        options?: never;
-        head?: never;
-        /** Change values (null removes one); needs If-Match with the ETag read */
-        patch: {
-            parameters: {
-                query?: never;
-                header?: {
-                    "if-match"?: string;
-                };
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        email?: string | null;
-                        firstName?: string | null;
-                        lastName?: string | null;
-                        phone?: string | null;
-                        suppressionOverride?: {
-                            reason: "new_consent" | "mistaken_suppression" | "legal_obligation";
-                        };
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            createdAt: string;
-                            email: string | null;
-                            firstName: string | null;
-                            id: string;
-                            lastName: string | null;
-                            phone: string | null;
-                            pseudonym: string;
-                            updatedAt: string;
-                            version: number;
-                        };
-                    };
-                };
-            };
-        };
-        trace?: never;
+      };
     };
-    "/api/v1/people/{id}/consents": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Record a consent given or withdrawn (append-only) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        method: "web_form" | "email" | "phone" | "paper" | "in_person" | "api" | "import";
-                        noticeVersion?: string | null;
-                        purpose: string;
-                        state: "given" | "withdrawn";
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: number;
-                            method: "web_form" | "email" | "phone" | "paper" | "in_person" | "api" | "import";
-                            noticeVersion: string | null;
-                            purpose: string;
-                            purposeVersion: number;
-                            recordedAt: string;
-                            state: "given" | "withdrawn";
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/catalogue/attributes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/api/v1/people/{id}/objections": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
+    /** Declared personal-data attributes */
+    get: {
+      parameters: {
+        query?: {
+          entity?: string;
         };
-        get?: never;
-        put?: never;
-        /** Record an objection (Art. 21); one to direct marketing is upheld at once */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                attribute: string;
+                builtin: boolean;
+                category: string;
+                description: string;
+                entity: string;
+                /** @description ISO 8601 duration */
+                retention: string;
+                searchable: boolean;
+                source: 'provided' | 'observed' | 'derived' | 'inferred';
+                special: boolean;
+              }[];
             };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        purpose: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            decidedAt: string | null;
-                            id: string;
-                            objectedAt: string;
-                            outcome: "pending" | "upheld" | "rejected";
-                            purpose: string;
-                        };
-                    };
-                };
-            };
+          };
         };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+      };
     };
-    "/api/v1/people/{id}/objections/{objectionId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
+    put?: never;
+    /** Declare a personal-data attribute */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            attribute: string;
+            category: string;
+            description?: string;
+            entity: string;
+            /** @description ISO 8601 duration (P2Y) or a number of days */
+            retention: number | string;
+            searchable?: boolean;
+            source: 'provided' | 'observed' | 'derived' | 'inferred';
+            special?: boolean;
+          };
         };
-        get?: never;
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        /** Decide a pending objection */
-        patch: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                    objectionId: string;
-                };
-                cookie?: never;
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              attribute: string;
+              builtin: boolean;
+              category: string;
+              description: string;
+              entity: string;
+              /** @description ISO 8601 duration */
+              retention: string;
+              searchable: boolean;
+              source: 'provided' | 'observed' | 'derived' | 'inferred';
+              special: boolean;
             };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        outcome: "upheld" | "rejected";
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            decidedAt: string | null;
-                            id: string;
-                            objectedAt: string;
-                            outcome: "pending" | "upheld" | "rejected";
-                            purpose: string;
-                        };
-                    };
-                };
-            };
+          };
         };
-        trace?: never;
+      };
     };
-    "/api/v1/people/{id}/restriction": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        /** Restrict processing of the person (Art. 18): storage only from now on */
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        reason: "accuracy_contested" | "unlawful_processing" | "legal_claims" | "objection_pending";
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            liftedAt: string | null;
-                            reason: "accuracy_contested" | "unlawful_processing" | "legal_claims" | "objection_pending";
-                            restrictedAt: string;
-                        };
-                    };
-                };
-            };
-        };
-        post?: never;
-        /** Lift the restriction (tell the person first, Art. 18(3)) */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            id: string;
-                            liftedAt: string | null;
-                            reason: "accuracy_contested" | "unlawful_processing" | "legal_claims" | "objection_pending";
-                            restrictedAt: string;
-                        };
-                    };
-                };
-            };
-        };
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/catalogue/categories': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/api/v1/people/{id}/standing": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Basis, consent and objection per purpose, and the restriction in force */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
+    /** Data categories: the default taxonomy and the workspace’s own */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                /** @description From the default (fideslang) taxonomy */
+                builtin: boolean;
+                /** @description Art. 10 criminal-offence data */
+                criminal: boolean;
+                description: string;
+                key: string;
+                name: string;
+                /** @description Set on deprecated keys */
+                replacedBy: string | null;
+                /** @description Art. 9 special category */
+                special: boolean;
+              }[];
             };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            personId: string;
-                            purposes: {
-                                active: boolean;
-                                consent: {
-                                    id: number;
-                                    method: "web_form" | "email" | "phone" | "paper" | "in_person" | "api" | "import";
-                                    noticeVersion: string | null;
-                                    purpose: string;
-                                    purposeVersion: number;
-                                    recordedAt: string;
-                                    state: "given" | "withdrawn";
-                                } | null;
-                                consentRequired: boolean;
-                                lawfulBasis: "consent" | "contract" | "legal_obligation" | "vital_interests" | "public_task" | "legitimate_interests";
-                                name: string;
-                                objection: {
-                                    decidedAt: string | null;
-                                    id: string;
-                                    objectedAt: string;
-                                    outcome: "pending" | "upheld" | "rejected";
-                                    purpose: string;
-                                } | null;
-                                purpose: string;
-                            }[];
-                            restriction: {
-                                id: string;
-                                liftedAt: string | null;
-                                reason: "accuracy_contested" | "unlawful_processing" | "legal_claims" | "objection_pending";
-                                restrictedAt: string;
-                            } | null;
-                        };
-                    };
-                };
-            };
+          };
         };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+      };
     };
-    "/api/v1/people/lookup": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
+    put?: never;
+    /** Define a workspace data category under an existing one */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            criminal?: boolean;
+            description?: string;
+            key: string;
+            name: string;
+            special?: boolean;
+          };
         };
-        get?: never;
-        put?: never;
-        /** Find people by exact email or phone (through the blind index) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description From the default (fideslang) taxonomy */
+              builtin: boolean;
+              /** @description Art. 10 criminal-offence data */
+              criminal: boolean;
+              description: string;
+              key: string;
+              name: string;
+              /** @description Set on deprecated keys */
+              replacedBy: string | null;
+              /** @description Art. 9 special category */
+              special: boolean;
             };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        email: string;
-                    } | {
-                        phone: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                createdAt: string;
-                                email: string | null;
-                                firstName: string | null;
-                                id: string;
-                                lastName: string | null;
-                                phone: string | null;
-                                pseudonym: string;
-                                updatedAt: string;
-                                version: number;
-                            }[];
-                        };
-                    };
-                };
-            };
+          };
         };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+      };
     };
-    "/api/v1/permissions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Every permission a role can hold */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: string[];
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/erasure-certificates': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/api/v1/purposes": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
+    /** Certificates of erasure, newest first */
+    get: {
+      parameters: {
+        query?: {
+          cursor?: string;
+          limit?: number;
         };
-        /** Purposes of processing (current versions) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                active: boolean;
-                                art9Condition: ("explicit_consent" | "employment_social_security" | "vital_interests_incapable" | "not_for_profit_members" | "manifestly_public" | "legal_claims" | "substantial_public_interest" | "health_social_care" | "public_health" | "archiving_research_statistics") | null;
-                                description: string;
-                                directMarketing: boolean;
-                                key: string;
-                                /** @description Art. 6(1)(a)–(f) */
-                                lawfulBasis: "consent" | "contract" | "legal_obligation" | "vital_interests" | "public_task" | "legitimate_interests";
-                                legalClaims: boolean;
-                                legitimateInterestAssessment: string | null;
-                                name: string;
-                                optionalCategories: string[];
-                                recipients: string[];
-                                requiredCategories: string[];
-                                retention: string;
-                                updatedAt: string;
-                                version: number;
-                            }[];
-                        };
-                    };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                issuedAt: string;
+                kept: {
+                  category: string;
+                  count: number;
+                  eraser: string;
+                  exception:
+                    'legal_obligation' | 'public_task' | 'public_health' | 'archiving' | 'legal_claims';
+                  purpose: string;
+                  reason: string;
+                  since: string;
+                  until: string;
+                }[];
+                keyId: string | null;
+                runId: string;
+                scope: {
+                  /** @enum {string} */
+                  entity: 'person';
+                  erasers: string[];
+                  fields: string[];
                 };
+                signature: string;
+                steps: string[];
+                subjectPseudonym: string;
+                trigger: 'admin_delete' | 'request' | 'retention';
+              }[];
+              nextCursor: string | null;
             };
+          };
         };
-        put?: never;
-        /** Register a purpose (inactive unless `active` is true) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        active?: boolean;
-                        art9Condition?: ("explicit_consent" | "employment_social_security" | "vital_interests_incapable" | "not_for_profit_members" | "manifestly_public" | "legal_claims" | "substantial_public_interest" | "health_social_care" | "public_health" | "archiving_research_statistics") | null;
-                        description?: string;
-                        directMarketing?: boolean;
-                        key: string;
-                        /** @description Art. 6(1)(a)–(f) */
-                        lawfulBasis: "consent" | "contract" | "legal_obligation" | "vital_interests" | "public_task" | "legitimate_interests";
-                        legalClaims?: boolean;
-                        legitimateInterestAssessment?: string | null;
-                        name: string;
-                        optionalCategories?: string[];
-                        recipients?: string[];
-                        requiredCategories?: string[];
-                        /** @description ISO 8601 duration (P2Y) or a number of days */
-                        retention: number | string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            active: boolean;
-                            art9Condition: ("explicit_consent" | "employment_social_security" | "vital_interests_incapable" | "not_for_profit_members" | "manifestly_public" | "legal_claims" | "substantial_public_interest" | "health_social_care" | "public_health" | "archiving_research_statistics") | null;
-                            description: string;
-                            directMarketing: boolean;
-                            key: string;
-                            /** @description Art. 6(1)(a)–(f) */
-                            lawfulBasis: "consent" | "contract" | "legal_obligation" | "vital_interests" | "public_task" | "legitimate_interests";
-                            legalClaims: boolean;
-                            legitimateInterestAssessment: string | null;
-                            name: string;
-                            optionalCategories: string[];
-                            recipients: string[];
-                            requiredCategories: string[];
-                            retention: string;
-                            updatedAt: string;
-                            version: number;
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+      };
     };
-    "/api/v1/purposes/{key}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** One purpose */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    key: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            active: boolean;
-                            art9Condition: ("explicit_consent" | "employment_social_security" | "vital_interests_incapable" | "not_for_profit_members" | "manifestly_public" | "legal_claims" | "substantial_public_interest" | "health_social_care" | "public_health" | "archiving_research_statistics") | null;
-                            description: string;
-                            directMarketing: boolean;
-                            key: string;
-                            /** @description Art. 6(1)(a)–(f) */
-                            lawfulBasis: "consent" | "contract" | "legal_obligation" | "vital_interests" | "public_task" | "legitimate_interests";
-                            legalClaims: boolean;
-                            legitimateInterestAssessment: string | null;
-                            name: string;
-                            optionalCategories: string[];
-                            recipients: string[];
-                            requiredCategories: string[];
-                            retention: string;
-                            updatedAt: string;
-                            version: number;
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        /** Change a purpose (makes a new version) */
-        patch: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    key: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        active?: boolean;
-                        art9Condition?: ("explicit_consent" | "employment_social_security" | "vital_interests_incapable" | "not_for_profit_members" | "manifestly_public" | "legal_claims" | "substantial_public_interest" | "health_social_care" | "public_health" | "archiving_research_statistics") | null;
-                        description?: string;
-                        directMarketing?: boolean;
-                        /** @description Art. 6(1)(a)–(f) */
-                        lawfulBasis?: "consent" | "contract" | "legal_obligation" | "vital_interests" | "public_task" | "legitimate_interests";
-                        legalClaims?: boolean;
-                        legitimateInterestAssessment?: string | null;
-                        name?: string;
-                        optionalCategories?: string[];
-                        recipients?: string[];
-                        requiredCategories?: string[];
-                        /** @description ISO 8601 duration (P2Y) or a number of days */
-                        retention?: number | string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            active: boolean;
-                            art9Condition: ("explicit_consent" | "employment_social_security" | "vital_interests_incapable" | "not_for_profit_members" | "manifestly_public" | "legal_claims" | "substantial_public_interest" | "health_social_care" | "public_health" | "archiving_research_statistics") | null;
-                            description: string;
-                            directMarketing: boolean;
-                            key: string;
-                            /** @description Art. 6(1)(a)–(f) */
-                            lawfulBasis: "consent" | "contract" | "legal_obligation" | "vital_interests" | "public_task" | "legitimate_interests";
-                            legalClaims: boolean;
-                            legitimateInterestAssessment: string | null;
-                            name: string;
-                            optionalCategories: string[];
-                            recipients: string[];
-                            requiredCategories: string[];
-                            retention: string;
-                            updatedAt: string;
-                            version: number;
-                        };
-                    };
-                };
-            };
-        };
-        trace?: never;
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/erasure-certificates/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/api/v1/purposes/{key}/activate": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
+    /** One certificate of erasure, with whether its signature verifies */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
         };
-        get?: never;
-        put?: never;
-        /** Activate a purpose */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    key: string;
-                };
-                cookie?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              issuedAt: string;
+              kept: {
+                category: string;
+                count: number;
+                eraser: string;
+                exception:
+                  'legal_obligation' | 'public_task' | 'public_health' | 'archiving' | 'legal_claims';
+                purpose: string;
+                reason: string;
+                since: string;
+                until: string;
+              }[];
+              keyId: string | null;
+              runId: string;
+              scope: {
+                /** @enum {string} */
+                entity: 'person';
+                erasers: string[];
+                fields: string[];
+              };
+              signature: string;
+              steps: string[];
+              subjectPseudonym: string;
+              trigger: 'admin_delete' | 'request' | 'retention';
+              verified: boolean;
             };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            active: boolean;
-                            art9Condition: ("explicit_consent" | "employment_social_security" | "vital_interests_incapable" | "not_for_profit_members" | "manifestly_public" | "legal_claims" | "substantial_public_interest" | "health_social_care" | "public_health" | "archiving_research_statistics") | null;
-                            description: string;
-                            directMarketing: boolean;
-                            key: string;
-                            /** @description Art. 6(1)(a)–(f) */
-                            lawfulBasis: "consent" | "contract" | "legal_obligation" | "vital_interests" | "public_task" | "legitimate_interests";
-                            legalClaims: boolean;
-                            legitimateInterestAssessment: string | null;
-                            name: string;
-                            optionalCategories: string[];
-                            recipients: string[];
-                            requiredCategories: string[];
-                            retention: string;
-                            updatedAt: string;
-                            version: number;
-                        };
-                    };
-                };
-            };
+          };
         };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+      };
     };
-    "/api/v1/purposes/{key}/deactivate": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Deactivate a purpose */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    key: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            active: boolean;
-                            art9Condition: ("explicit_consent" | "employment_social_security" | "vital_interests_incapable" | "not_for_profit_members" | "manifestly_public" | "legal_claims" | "substantial_public_interest" | "health_social_care" | "public_health" | "archiving_research_statistics") | null;
-                            description: string;
-                            directMarketing: boolean;
-                            key: string;
-                            /** @description Art. 6(1)(a)–(f) */
-                            lawfulBasis: "consent" | "contract" | "legal_obligation" | "vital_interests" | "public_task" | "legitimate_interests";
-                            legalClaims: boolean;
-                            legitimateInterestAssessment: string | null;
-                            name: string;
-                            optionalCategories: string[];
-                            recipients: string[];
-                            requiredCategories: string[];
-                            retention: string;
-                            updatedAt: string;
-                            version: number;
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/legal-holds': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/api/v1/purposes/{key}/versions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
+    /** Legal holds, newest first */
+    get: {
+      parameters: {
+        query?: {
+          active?: boolean;
         };
-        /** Every version of a purpose, newest first */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    key: string;
-                };
-                cookie?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                matter: string | null;
+                personId: string | null;
+                personIds: string[];
+                placedAt: string;
+                reason: 'litigation' | 'investigation' | 'regulator_request' | 'other';
+                releasedAt: string | null;
+              }[];
             };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                actor: {
-                                    id: string | null;
-                                    type: string;
-                                };
-                                change: string;
-                                changedAt: string;
-                                purpose: {
-                                    active: boolean;
-                                    art9Condition: ("explicit_consent" | "employment_social_security" | "vital_interests_incapable" | "not_for_profit_members" | "manifestly_public" | "legal_claims" | "substantial_public_interest" | "health_social_care" | "public_health" | "archiving_research_statistics") | null;
-                                    description: string;
-                                    directMarketing: boolean;
-                                    key: string;
-                                    /** @description Art. 6(1)(a)–(f) */
-                                    lawfulBasis: "consent" | "contract" | "legal_obligation" | "vital_interests" | "public_task" | "legitimate_interests";
-                                    legalClaims: boolean;
-                                    legitimateInterestAssessment: string | null;
-                                    name: string;
-                                    optionalCategories: string[];
-                                    recipients: string[];
-                                    requiredCategories: string[];
-                                    retention: string;
-                                    updatedAt: string;
-                                    version: number;
-                                };
-                                version: number;
-                            }[];
-                        };
-                    };
-                };
-            };
+          };
         };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+      };
     };
-    "/api/v1/roles": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
+    put?: never;
+    /** Place a legal hold on a person, or on the persons of a matter: it blocks their erasure */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json':
+            | {
+                /** Format: uuid */
+                personId: string;
+                reason: 'litigation' | 'investigation' | 'regulator_request' | 'other';
+              }
+            | {
+                matter: string;
+                personIds: string[];
+                reason: 'litigation' | 'investigation' | 'regulator_request' | 'other';
+              };
         };
-        /** Every role */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              matter: string | null;
+              personId: string | null;
+              personIds: string[];
+              placedAt: string;
+              reason: 'litigation' | 'investigation' | 'regulator_request' | 'other';
+              releasedAt: string | null;
             };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                builtin: boolean;
-                                dataCategories: string[];
-                                defaultPurpose: string | null;
-                                description: string;
-                                id: string;
-                                key: string;
-                                name: string;
-                                permissions: string[];
-                                purposes: string[];
-                                requireMfa: boolean;
-                                userCount: number;
-                            }[];
-                        };
-                    };
-                };
-            };
+          };
         };
-        put?: never;
-        /** Create a custom role (no more than your own role holds) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        dataCategories?: string[];
-                        defaultPurpose?: string | null;
-                        description?: string;
-                        key: string;
-                        name: string;
-                        permissions: ("users:read" | "users:write" | "roles:read" | "roles:write" | "tokens:manage" | "audit:read" | "settings:read" | "settings:write" | "catalogue:read" | "catalogue:write" | "purposes:read" | "purposes:write" | "people:read" | "people:write" | "people:erase" | "people:export" | "privacy:read" | "privacy:write" | "keys:manage")[];
-                        purposes?: string[];
-                        requireMfa?: boolean;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            builtin: boolean;
-                            dataCategories: string[];
-                            defaultPurpose: string | null;
-                            description: string;
-                            id: string;
-                            key: string;
-                            name: string;
-                            permissions: string[];
-                            purposes: string[];
-                            requireMfa: boolean;
-                            userCount: number;
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+      };
     };
-    "/api/v1/roles/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        /** Delete a custom role nobody holds */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
-        options?: never;
-        head?: never;
-        /** Change a role (built-in roles: only requireMfa) */
-        patch: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        dataCategories?: string[];
-                        defaultPurpose?: string | null;
-                        description?: string;
-                        name?: string;
-                        permissions?: ("users:read" | "users:write" | "roles:read" | "roles:write" | "tokens:manage" | "audit:read" | "settings:read" | "settings:write" | "catalogue:read" | "catalogue:write" | "purposes:read" | "purposes:write" | "people:read" | "people:write" | "people:erase" | "people:export" | "privacy:read" | "privacy:write" | "keys:manage")[];
-                        purposes?: string[];
-                        requireMfa?: boolean;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            builtin: boolean;
-                            dataCategories: string[];
-                            defaultPurpose: string | null;
-                            description: string;
-                            id: string;
-                            key: string;
-                            name: string;
-                            permissions: string[];
-                            purposes: string[];
-                            requireMfa: boolean;
-                            userCount: number;
-                        };
-                    };
-                };
-            };
-        };
-        trace?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/legal-holds/{id}/release': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/api/v1/settings": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
+    get?: never;
+    put?: never;
+    /** Release a legal hold */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
         };
-        /** Workspace settings */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              matter: string | null;
+              personId: string | null;
+              personIds: string[];
+              placedAt: string;
+              reason: 'litigation' | 'investigation' | 'regulator_request' | 'other';
+              releasedAt: string | null;
             };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                key: string;
-                                value: unknown;
-                            }[];
-                        };
-                    };
-                };
-            };
+          };
         };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        /** Change some settings */
-        patch: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /**
-                         * @description Per-person encryption at rest; it cannot be turned off
-                         * @enum {boolean}
-                         */
-                        "encryption.enabled"?: true;
-                        /** @description Contact address of the data protection officer (empty when none) */
-                        "organisation.dpoEmail"?: "" | string;
-                        /** @description Display name of the organisation */
-                        "organisation.name"?: string;
-                        /** @description Legal regime applied by default */
-                        regime?: "gdpr" | "uk-gdpr" | "ccpa";
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                key: string;
-                                value: unknown;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
-        trace?: never;
+      };
     };
-    "/api/v1/tokens": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** My API tokens (every token with tokens:manage) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                createdAt: string;
-                                defaultPurpose: string | null;
-                                expiresAt: string | null;
-                                id: string;
-                                lastUsedAt: string | null;
-                                name: string;
-                                prefix: string;
-                                revokedAt: string | null;
-                                role: {
-                                    id: string;
-                                    key: string;
-                                    name: string;
-                                } | null;
-                                userId: string;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        /** Create an API token for myself; the token is shown once */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        defaultPurpose?: string;
-                        /** Format: date-time */
-                        expiresAt?: string;
-                        name: string;
-                        roleKey?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            item: {
-                                createdAt: string;
-                                defaultPurpose: string | null;
-                                expiresAt: string | null;
-                                id: string;
-                                lastUsedAt: string | null;
-                                name: string;
-                                prefix: string;
-                                revokedAt: string | null;
-                                role: {
-                                    id: string;
-                                    key: string;
-                                    name: string;
-                                } | null;
-                                userId: string;
-                            };
-                            token: string;
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/people': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/api/v1/tokens/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
+    /** List people in creation order (cursor pagination). Exact lookup: POST /api/v1/people/lookup */
+    get: {
+      parameters: {
+        query?: {
+          cursor?: string;
+          limit?: number;
         };
-        get?: never;
-        put?: never;
-        post?: never;
-        /** Revoke a token */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                createdAt: string;
+                email: string | null;
+                firstName: string | null;
+                id: string;
+                lastName: string | null;
+                phone: string | null;
+                pseudonym: string;
+                updatedAt: string;
+                version: number;
+              }[];
+              nextCursor: string | null;
             };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
+          };
         };
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+      };
     };
-    "/api/v1/users": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
+    put?: never;
+    /** Create a person (values encrypted under their own key) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            email?: string;
+            firstName?: string;
+            lastName?: string;
+            phone?: string;
+            suppressionOverride?: {
+              reason: 'new_consent' | 'mistaken_suppression' | 'legal_obligation';
+            };
+          };
         };
-        /** List users, oldest first, with cursor pagination */
-        get: {
-            parameters: {
-                query: {
-                    cursor?: string;
-                    limit: number;
-                    /** @description Part of the email or name */
-                    q?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              createdAt: string;
+              email: string | null;
+              firstName: string | null;
+              id: string;
+              lastName: string | null;
+              phone: string | null;
+              pseudonym: string;
+              updatedAt: string;
+              version: number;
             };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                createdAt: string;
-                                disabled: boolean;
-                                email: string;
-                                id: string;
-                                lastSignInAt: string | null;
-                                mfaEnabled: boolean;
-                                name: string;
-                                role: {
-                                    id: string;
-                                    key: string;
-                                    name: string;
-                                };
-                            }[];
-                            nextCursor: string | null;
-                        };
-                    };
-                };
-            };
+          };
         };
-        put?: never;
-        /** Create a user (without a password, an invitation email is sent) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** Format: email */
-                        email: string;
-                        name: string;
-                        password?: string;
-                        roleKey: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            createdAt: string;
-                            disabled: boolean;
-                            email: string;
-                            id: string;
-                            lastSignInAt: string | null;
-                            mfaEnabled: boolean;
-                            name: string;
-                            role: {
-                                id: string;
-                                key: string;
-                                name: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+      };
     };
-    "/api/v1/users/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** One user */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            createdAt: string;
-                            disabled: boolean;
-                            email: string;
-                            id: string;
-                            lastSignInAt: string | null;
-                            mfaEnabled: boolean;
-                            name: string;
-                            role: {
-                                id: string;
-                                key: string;
-                                name: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        /** Change a user’s name, role or disabled flag (disabling ends their sessions) */
-        patch: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        disabled?: boolean;
-                        name?: string;
-                        roleKey?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            createdAt: string;
-                            disabled: boolean;
-                            email: string;
-                            id: string;
-                            lastSignInAt: string | null;
-                            mfaEnabled: boolean;
-                            name: string;
-                            role: {
-                                id: string;
-                                key: string;
-                                name: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
-        trace?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/people/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/api/v1/users/me": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
+    /** Read a person (410 once erased) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
         };
-        /** The signed-in user */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              createdAt: string;
+              email: string | null;
+              firstName: string | null;
+              id: string;
+              lastName: string | null;
+              phone: string | null;
+              pseudonym: string;
+              updatedAt: string;
+              version: number;
             };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            createdAt: string;
-                            email: string;
-                            id: string;
-                            lastSignInAt: string | null;
-                            mfaEnabled: boolean;
-                            mfaRequired: boolean;
-                            name: string;
-                            permissions: string[];
-                            role: {
-                                id: string;
-                                key: string;
-                                name: string;
-                            };
-                        };
-                    };
-                };
-            };
+          };
         };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+      };
     };
-    "/api/v1/users/me/mfa/confirm": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
+    put?: never;
+    post?: never;
+    /** Erase a person through the erasure pipeline; answers with the certificate of erasure */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
         };
-        get?: never;
-        put?: never;
-        /** Confirm TOTP enrolment; returns 10 recovery codes, shown once */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              issuedAt: string;
+              kept: {
+                category: string;
+                count: number;
+                eraser: string;
+                exception:
+                  'legal_obligation' | 'public_task' | 'public_health' | 'archiving' | 'legal_claims';
+                purpose: string;
+                reason: string;
+                since: string;
+                until: string;
+              }[];
+              keyId: string | null;
+              runId: string;
+              scope: {
+                /** @enum {string} */
+                entity: 'person';
+                erasers: string[];
+                fields: string[];
+              };
+              signature: string;
+              steps: string[];
+              subjectPseudonym: string;
+              trigger: 'admin_delete' | 'request' | 'retention';
             };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @description 6-digit TOTP code, or a recovery code where allowed */
-                        code: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            recoveryCodes: string[];
-                        };
-                    };
-                };
-            };
+          };
         };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+      };
     };
-    "/api/v1/users/me/mfa/disable": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
+    options?: never;
+    head?: never;
+    /** Change values (null removes one); needs If-Match with the ETag read */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: {
+          'if-match'?: string;
         };
-        get?: never;
-        put?: never;
-        /** Turn MFA off (refused when the role requires it) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @description 6-digit TOTP code, or a recovery code where allowed */
-                        code: string;
-                        password: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
+        path: {
+          id: string;
         };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            email?: string | null;
+            firstName?: string | null;
+            lastName?: string | null;
+            phone?: string | null;
+            suppressionOverride?: {
+              reason: 'new_consent' | 'mistaken_suppression' | 'legal_obligation';
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              createdAt: string;
+              email: string | null;
+              firstName: string | null;
+              id: string;
+              lastName: string | null;
+              phone: string | null;
+              pseudonym: string;
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
     };
-    "/api/v1/users/me/mfa/enrol": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Start TOTP enrolment (pending until confirmed) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            otpauthUrl: string;
-                            qrSvg: string;
-                            secret: string;
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    trace?: never;
+  };
+  '/api/v1/people/{id}/consents': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/api/v1/users/me/password": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
+    get?: never;
+    put?: never;
+    /** Record a consent given or withdrawn (append-only) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
         };
-        get?: never;
-        put?: never;
-        /** Change my password (ends my other sessions) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        currentPassword: string;
-                        newPassword: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            method: 'web_form' | 'email' | 'phone' | 'paper' | 'in_person' | 'api' | 'import';
+            noticeVersion?: string | null;
+            purpose: string;
+            state: 'given' | 'withdrawn';
+          };
         };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              method: 'web_form' | 'email' | 'phone' | 'paper' | 'in_person' | 'api' | 'import';
+              noticeVersion: string | null;
+              purpose: string;
+              purposeVersion: number;
+              recordedAt: string;
+              state: 'given' | 'withdrawn';
+            };
+          };
+        };
+      };
     };
-    "/api/v1/users/me/sessions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** My live sessions */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                createdAt: string;
-                                current: boolean;
-                                expiresAt: string;
-                                id: string;
-                                ip: string | null;
-                                lastSeenAt: string;
-                                userAgent: string | null;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/people/{id}/objections': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
-    "/api/v1/users/me/sessions/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
+    get?: never;
+    put?: never;
+    /** Record an objection (Art. 21); one to direct marketing is upheld at once */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
         };
-        get?: never;
-        put?: never;
-        post?: never;
-        /** End one of my sessions */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            purpose: string;
+          };
         };
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              decidedAt: string | null;
+              id: string;
+              objectedAt: string;
+              outcome: 'pending' | 'upheld' | 'rejected';
+              purpose: string;
+            };
+          };
+        };
+      };
     };
-    "/health": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Liveness and database readiness */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            status: "ok" | "unavailable";
-                        };
-                    };
-                };
-                /** @description Default Response */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            status: "ok" | "unavailable";
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/people/{id}/objections/{objectionId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
     };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Decide a pending objection */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          objectionId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            outcome: 'upheld' | 'rejected';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              decidedAt: string | null;
+              id: string;
+              objectedAt: string;
+              outcome: 'pending' | 'upheld' | 'rejected';
+              purpose: string;
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/people/{id}/restriction': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Restrict processing of the person (Art. 18): storage only from now on */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            reason: 'accuracy_contested' | 'unlawful_processing' | 'legal_claims' | 'objection_pending';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              liftedAt: string | null;
+              reason: 'accuracy_contested' | 'unlawful_processing' | 'legal_claims' | 'objection_pending';
+              restrictedAt: string;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    /** Lift the restriction (tell the person first, Art. 18(3)) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              liftedAt: string | null;
+              reason: 'accuracy_contested' | 'unlawful_processing' | 'legal_claims' | 'objection_pending';
+              restrictedAt: string;
+            };
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/people/{id}/standing': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Basis, consent and objection per purpose, and the restriction in force */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              personId: string;
+              purposes: {
+                active: boolean;
+                consent: {
+                  id: number;
+                  method: 'web_form' | 'email' | 'phone' | 'paper' | 'in_person' | 'api' | 'import';
+                  noticeVersion: string | null;
+                  purpose: string;
+                  purposeVersion: number;
+                  recordedAt: string;
+                  state: 'given' | 'withdrawn';
+                } | null;
+                consentRequired: boolean;
+                lawfulBasis:
+                  | 'consent'
+                  | 'contract'
+                  | 'legal_obligation'
+                  | 'vital_interests'
+                  | 'public_task'
+                  | 'legitimate_interests';
+                name: string;
+                objection: {
+                  decidedAt: string | null;
+                  id: string;
+                  objectedAt: string;
+                  outcome: 'pending' | 'upheld' | 'rejected';
+                  purpose: string;
+                } | null;
+                purpose: string;
+              }[];
+              restriction: {
+                id: string;
+                liftedAt: string | null;
+                reason: 'accuracy_contested' | 'unlawful_processing' | 'legal_claims' | 'objection_pending';
+                restrictedAt: string;
+              } | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/people/lookup': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Find people by exact email or phone (through the blind index) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json':
+            | {
+                email: string;
+              }
+            | {
+                phone: string;
+              };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                createdAt: string;
+                email: string | null;
+                firstName: string | null;
+                id: string;
+                lastName: string | null;
+                phone: string | null;
+                pseudonym: string;
+                updatedAt: string;
+                version: number;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/permissions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every permission a role can hold */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: string[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/purposes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Purposes of processing (current versions) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                active: boolean;
+                art9Condition:
+                  | (
+                      | 'explicit_consent'
+                      | 'employment_social_security'
+                      | 'vital_interests_incapable'
+                      | 'not_for_profit_members'
+                      | 'manifestly_public'
+                      | 'legal_claims'
+                      | 'substantial_public_interest'
+                      | 'health_social_care'
+                      | 'public_health'
+                      | 'archiving_research_statistics'
+                    )
+                  | null;
+                description: string;
+                directMarketing: boolean;
+                key: string;
+                /** @description Art. 6(1)(a)–(f) */
+                lawfulBasis:
+                  | 'consent'
+                  | 'contract'
+                  | 'legal_obligation'
+                  | 'vital_interests'
+                  | 'public_task'
+                  | 'legitimate_interests';
+                legalClaims: boolean;
+                legitimateInterestAssessment: string | null;
+                name: string;
+                optionalCategories: string[];
+                recipients: string[];
+                requiredCategories: string[];
+                retention: string;
+                updatedAt: string;
+                version: number;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Register a purpose (inactive unless `active` is true) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            active?: boolean;
+            art9Condition?:
+              | (
+                  | 'explicit_consent'
+                  | 'employment_social_security'
+                  | 'vital_interests_incapable'
+                  | 'not_for_profit_members'
+                  | 'manifestly_public'
+                  | 'legal_claims'
+                  | 'substantial_public_interest'
+                  | 'health_social_care'
+                  | 'public_health'
+                  | 'archiving_research_statistics'
+                )
+              | null;
+            description?: string;
+            directMarketing?: boolean;
+            key: string;
+            /** @description Art. 6(1)(a)–(f) */
+            lawfulBasis:
+              | 'consent'
+              | 'contract'
+              | 'legal_obligation'
+              | 'vital_interests'
+              | 'public_task'
+              | 'legitimate_interests';
+            legalClaims?: boolean;
+            legitimateInterestAssessment?: string | null;
+            name: string;
+            optionalCategories?: string[];
+            recipients?: string[];
+            requiredCategories?: string[];
+            /** @description ISO 8601 duration (P2Y) or a number of days */
+            retention: number | string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              active: boolean;
+              art9Condition:
+                | (
+                    | 'explicit_consent'
+                    | 'employment_social_security'
+                    | 'vital_interests_incapable'
+                    | 'not_for_profit_members'
+                    | 'manifestly_public'
+                    | 'legal_claims'
+                    | 'substantial_public_interest'
+                    | 'health_social_care'
+                    | 'public_health'
+                    | 'archiving_research_statistics'
+                  )
+                | null;
+              description: string;
+              directMarketing: boolean;
+              key: string;
+              /** @description Art. 6(1)(a)–(f) */
+              lawfulBasis:
+                | 'consent'
+                | 'contract'
+                | 'legal_obligation'
+                | 'vital_interests'
+                | 'public_task'
+                | 'legitimate_interests';
+              legalClaims: boolean;
+              legitimateInterestAssessment: string | null;
+              name: string;
+              optionalCategories: string[];
+              recipients: string[];
+              requiredCategories: string[];
+              retention: string;
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/purposes/{key}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One purpose */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          key: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              active: boolean;
+              art9Condition:
+                | (
+                    | 'explicit_consent'
+                    | 'employment_social_security'
+                    | 'vital_interests_incapable'
+                    | 'not_for_profit_members'
+                    | 'manifestly_public'
+                    | 'legal_claims'
+                    | 'substantial_public_interest'
+                    | 'health_social_care'
+                    | 'public_health'
+                    | 'archiving_research_statistics'
+                  )
+                | null;
+              description: string;
+              directMarketing: boolean;
+              key: string;
+              /** @description Art. 6(1)(a)–(f) */
+              lawfulBasis:
+                | 'consent'
+                | 'contract'
+                | 'legal_obligation'
+                | 'vital_interests'
+                | 'public_task'
+                | 'legitimate_interests';
+              legalClaims: boolean;
+              legitimateInterestAssessment: string | null;
+              name: string;
+              optionalCategories: string[];
+              recipients: string[];
+              requiredCategories: string[];
+              retention: string;
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Change a purpose (makes a new version) */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          key: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            active?: boolean;
+            art9Condition?:
+              | (
+                  | 'explicit_consent'
+                  | 'employment_social_security'
+                  | 'vital_interests_incapable'
+                  | 'not_for_profit_members'
+                  | 'manifestly_public'
+                  | 'legal_claims'
+                  | 'substantial_public_interest'
+                  | 'health_social_care'
+                  | 'public_health'
+                  | 'archiving_research_statistics'
+                )
+              | null;
+            description?: string;
+            directMarketing?: boolean;
+            /** @description Art. 6(1)(a)–(f) */
+            lawfulBasis?:
+              | 'consent'
+              | 'contract'
+              | 'legal_obligation'
+              | 'vital_interests'
+              | 'public_task'
+              | 'legitimate_interests';
+            legalClaims?: boolean;
+            legitimateInterestAssessment?: string | null;
+            name?: string;
+            optionalCategories?: string[];
+            recipients?: string[];
+            requiredCategories?: string[];
+            /** @description ISO 8601 duration (P2Y) or a number of days */
+            retention?: number | string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              active: boolean;
+              art9Condition:
+                | (
+                    | 'explicit_consent'
+                    | 'employment_social_security'
+                    | 'vital_interests_incapable'
+                    | 'not_for_profit_members'
+                    | 'manifestly_public'
+                    | 'legal_claims'
+                    | 'substantial_public_interest'
+                    | 'health_social_care'
+                    | 'public_health'
+                    | 'archiving_research_statistics'
+                  )
+                | null;
+              description: string;
+              directMarketing: boolean;
+              key: string;
+              /** @description Art. 6(1)(a)–(f) */
+              lawfulBasis:
+                | 'consent'
+                | 'contract'
+                | 'legal_obligation'
+                | 'vital_interests'
+                | 'public_task'
+                | 'legitimate_interests';
+              legalClaims: boolean;
+              legitimateInterestAssessment: string | null;
+              name: string;
+              optionalCategories: string[];
+              recipients: string[];
+              requiredCategories: string[];
+              retention: string;
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/purposes/{key}/activate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Activate a purpose */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          key: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              active: boolean;
+              art9Condition:
+                | (
+                    | 'explicit_consent'
+                    | 'employment_social_security'
+                    | 'vital_interests_incapable'
+                    | 'not_for_profit_members'
+                    | 'manifestly_public'
+                    | 'legal_claims'
+                    | 'substantial_public_interest'
+                    | 'health_social_care'
+                    | 'public_health'
+                    | 'archiving_research_statistics'
+                  )
+                | null;
+              description: string;
+              directMarketing: boolean;
+              key: string;
+              /** @description Art. 6(1)(a)–(f) */
+              lawfulBasis:
+                | 'consent'
+                | 'contract'
+                | 'legal_obligation'
+                | 'vital_interests'
+                | 'public_task'
+                | 'legitimate_interests';
+              legalClaims: boolean;
+              legitimateInterestAssessment: string | null;
+              name: string;
+              optionalCategories: string[];
+              recipients: string[];
+              requiredCategories: string[];
+              retention: string;
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/purposes/{key}/deactivate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Deactivate a purpose */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          key: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              active: boolean;
+              art9Condition:
+                | (
+                    | 'explicit_consent'
+                    | 'employment_social_security'
+                    | 'vital_interests_incapable'
+                    | 'not_for_profit_members'
+                    | 'manifestly_public'
+                    | 'legal_claims'
+                    | 'substantial_public_interest'
+                    | 'health_social_care'
+                    | 'public_health'
+                    | 'archiving_research_statistics'
+                  )
+                | null;
+              description: string;
+              directMarketing: boolean;
+              key: string;
+              /** @description Art. 6(1)(a)–(f) */
+              lawfulBasis:
+                | 'consent'
+                | 'contract'
+                | 'legal_obligation'
+                | 'vital_interests'
+                | 'public_task'
+                | 'legitimate_interests';
+              legalClaims: boolean;
+              legitimateInterestAssessment: string | null;
+              name: string;
+              optionalCategories: string[];
+              recipients: string[];
+              requiredCategories: string[];
+              retention: string;
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/purposes/{key}/versions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every version of a purpose, newest first */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          key: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                actor: {
+                  id: string | null;
+                  type: string;
+                };
+                change: string;
+                changedAt: string;
+                purpose: {
+                  active: boolean;
+                  art9Condition:
+                    | (
+                        | 'explicit_consent'
+                        | 'employment_social_security'
+                        | 'vital_interests_incapable'
+                        | 'not_for_profit_members'
+                        | 'manifestly_public'
+                        | 'legal_claims'
+                        | 'substantial_public_interest'
+                        | 'health_social_care'
+                        | 'public_health'
+                        | 'archiving_research_statistics'
+                      )
+                    | null;
+                  description: string;
+                  directMarketing: boolean;
+                  key: string;
+                  /** @description Art. 6(1)(a)–(f) */
+                  lawfulBasis:
+                    | 'consent'
+                    | 'contract'
+                    | 'legal_obligation'
+                    | 'vital_interests'
+                    | 'public_task'
+                    | 'legitimate_interests';
+                  legalClaims: boolean;
+                  legitimateInterestAssessment: string | null;
+                  name: string;
+                  optionalCategories: string[];
+                  recipients: string[];
+                  requiredCategories: string[];
+                  retention: string;
+                  updatedAt: string;
+                  version: number;
+                };
+                version: number;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/roles': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every role */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                builtin: boolean;
+                dataCategories: string[];
+                defaultPurpose: string | null;
+                description: string;
+                id: string;
+                key: string;
+                name: string;
+                permissions: string[];
+                purposes: string[];
+                requireMfa: boolean;
+                userCount: number;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Create a custom role (no more than your own role holds) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            dataCategories?: string[];
+            defaultPurpose?: string | null;
+            description?: string;
+            key: string;
+            name: string;
+            permissions: (
+              | 'users:read'
+              | 'users:write'
+              | 'roles:read'
+              | 'roles:write'
+              | 'tokens:manage'
+              | 'audit:read'
+              | 'settings:read'
+              | 'settings:write'
+              | 'catalogue:read'
+              | 'catalogue:write'
+              | 'purposes:read'
+              | 'purposes:write'
+              | 'people:read'
+              | 'people:write'
+              | 'people:erase'
+              | 'people:export'
+              | 'privacy:read'
+              | 'privacy:write'
+              | 'keys:manage'
+            )[];
+            purposes?: string[];
+            requireMfa?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              builtin: boolean;
+              dataCategories: string[];
+              defaultPurpose: string | null;
+              description: string;
+              id: string;
+              key: string;
+              name: string;
+              permissions: string[];
+              purposes: string[];
+              requireMfa: boolean;
+              userCount: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/roles/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Delete a custom role nobody holds */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /** Change a role (built-in roles: only requireMfa) */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            dataCategories?: string[];
+            defaultPurpose?: string | null;
+            description?: string;
+            name?: string;
+            permissions?: (
+              | 'users:read'
+              | 'users:write'
+              | 'roles:read'
+              | 'roles:write'
+              | 'tokens:manage'
+              | 'audit:read'
+              | 'settings:read'
+              | 'settings:write'
+              | 'catalogue:read'
+              | 'catalogue:write'
+              | 'purposes:read'
+              | 'purposes:write'
+              | 'people:read'
+              | 'people:write'
+              | 'people:erase'
+              | 'people:export'
+              | 'privacy:read'
+              | 'privacy:write'
+              | 'keys:manage'
+            )[];
+            purposes?: string[];
+            requireMfa?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              builtin: boolean;
+              dataCategories: string[];
+              defaultPurpose: string | null;
+              description: string;
+              id: string;
+              key: string;
+              name: string;
+              permissions: string[];
+              purposes: string[];
+              requireMfa: boolean;
+              userCount: number;
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/settings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Workspace settings */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                key: string;
+                value: unknown;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Change some settings */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * @description Per-person encryption at rest; it cannot be turned off
+             * @enum {boolean}
+             */
+            'encryption.enabled'?: true;
+            /** @description Contact address of the data protection officer (empty when none) */
+            'organisation.dpoEmail'?: '' | string;
+            /** @description Display name of the organisation */
+            'organisation.name'?: string;
+            /** @description Legal regime applied by default */
+            regime?: 'gdpr' | 'uk-gdpr' | 'ccpa';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                key: string;
+                value: unknown;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/tokens': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** My API tokens (every token with tokens:manage) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                createdAt: string;
+                defaultPurpose: string | null;
+                expiresAt: string | null;
+                id: string;
+                lastUsedAt: string | null;
+                name: string;
+                prefix: string;
+                revokedAt: string | null;
+                role: {
+                  id: string;
+                  key: string;
+                  name: string;
+                } | null;
+                userId: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Create an API token for myself; the token is shown once */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            defaultPurpose?: string;
+            /** Format: date-time */
+            expiresAt?: string;
+            name: string;
+            roleKey?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              item: {
+                createdAt: string;
+                defaultPurpose: string | null;
+                expiresAt: string | null;
+                id: string;
+                lastUsedAt: string | null;
+                name: string;
+                prefix: string;
+                revokedAt: string | null;
+                role: {
+                  id: string;
+                  key: string;
+                  name: string;
+                } | null;
+                userId: string;
+              };
+              token: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/tokens/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Revoke a token */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/users': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List users, oldest first, with cursor pagination */
+    get: {
+      parameters: {
+        query: {
+          cursor?: string;
+          limit: number;
+          /** @description Part of the email or name */
+          q?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                createdAt: string;
+                disabled: boolean;
+                email: string;
+                id: string;
+                lastSignInAt: string | null;
+                mfaEnabled: boolean;
+                name: string;
+                role: {
+                  id: string;
+                  key: string;
+                  name: string;
+                };
+              }[];
+              nextCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Create a user (without a password, an invitation email is sent) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** Format: email */
+            email: string;
+            name: string;
+            password?: string;
+            roleKey: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              createdAt: string;
+              disabled: boolean;
+              email: string;
+              id: string;
+              lastSignInAt: string | null;
+              mfaEnabled: boolean;
+              name: string;
+              role: {
+                id: string;
+                key: string;
+                name: string;
+              };
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/users/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One user */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              createdAt: string;
+              disabled: boolean;
+              email: string;
+              id: string;
+              lastSignInAt: string | null;
+              mfaEnabled: boolean;
+              name: string;
+              role: {
+                id: string;
+                key: string;
+                name: string;
+              };
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Change a user’s name, role or disabled flag (disabling ends their sessions) */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            disabled?: boolean;
+            name?: string;
+            roleKey?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              createdAt: string;
+              disabled: boolean;
+              email: string;
+              id: string;
+              lastSignInAt: string | null;
+              mfaEnabled: boolean;
+              name: string;
+              role: {
+                id: string;
+                key: string;
+                name: string;
+              };
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/users/me': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The signed-in user */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              createdAt: string;
+              email: string;
+              id: string;
+              lastSignInAt: string | null;
+              mfaEnabled: boolean;
+              mfaRequired: boolean;
+              name: string;
+              permissions: string[];
+              role: {
+                id: string;
+                key: string;
+                name: string;
+              };
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/users/me/mfa/confirm': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Confirm TOTP enrolment; returns 10 recovery codes, shown once */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description 6-digit TOTP code, or a recovery code where allowed */
+            code: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              recoveryCodes: string[];
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/users/me/mfa/disable': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Turn MFA off (refused when the role requires it) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description 6-digit TOTP code, or a recovery code where allowed */
+            code: string;
+            password: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/users/me/mfa/enrol': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Start TOTP enrolment (pending until confirmed) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              otpauthUrl: string;
+              qrSvg: string;
+              secret: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/users/me/password': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Change my password (ends my other sessions) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            currentPassword: string;
+            newPassword: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/users/me/sessions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** My live sessions */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                createdAt: string;
+                current: boolean;
+                expiresAt: string;
+                id: string;
+                ip: string | null;
+                lastSeenAt: string;
+                userAgent: string | null;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/users/me/sessions/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** End one of my sessions */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/health': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Liveness and database readiness */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              status: 'ok' | 'unavailable';
+            };
+          };
+        };
+        /** @description Default Response */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              status: 'ok' | 'unavailable';
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
-    schemas: never;
-    responses: never;
-    parameters: never;
-    requestBodies: never;
-    headers: never;
-    pathItems: never;
+  schemas: never;
+  responses: never;
+  parameters: never;
+  requestBodies: never;
+  headers: never;
+  pathItems: never;
 }
 export type $defs = Record<string, never>;
 export type operations = Record<string, never>;

@@ -1,4 +1,15 @@
-import { AppShell, Burger, Button, Group, Menu, NavLink, ScrollArea, Stack, Text, UnstyledButton } from '@mantine/core';
+import {
+  AppShell,
+  Burger,
+  Button,
+  Group,
+  Menu,
+  NavLink,
+  ScrollArea,
+  Stack,
+  Text,
+  UnstyledButton,
+} from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { Suspense, useEffect } from 'react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
@@ -20,7 +31,9 @@ export function ConsoleLayout({ me, permissions }: { me: Me; permissions: Readon
   useEffect(() => close(), [location.pathname, close]);
 
   const isActive = (path: string) =>
-    path === '/' ? location.pathname === '/' : location.pathname === path || location.pathname.startsWith(`${path}/`);
+    path === '/'
+      ? location.pathname === '/'
+      : location.pathname === path || location.pathname.startsWith(`${path}/`);
 
   return (
     <>
@@ -35,7 +48,15 @@ export function ConsoleLayout({ me, permissions }: { me: Me; permissions: Readon
         <AppShell.Header>
           <Group h="100%" px="md" justify="space-between">
             <Group gap="sm">
-              <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
+              <Burger
+                opened={opened}
+                onClick={toggle}
+                hiddenFrom="sm"
+                size="sm"
+                aria-label="Navigation menu"
+                aria-expanded={opened}
+                aria-controls="console-navigation"
+              />
               <Link to="/" className="brand" aria-label="Custodian home">
                 <img src="/favicon.svg" alt="" width={26} height={26} />
                 <Text fw={700} size="lg">
@@ -45,7 +66,10 @@ export function ConsoleLayout({ me, permissions }: { me: Me; permissions: Readon
             </Group>
             <Menu position="bottom-end" width={240}>
               <Menu.Target>
-                <UnstyledButton className="user-button" aria-label={`Account menu for ${me.name || me.email}`}>
+                <UnstyledButton
+                  className="user-button"
+                  aria-label={`Account menu for ${me.name || me.email}`}
+                >
                   <Stack gap={0} align="flex-end">
                     <Text size="sm" fw={600}>
                       {me.name || me.email}
@@ -78,14 +102,23 @@ export function ConsoleLayout({ me, permissions }: { me: Me; permissions: Readon
           </Group>
         </AppShell.Header>
 
-        <AppShell.Navbar p="sm" aria-label="Main navigation">
+        <AppShell.Navbar p="sm" aria-label="Main" id="console-navigation">
           <ScrollArea type="never" style={{ flex: 1 }}>
             {navigationSections.map((section) => {
               const inSection = items.filter((item) => item.section === section.key);
               if (inSection.length === 0) return null;
               return (
-                <nav key={section.key} aria-labelledby={`nav-${section.key}`} className="nav-section">
-                  <Text id={`nav-${section.key}`} size="xs" fw={700} c="dimmed" tt="uppercase" px="sm" mb={4} mt="sm">
+                <div key={section.key} role="group" aria-labelledby={`nav-${section.key}`}>
+                  <Text
+                    id={`nav-${section.key}`}
+                    size="xs"
+                    fw={700}
+                    c="dimmed"
+                    tt="uppercase"
+                    px="sm"
+                    mb={4}
+                    mt="sm"
+                  >
                     {section.label}
                   </Text>
                   {inSection.map((item) => {
@@ -101,7 +134,7 @@ export function ConsoleLayout({ me, permissions }: { me: Me; permissions: Readon
                       />
                     );
                   })}
-                </nav>
+                </div>
               );
             })}
           </ScrollArea>

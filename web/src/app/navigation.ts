@@ -23,17 +23,21 @@ export interface NavigationItem {
 }
 
 /** Wraps a feature module's named page export for `React.lazy` (features use named exports only). */
-function page<K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K): LazyExoticComponent<ComponentType> {
+function page<K extends string>(
+  load: () => Promise<Record<K, ComponentType>>,
+  name: K,
+): LazyExoticComponent<ComponentType> {
   return lazy(async () => ({ default: (await load())[name] }));
 }
 
 /**
  * Every page of the console's side navigation. A feature slots in with one line here; the routes, the menu and the
- * permission check all follow from it.
+ * permission check all follow from it. (One line per page, kept so by `prettier-ignore`.)
  *
  * @example
  * { path: '/people', label: 'People', permission: 'people:read', section: 'crm', page: page(() => import('../features/people/people-page.tsx'), 'PeoplePage') },
  */
+// prettier-ignore
 export const navigation: readonly NavigationItem[] = [
   { path: '/', label: 'Home', section: 'overview', page: page(() => import('../features/home/home-page.tsx'), 'HomePage') },
   { path: '/users', label: 'Users', permission: 'users:read', section: 'administration', page: page(() => import('../features/users/users-page.tsx'), 'UsersPage') },
@@ -49,6 +53,9 @@ export const navigation: readonly NavigationItem[] = [
  * @example
  * visibleNavigation(navigation, new Set(me.permissions));
  */
-export function visibleNavigation(items: readonly NavigationItem[], permissions: ReadonlySet<string>): NavigationItem[] {
+export function visibleNavigation(
+  items: readonly NavigationItem[],
+  permissions: ReadonlySet<string>,
+): NavigationItem[] {
   return items.filter((item) => item.permission === undefined || permissions.has(item.permission));
 }

@@ -9,7 +9,15 @@ import { useEffect, useRef, type ReactNode } from 'react';
  * @example
  * <PageHeader title="Users" description="People who can sign in to the console." actions={<Button>New user</Button>} />
  */
-export function PageHeader({ title, description, actions }: { title: string; description?: ReactNode; actions?: ReactNode }) {
+export function PageHeader({
+  title,
+  description,
+  actions,
+}: {
+  title: string;
+  description?: ReactNode;
+  actions?: ReactNode;
+}) {
   useDocumentTitle(`${title} · Custodian`);
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {

@@ -38,7 +38,13 @@ export function RequireSession() {
 }
 
 /** Shows the page only when the user holds the permission (the API refuses anyway; this says so plainly). */
-export function RequirePermission({ permission, children }: { permission: string | undefined; children: ReactNode }) {
+export function RequirePermission({
+  permission,
+  children,
+}: {
+  permission: string | undefined;
+  children: ReactNode;
+}) {
   const session = useSession();
   if (permission === undefined) return children;
   if (session.status === 'signed-in' && session.permissions.has(permission)) return children;
@@ -46,7 +52,8 @@ export function RequirePermission({ permission, children }: { permission: string
     <>
       <PageHeader title="Not available" />
       <Text>
-        Your role does not include the <code>{permission}</code> permission. Ask an administrator if you need it.
+        Your role does not include the <code>{permission}</code> permission. Ask an administrator if you need
+        it.
       </Text>
     </>
   );

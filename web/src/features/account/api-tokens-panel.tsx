@@ -1,4 +1,20 @@
-import { Alert, Badge, Button, Card, Code, CopyButton, Group, Modal, Select, Stack, Table, Text, TextInput, Title, VisuallyHidden } from '@mantine/core';
+import {
+  Alert,
+  Badge,
+  Button,
+  Card,
+  Code,
+  CopyButton,
+  Group,
+  Modal,
+  Select,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+  VisuallyHidden,
+} from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -42,7 +58,8 @@ export function ApiTokensPanel({ canChooseRole }: { canChooseRole: boolean }) {
         </Button>
       </Group>
       <Text size="sm" c="dimmed" mb="sm">
-        For integrations: send <Code>Authorization: Bearer &lt;token&gt;</Code>. A token acts as you, with its role.
+        For integrations: send <Code>Authorization: Bearer &lt;token&gt;</Code>. A token acts as you, with its
+        role.
       </Text>
       <ProblemAlert error={tokens.error ?? revoke.error} />
       {tokens.isPending ? (
@@ -111,7 +128,12 @@ export function ApiTokensPanel({ canChooseRole }: { canChooseRole: boolean }) {
           }}
         />
       </Modal>
-      <Modal opened={secret !== null} onClose={() => setSecret(null)} title="Your new token" closeOnClickOutside={false}>
+      <Modal
+        opened={secret !== null}
+        onClose={() => setSecret(null)}
+        title="Your new token"
+        closeOnClickOutside={false}
+      >
         <Stack>
           <Alert color="yellow" title="Copy it now" role="status">
             This is the only time the token is shown. Store it in your integration&apos;s secret store.
@@ -141,7 +163,13 @@ function roleLabel(role: unknown): string {
   return '—';
 }
 
-function CreateTokenForm({ canChooseRole, onCreated }: { canChooseRole: boolean; onCreated: (token: string) => Promise<void> }) {
+function CreateTokenForm({
+  canChooseRole,
+  onCreated,
+}: {
+  canChooseRole: boolean;
+  onCreated: (token: string) => Promise<void>;
+}) {
   const { api } = useApi();
   const roles = useQuery({
     queryKey: ['roles'],
@@ -150,7 +178,9 @@ function CreateTokenForm({ canChooseRole, onCreated }: { canChooseRole: boolean;
   });
   const form = useForm({
     initialValues: { name: '', roleKey: '', expiresOn: '' },
-    validate: { name: (v) => (v.trim().length > 0 ? null : 'Name the token after the integration that uses it') },
+    validate: {
+      name: (v) => (v.trim().length > 0 ? null : 'Name the token after the integration that uses it'),
+    },
   });
   const create = useMutation({
     mutationFn: (values: { name: string; roleKey: string; expiresOn: string }) => {
@@ -165,7 +195,14 @@ function CreateTokenForm({ canChooseRole, onCreated }: { canChooseRole: boolean;
     <form onSubmit={form.onSubmit((values) => create.mutate(values))} noValidate>
       <Stack>
         <ProblemAlert error={create.error} />
-        <TextInput label="Name" description="What uses it, e.g. “Website signup form”" required maxLength={100} data-autofocus {...form.getInputProps('name')} />
+        <TextInput
+          label="Name"
+          description="What uses it, e.g. “Website signup form”"
+          required
+          maxLength={100}
+          data-autofocus
+          {...form.getInputProps('name')}
+        />
         {canChooseRole ? (
           <Select
             label="Role"
@@ -178,7 +215,12 @@ function CreateTokenForm({ canChooseRole, onCreated }: { canChooseRole: boolean;
             onChange={(value) => form.setFieldValue('roleKey', value ?? '')}
           />
         ) : null}
-        <TextInput label="Expires on" description="Leave empty for no expiry." type="date" {...form.getInputProps('expiresOn')} />
+        <TextInput
+          label="Expires on"
+          description="Leave empty for no expiry."
+          type="date"
+          {...form.getInputProps('expiresOn')}
+        />
         <Group justify="flex-end">
           <Button type="submit" loading={create.isPending}>
             Create token

@@ -38,7 +38,12 @@ export function ChangePasswordForm() {
       <form onSubmit={form.onSubmit((values) => change.mutate(values))} noValidate>
         <Stack>
           <ProblemAlert error={change.error} />
-          <PasswordInput label="Current password" autoComplete="current-password" required {...form.getInputProps('currentPassword')} />
+          <PasswordInput
+            label="Current password"
+            autoComplete="current-password"
+            required
+            {...form.getInputProps('currentPassword')}
+          />
           <PasswordInput
             label="New password"
             description="At least 12 characters; common passwords are refused."
@@ -46,7 +51,12 @@ export function ChangePasswordForm() {
             required
             {...form.getInputProps('newPassword')}
           />
-          <PasswordInput label="Repeat the new password" autoComplete="new-password" required {...form.getInputProps('confirm')} />
+          <PasswordInput
+            label="Repeat the new password"
+            autoComplete="new-password"
+            required
+            {...form.getInputProps('confirm')}
+          />
           <Button type="submit" loading={change.isPending} style={{ alignSelf: 'flex-start' }}>
             Change password
           </Button>

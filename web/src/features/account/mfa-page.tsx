@@ -1,4 +1,18 @@
-import { Alert, Button, Card, Code, CopyButton, Group, Image, List, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Button,
+  Card,
+  Code,
+  CopyButton,
+  Group,
+  Image,
+  List,
+  PasswordInput,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useMutation } from '@tanstack/react-query';
@@ -76,8 +90,8 @@ function EnrolMfa({ onConfirmed }: { onConfirmed: (codes: readonly string[]) => 
       <Card withBorder padding="lg">
         <Stack align="flex-start">
           <Text>
-            Two-factor authentication is <strong>off</strong> for your account. You need an authenticator app (such as
-            FreeOTP, Aegis, Google Authenticator or 1Password).
+            Two-factor authentication is <strong>off</strong> for your account. You need an authenticator app
+            (such as FreeOTP, Aegis, Google Authenticator or 1Password).
           </Text>
           <ProblemAlert error={start.error} />
           <Button onClick={() => start.mutate()} loading={start.isPending}>
@@ -94,7 +108,11 @@ function EnrolMfa({ onConfirmed }: { onConfirmed: (codes: readonly string[]) => 
           1. Scan the code with your app
         </Title>
         <Group align="flex-start" gap="xl">
-          <Image src={svgDataUrl(enrolment.qrSvg)} alt="QR code to add Custodian to your authenticator app" className="qr-code" />
+          <Image
+            src={svgDataUrl(enrolment.qrSvg)}
+            alt="QR code to add Custodian to your authenticator app"
+            className="qr-code"
+          />
           <Stack gap={4} style={{ flex: 1, minWidth: 220 }}>
             <Text size="sm">Cannot scan it? Type this key into the app instead:</Text>
             <Group gap="xs">
@@ -141,7 +159,9 @@ function EnrolMfa({ onConfirmed }: { onConfirmed: (codes: readonly string[]) => 
 function RecoveryCodes({ codes, onDone }: { codes: readonly string[]; onDone: () => void }) {
   const text = codes.join('\n');
   const download = () => {
-    const url = URL.createObjectURL(new Blob([`Custodian recovery codes\n\n${text}\n`], { type: 'text/plain' }));
+    const url = URL.createObjectURL(
+      new Blob([`Custodian recovery codes\n\n${text}\n`], { type: 'text/plain' }),
+    );
     const link = document.createElement('a');
     link.href = url;
     link.download = 'custodian-recovery-codes.txt';
@@ -152,7 +172,8 @@ function RecoveryCodes({ codes, onDone }: { codes: readonly string[]; onDone: ()
     <Card withBorder padding="lg">
       <Stack>
         <Alert color="green" title="Two-factor authentication is on" role="status">
-          Save these recovery codes now: each signs you in once if you lose your phone. They are shown only this once.
+          Save these recovery codes now: each signs you in once if you lose your phone. They are shown only
+          this once.
         </Alert>
         <List className="recovery-codes" aria-label="Recovery codes" data-testid="recovery-codes">
           {codes.map((code) => (
@@ -190,7 +211,9 @@ function DisableMfa({ required, onDisabled }: { required: boolean; onDisabled: (
   });
   const disable = useMutation({
     mutationFn: async (values: { password: string; code: string }) => {
-      await api.POST('/api/v1/users/me/mfa/disable', { body: { password: values.password, code: values.code.trim() } });
+      await api.POST('/api/v1/users/me/mfa/disable', {
+        body: { password: values.password, code: values.code.trim() },
+      });
     },
     onSuccess: async () => {
       form.reset();
@@ -213,8 +236,20 @@ function DisableMfa({ required, onDisabled }: { required: boolean; onDisabled: (
                 Turn it off
               </Title>
               <ProblemAlert error={disable.error} />
-              <PasswordInput label="Password" autoComplete="current-password" required w={320} {...form.getInputProps('password')} />
-              <TextInput label="Code from the app" autoComplete="one-time-code" required w={320} {...form.getInputProps('code')} />
+              <PasswordInput
+                label="Password"
+                autoComplete="current-password"
+                required
+                w={320}
+                {...form.getInputProps('password')}
+              />
+              <TextInput
+                label="Code from the app"
+                autoComplete="one-time-code"
+                required
+                w={320}
+                {...form.getInputProps('code')}
+              />
               <Button type="submit" color="red" variant="light" loading={disable.isPending}>
                 Turn off two-factor authentication
               </Button>

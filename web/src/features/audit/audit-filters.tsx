@@ -11,7 +11,13 @@ export interface AuditFilterValues {
   readonly to: string;
 }
 
-export const emptyAuditFilters: AuditFilterValues = { action: '', actorId: '', outcome: '', from: '', to: '' };
+export const emptyAuditFilters: AuditFilterValues = {
+  action: '',
+  actorId: '',
+  outcome: '',
+  from: '',
+  to: '',
+};
 
 /** The filter part of the audit query (the page size and cursor are the list's business). */
 type AuditQuery = Omit<QueryOf<'/api/v1/audit', 'get'>, 'limit' | 'cursor'>;
@@ -49,9 +55,22 @@ export function AuditFilters({
     },
   });
   return (
-    <Paper component="form" withBorder p="sm" bg="gray.0" onSubmit={form.onSubmit((values) => onChange(values))} aria-label="Filter the audit log">
+    <Paper
+      component="form"
+      withBorder
+      p="sm"
+      bg="gray.0"
+      onSubmit={form.onSubmit((values) => onChange(values))}
+      aria-label="Filter the audit log"
+    >
       <Group align="flex-end" gap="sm" wrap="wrap">
-        <TextInput label="Action" placeholder="e.g. user.create" w={160} maxLength={100} {...form.getInputProps('action')} />
+        <TextInput
+          label="Action"
+          placeholder="e.g. user.create"
+          w={160}
+          maxLength={100}
+          {...form.getInputProps('action')}
+        />
         <Select
           label="Actor"
           placeholder="Anyone"

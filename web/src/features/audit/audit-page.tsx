@@ -29,7 +29,13 @@ export function AuditPage() {
     queryFn: ({ pageParam }) =>
       body(
         api.GET('/api/v1/audit', {
-          params: { query: { ...toAuditQuery(filters), ...(pageParam !== undefined ? { cursor: pageParam } : {}), limit: 50 } },
+          params: {
+            query: {
+              ...toAuditQuery(filters),
+              ...(pageParam !== undefined ? { cursor: pageParam } : {}),
+              limit: 50,
+            },
+          },
         }),
       ),
     initialPageParam: undefined as number | undefined,
@@ -117,7 +123,10 @@ export function AuditPage() {
                           </Text>
                         </Table.Td>
                         <Table.Td>
-                          <Badge variant="light" color={outcomeColor[entry.outcome as keyof typeof outcomeColor] ?? 'gray'}>
+                          <Badge
+                            variant="light"
+                            color={outcomeColor[entry.outcome as keyof typeof outcomeColor] ?? 'gray'}
+                          >
                             {entry.outcome}
                           </Badge>
                         </Table.Td>
@@ -159,7 +168,11 @@ export function AuditPage() {
         )}
         {entries.hasNextPage ? (
           <Group>
-            <Button variant="default" onClick={() => void entries.fetchNextPage()} loading={entries.isFetchingNextPage}>
+            <Button
+              variant="default"
+              onClick={() => void entries.fetchNextPage()}
+              loading={entries.isFetchingNextPage}
+            >
               Load more
             </Button>
           </Group>

@@ -24,8 +24,8 @@ export function ForgotPasswordPage() {
         {request.isSuccess ? (
           <Stack>
             <Alert color="green" title="Check your email" role="status">
-              If an account uses this address, we sent it a link to choose a new password. The link works once, for
-              30 minutes.
+              If an account uses this address, we sent it a link to choose a new password. The link works
+              once, for 30 minutes.
             </Alert>
             <Anchor component={Link} to="/sign-in" size="sm">
               Back to sign-in
@@ -34,9 +34,18 @@ export function ForgotPasswordPage() {
         ) : (
           <form onSubmit={form.onSubmit((values) => request.mutate(values))} noValidate>
             <Stack>
-              <Text size="sm">Enter the email address of your account and we will send you a reset link.</Text>
+              <Text size="sm">
+                Enter the email address of your account and we will send you a reset link.
+              </Text>
               <ProblemAlert error={request.error} />
-              <TextInput label="Email" type="email" autoComplete="username" required autoFocus {...form.getInputProps('email')} />
+              <TextInput
+                label="Email"
+                type="email"
+                autoComplete="username"
+                required
+                autoFocus
+                {...form.getInputProps('email')}
+              />
               <Button type="submit" loading={request.isPending}>
                 Send the link
               </Button>

@@ -62,8 +62,19 @@ export function ResetPasswordPage() {
                 At least 12 characters. Common passwords are refused; a few unrelated words make a strong one.
               </Text>
               <ProblemAlert error={complete.error} />
-              <PasswordInput label="New password" autoComplete="new-password" required autoFocus {...form.getInputProps('password')} />
-              <PasswordInput label="Repeat the new password" autoComplete="new-password" required {...form.getInputProps('confirm')} />
+              <PasswordInput
+                label="New password"
+                autoComplete="new-password"
+                required
+                autoFocus
+                {...form.getInputProps('password')}
+              />
+              <PasswordInput
+                label="Repeat the new password"
+                autoComplete="new-password"
+                required
+                {...form.getInputProps('confirm')}
+              />
               <Button type="submit" loading={complete.isPending}>
                 Change password
               </Button>

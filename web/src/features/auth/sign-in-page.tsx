@@ -41,7 +41,9 @@ export function SignInPage() {
 
   const signIn = useMutation({
     mutationFn: (values: { email: string; password: string }) =>
-      body(api.POST('/api/v1/auth/sign-in', { body: { email: values.email.trim(), password: values.password } })),
+      body(
+        api.POST('/api/v1/auth/sign-in', { body: { email: values.email.trim(), password: values.password } }),
+      ),
     onSuccess: async (result) => {
       if (result.status === 'mfa-required') {
         credentials.setFieldValue('password', '');
@@ -93,8 +95,8 @@ export function SignInPage() {
           <form onSubmit={codeForm.onSubmit((values) => verify.mutate(values))} noValidate>
             <Stack>
               <Text size="sm">
-                Enter the six-digit code from your authenticator app. If you lost the device, enter one of your
-                recovery codes instead.
+                Enter the six-digit code from your authenticator app. If you lost the device, enter one of
+                your recovery codes instead.
               </Text>
               <ProblemAlert error={verify.error} />
               <TextInput

@@ -15,7 +15,10 @@ export function HomePage() {
   const places = visibleNavigation(navigation, permissions).filter((item) => item.path !== '/');
   return (
     <>
-      <PageHeader title={`Welcome, ${me.name || me.email}`} description="Custodian: a CRM where GDPR compliance is how personal data is stored." />
+      <PageHeader
+        title={`Welcome, ${me.name || me.email}`}
+        description="Custodian: a CRM where GDPR compliance is how personal data is stored."
+      />
       <Stack gap="lg">
         {!me.mfaEnabled ? (
           <Alert color="yellow" title="Protect your account" role="status">
@@ -28,7 +31,14 @@ export function HomePage() {
         ) : null}
         <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }}>
           {places.map((item) => (
-            <Card key={item.path} withBorder padding="lg" component={Link} to={item.path} className="home-card">
+            <Card
+              key={item.path}
+              withBorder
+              padding="lg"
+              component={Link}
+              to={item.path}
+              className="home-card"
+            >
               <ThemeIcon variant="light" size="lg" mb="sm" aria-hidden>
                 {item.label.charAt(0)}
               </ThemeIcon>

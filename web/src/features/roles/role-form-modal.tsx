@@ -1,4 +1,16 @@
-import { Alert, Button, Checkbox, Group, Modal, SimpleGrid, Stack, Switch, Text, TextInput, Textarea } from '@mantine/core';
+import {
+  Alert,
+  Button,
+  Checkbox,
+  Group,
+  Modal,
+  SimpleGrid,
+  Stack,
+  Switch,
+  Text,
+  TextInput,
+  Textarea,
+} from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -42,7 +54,10 @@ export function RoleFormModal({ role, onClose }: { role: Role | 'new' | null; on
   const form = useForm({
     initialValues: emptyValues,
     validate: {
-      key: (v) => (!isNew || /^[a-z][a-z0-9_]{1,39}$/.test(v) ? null : 'Lowercase letters, digits and _; starts with a letter'),
+      key: (v) =>
+        !isNew || /^[a-z][a-z0-9_]{1,39}$/.test(v)
+          ? null
+          : 'Lowercase letters, digits and _; starts with a letter',
       name: (v) => (v.trim().length > 0 ? null : 'Enter a name'),
     },
   });
@@ -100,7 +115,8 @@ export function RoleFormModal({ role, onClose }: { role: Role | 'new' | null; on
         <Stack>
           {builtin ? (
             <Alert color="blue" role="status">
-              This is a built-in role: its permissions are fixed. You can require two-factor authentication for it.
+              This is a built-in role: its permissions are fixed. You can require two-factor authentication
+              for it.
             </Alert>
           ) : null}
           <ProblemAlert error={save.error} />
@@ -114,9 +130,22 @@ export function RoleFormModal({ role, onClose }: { role: Role | 'new' | null; on
               data-autofocus
               {...form.getInputProps('key')}
             />
-            <TextInput label="Name" required disabled={builtin} maxLength={100} {...form.getInputProps('name')} />
+            <TextInput
+              label="Name"
+              required
+              disabled={builtin}
+              maxLength={100}
+              {...form.getInputProps('name')}
+            />
           </SimpleGrid>
-          <Textarea label="Description" disabled={builtin} maxLength={500} autosize minRows={2} {...form.getInputProps('description')} />
+          <Textarea
+            label="Description"
+            disabled={builtin}
+            maxLength={500}
+            autosize
+            minRows={2}
+            {...form.getInputProps('description')}
+          />
           <Checkbox.Group
             label="Permissions"
             description="Nothing is allowed unless ticked here."

@@ -89,7 +89,12 @@ export function RolesPage() {
                   {canWrite ? (
                     <Table.Td>
                       <Group gap="xs" wrap="nowrap">
-                        <Button size="compact-sm" variant="light" onClick={() => setEditing(role)} aria-label={`Edit role ${role.name}`}>
+                        <Button
+                          size="compact-sm"
+                          variant="light"
+                          onClick={() => setEditing(role)}
+                          aria-label={`Edit role ${role.name}`}
+                        >
                           Edit
                         </Button>
                         {role.builtin ? null : (

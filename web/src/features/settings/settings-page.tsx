@@ -1,4 +1,15 @@
-import { Button, Card, Group, JsonInput, NumberInput, Stack, Switch, Table, Text, TextInput } from '@mantine/core';
+import {
+  Button,
+  Card,
+  Group,
+  JsonInput,
+  NumberInput,
+  Stack,
+  Switch,
+  Table,
+  Text,
+  TextInput,
+} from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
@@ -19,7 +30,12 @@ const settingsQueryKey = ['settings'] as const;
 function labelOf(key: string): string {
   return key
     .split('.')
-    .map((part) => part.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/[_-]/g, ' ').toLowerCase())
+    .map((part) =>
+      part
+        .replace(/([a-z])([A-Z])/g, '$1 $2')
+        .replace(/[_-]/g, ' ')
+        .toLowerCase(),
+    )
     .map((part, i) => (i === 0 ? part.charAt(0).toUpperCase() + part.slice(1) : part))
     .join(' · ');
 }
@@ -42,7 +58,9 @@ export function SettingsPage() {
   }, [settings.data]);
 
   const original = new Map((settings.data?.items ?? []).map((s) => [s.key, s.value]));
-  const changed = Object.keys(draft).filter((k) => JSON.stringify(draft[k]) !== JSON.stringify(original.get(k)));
+  const changed = Object.keys(draft).filter(
+    (k) => JSON.stringify(draft[k]) !== JSON.stringify(original.get(k)),
+  );
 
   const save = useMutation({
     mutationFn: () => {
@@ -67,7 +85,10 @@ export function SettingsPage() {
 
   return (
     <>
-      <PageHeader title="Settings" description="How this workspace behaves. Private by default: change with care." />
+      <PageHeader
+        title="Settings"
+        description="How this workspace behaves. Private by default: change with care."
+      />
       <ProblemAlert error={settings.error} />
       {settings.isPending ? (
         <PageLoader />
@@ -111,7 +132,11 @@ export function SettingsPage() {
                 >
                   Undo changes
                 </Button>
-                <Button onClick={() => save.mutate()} disabled={changed.length === 0 || invalid.size > 0} loading={save.isPending}>
+                <Button
+                  onClick={() => save.mutate()}
+                  disabled={changed.length === 0 || invalid.size > 0}
+                  loading={save.isPending}
+                >
                   Save {changed.length > 0 ? `(${changed.length})` : ''}
                 </Button>
               </Group>

@@ -28,12 +28,17 @@ export function CreateUserModal({
       email: (v) => (/^\S+@\S+\.\S+$/.test(v.trim()) ? null : 'Enter an email address'),
       name: (v) => (v.trim().length > 0 ? null : 'Enter a name'),
       roleKey: (v) => (v ? null : 'Choose a role'),
-      password: (v) => (v === '' || v.length >= 12 ? null : 'Use at least 12 characters, or leave empty to invite'),
+      password: (v) =>
+        v === '' || v.length >= 12 ? null : 'Use at least 12 characters, or leave empty to invite',
     },
   });
   const create = useMutation({
     mutationFn: (values: typeof form.values) => {
-      const request: NewUser = { email: values.email.trim(), name: values.name.trim(), roleKey: values.roleKey };
+      const request: NewUser = {
+        email: values.email.trim(),
+        name: values.name.trim(),
+        roleKey: values.roleKey,
+      };
       if (values.password) request.password = values.password;
       return body(api.POST('/api/v1/users', { body: request }));
     },
@@ -50,8 +55,22 @@ export function CreateUserModal({
       <form onSubmit={form.onSubmit((values) => create.mutate(values))} noValidate>
         <Stack>
           <ProblemAlert error={create.error} />
-          <TextInput label="Name" required autoComplete="off" maxLength={200} data-autofocus {...form.getInputProps('name')} />
-          <TextInput label="Email" type="email" required autoComplete="off" maxLength={254} {...form.getInputProps('email')} />
+          <TextInput
+            label="Name"
+            required
+            autoComplete="off"
+            maxLength={200}
+            data-autofocus
+            {...form.getInputProps('name')}
+          />
+          <TextInput
+            label="Email"
+            type="email"
+            required
+            autoComplete="off"
+            maxLength={254}
+            {...form.getInputProps('email')}
+          />
           <Select
             label="Role"
             required

@@ -50,9 +50,10 @@ export function EditUserModal({
     },
   });
 
-  const options = user && !roleOptions.some((o) => o.value === user.role.key)
-    ? [...roleOptions, { value: user.role.key, label: user.role.name }]
-    : roleOptions;
+  const options =
+    user && !roleOptions.some((o) => o.value === user.role.key)
+      ? [...roleOptions, { value: user.role.key, label: user.role.name }]
+      : roleOptions;
 
   return (
     <Modal opened={user !== null} onClose={onClose} title={user ? `Edit ${user.email}` : 'Edit user'}>

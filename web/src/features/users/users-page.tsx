@@ -116,7 +116,12 @@ export function UsersPage() {
                     <Table.Td>{formatDateTime(user.lastSignInAt)}</Table.Td>
                     {canWrite ? (
                       <Table.Td>
-                        <Button size="compact-sm" variant="light" onClick={() => setEditing(user)} aria-label={`Edit ${user.name || user.email}`}>
+                        <Button
+                          size="compact-sm"
+                          variant="light"
+                          onClick={() => setEditing(user)}
+                          aria-label={`Edit ${user.name || user.email}`}
+                        >
                           Edit
                         </Button>
                       </Table.Td>
@@ -129,7 +134,11 @@ export function UsersPage() {
         )}
         {users.hasNextPage ? (
           <Group>
-            <Button variant="default" onClick={() => void users.fetchNextPage()} loading={users.isFetchingNextPage}>
+            <Button
+              variant="default"
+              onClick={() => void users.fetchNextPage()}
+              loading={users.isFetchingNextPage}
+            >
               Load more
             </Button>
           </Group>
