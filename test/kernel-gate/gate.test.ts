@@ -307,6 +307,24 @@ describe.each(testDialects)('processing gate on %s', (dialect) => {
     await check();
   });
 
+  it('another process sees a purpose change within the cache lifetime (2 s, on the injected clock)', async () => {
+    const other = createPrivacyKernel({ dialect: app().t.db.dialect, clock: app().clock });
+    const check = () =>
+      other.gate.check(db(), ctx('support', builtinRoles.support), {
+        personIds: [],
+        operation: 'read',
+        categories: ['user.name'],
+      });
+    await check();
+    await k().purposes.setActive(db(), actorCtx(), 'support', false);
+    await check(); // still cached in the other process
+    app().clock.advance(2001);
+    expect((await refusal(check())).code).toBe('PURPOSE_INACTIVE');
+    await k().purposes.setActive(db(), actorCtx(), 'support', true);
+    app().clock.advance(2001);
+    await check();
+  });
+
   it('eraseStanding removes every standing row of the person and only theirs', async () => {
     const gone = randomUUID();
     const kept = randomUUID();

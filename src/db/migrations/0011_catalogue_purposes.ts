@@ -1,11 +1,18 @@
 import type { Kysely } from 'kysely';
+import { seedCatalogue } from '../../kernel/catalogue/seed-catalogue.ts';
+import { systemClock } from '../../kernel/clock.ts';
+import { seedPurposes } from '../../kernel/purposes/purpose-register.ts';
 import type { DialectName } from '../database.ts';
 import { autoIncrement } from '../dialect.ts';
+import type { Database } from '../schema.ts';
 
 /**
  * Privacy kernel: workspace data categories and declared attributes (the catalogue), the purpose register with its
  * version history, and a person's standing per purpose (consent events, objections, restrictions). Standing rows
  * refer to a person by `person_id` without a foreign key, so that they do not depend on the people tables.
+ *
+ * Workspaces created before this migration get the default purposes and built-in attributes here (new ones get
+ * them from the workspace seeders), so that the built-in roles' purposes exist everywhere.
  */
 export async function up(db: Kysely<any>, dialect: DialectName): Promise<void> {
   await db.schema
@@ -123,4 +130,25 @@ export async function up(db: Kysely<any>, dialect: DialectName): Promise<void> {
     .on('restrictions')
     .columns(['workspace_id', 'person_id'])
     .execute();
+
+  await seedExistingWorkspaces(db as Kysely<Database>);
+}
+
+/** Seeds the kernel defaults into every workspace that has no purposes yet. */
+export async function seedExistingWorkspaces(db: Kysely<Database>): Promise<number> {
+  const workspaces = await db.selectFrom('workspaces').select('id').execute();
+  let seeded = 0;
+  for (const { id } of workspaces) {
+    const any = await db
+      .selectFrom('purposes')
+      .select('key')
+      .where('workspace_id', '=', id)
+      .executeTakeFirst();
+    if (any) continue;
+    // Migrations already run inside the migrator's transaction.
+    await seedCatalogue(db, id, systemClock);
+    await seedPurposes(db, id, systemClock);
+    seeded += 1;
+  }
+  return seeded;
 }

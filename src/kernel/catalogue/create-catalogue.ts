@@ -136,6 +136,7 @@ async function loadSnapshot(db: Kysely<Database>, workspaceId: string): Promise<
 export function createCatalogue(deps: CatalogueDeps): Catalogue {
   const cache = createWorkspaceCache<Kysely<Database>, Snapshot>(loadSnapshot, {
     ttlMs: deps.cacheTtlMs ?? 2000,
+    now: () => deps.clock.now().getTime(),
   });
 
   return {

@@ -189,7 +189,7 @@ export function createPurposeRegister(deps: PurposeRegisterDeps): PurposeRegiste
         .execute();
       return new Map(rows.map((r) => [r.key, toRecord(r)]));
     },
-    { ttlMs: deps.cacheTtlMs ?? 2000 },
+    { ttlMs: deps.cacheTtlMs ?? 2000, now: () => deps.clock.now().getTime() },
   );
 
   async function factsFor(db: Kysely<Database>, workspaceId: string, f: PurposeFields) {
