@@ -80,12 +80,13 @@ function sqliteReader(handle: SqliteDatabase.Database): AuditChainReader {
   const headsAll = handle.prepare('select workspace_id, seq, hash from audit_heads').raw();
   const headsOne = handle.prepare('select workspace_id, seq, hash from audit_heads where workspace_id = ?').raw();
   const nextWorkspace = handle.prepare('select min(workspace_id) from audit_log where workspace_id > ?').pluck();
-  // One blob per batch: `hash US prev_hash LF canonical RS` per entry, built by SQLite's json_array (the same text
-  // as JSON.stringify for the stored values). Far fewer JavaScript strings than one per column.
+  // One blob per batch, per entry: the stored hash as 32 raw bytes, then as hex, then the hashed text itself
+  // (`prev_hash LF canonical`, the canonical form built by SQLite's json_array: the same text as JSON.stringify for
+  // the stored values), then RS. One Buffer per batch instead of a JavaScript string per column.
   const batch = handle
     .prepare(
       `select count(*), min(seq), max(seq), cast(group_concat(line, '' order by seq) as blob) from (
-         select seq, hash || char(31) || prev_hash || char(10) || json_array(workspace_id, seq, at, actor_type,
+         select seq, unhex(hash) || hash || prev_hash || char(10) || json_array(workspace_id, seq, at, actor_type,
            actor_id, action, resource_type, resource_id, subject_pseudonym, purpose, outcome, request_id, ip,
            details) || char(30) as line
          from audit_log where workspace_id = ? and seq > ? order by seq limit ?)`,
@@ -125,27 +126,32 @@ function sqliteReader(handle: SqliteDatabase.Database): AuditChainReader {
   };
 }
 
-/** Recomputes every entry of a SQLite batch blob; see `sqliteReader`. */
+/**
+ * Recomputes every entry of a SQLite batch blob (see `sqliteReader`) without allocating per entry beyond the digest:
+ * offsets into one Buffer, native compares. An entry whose hash is not hex makes its line NULL, which group_concat
+ * drops: the count then differs and the batch is flagged.
+ */
 function checkBlob(blob: Buffer, count: number): Pick<FastBatch, 'firstPrevHash' | 'lastHash' | 'flagged'> {
   let flagged = false;
   let firstPrevHash = '';
-  let lastHash = '';
+  let lastHexAt = -1;
   let p = 0;
   let n = 0;
   while (p < blob.length) {
-    const us = blob.indexOf(31, p);
-    const end = us < 0 ? -1 : blob.indexOf(30, us);
-    if (us < 0 || end < 0 || end - us < 66) return { firstPrevHash, lastHash, flagged: true };
-    const stored = blob.toString('latin1', p, us);
-    const prev = blob.toString('latin1', us + 1, us + 65);
-    if (n === 0) firstPrevHash = prev;
-    else if (prev !== lastHash) flagged = true;
-    if (hash('sha256', blob.subarray(us + 1, end), 'hex') !== stored) flagged = true;
-    lastHash = stored;
+    const hexAt = p + 32;
+    const prevAt = hexAt + 64;
+    const end = blob.indexOf(30, prevAt + 65);
+    if (end < 0 || blob[prevAt + 64] !== 10) return { firstPrevHash, lastHash: '', flagged: true };
+    if (n === 0) firstPrevHash = blob.toString('latin1', prevAt, prevAt + 64);
+    else if (blob.compare(blob, prevAt, prevAt + 64, lastHexAt, lastHexAt + 64) !== 0) flagged = true;
+    const digest = hash('sha256', blob.subarray(prevAt, end), 'buffer');
+    if (digest.compare(blob, p, hexAt) !== 0) flagged = true;
+    lastHexAt = hexAt;
     p = end + 1;
     n++;
   }
-  if (n !== count) flagged = true;
+  if (n !== count || lastHexAt < 0) flagged = true;
+  const lastHash = lastHexAt < 0 ? '' : blob.toString('latin1', lastHexAt, lastHexAt + 64);
   return { firstPrevHash, lastHash, flagged };
 }
 
