@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { registerMigrateCommand } from './migrate-command.ts';
+import { registerUserCommand } from './user-command.ts';
+import { registerTokenCommand } from './token-command.ts';
 import { registerKeysCommand } from './keys-command.ts';
 import { registerAuditCommand } from './audit-command.ts';
 import { registerBackupCommand } from './backup-command.ts';
@@ -8,6 +10,8 @@ import { registerRestoreCommand } from './restore-command.ts';
 /** Every CLI command, registered in one place. A feature adds one line here. */
 export function registerCommands(program: Command): void {
   registerMigrateCommand(program);
+  registerUserCommand(program);
+  registerTokenCommand(program);
   registerKeysCommand(program);
   registerAuditCommand(program);
   registerBackupCommand(program);
