@@ -3,14 +3,12 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
 import type { ProcessingContext } from '../kernel/gate/processing-context.ts';
-import type { PurposeRegister } from '../kernel/purposes/purpose-register.ts';
+import { purposeKeyPattern, type PurposeRegister } from '../kernel/purposes/purpose-register.ts';
 import type { PurposeRecord } from '../kernel/purposes/purpose-types.ts';
 import { requestContext } from './request-context.ts';
 
 /** Request header naming the purpose of the processing; echoed in the response with the purpose applied. */
 export const purposeHeader = 'Custodian-Purpose';
-
-const purposeKeyPattern = /^[a-z][a-z0-9_]{0,63}$/;
 
 export interface PurposeHeaderDeps {
   readonly db: { readonly kysely: Kysely<Database> };

@@ -3,10 +3,11 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { categoryKeyPattern } from '../../kernel/catalogue/catalogue-types.ts';
 import { art9Conditions, lawfulBases, type PurposeRecord } from '../../kernel/purposes/purpose-types.ts';
+import { purposeKeyPattern } from '../../kernel/purposes/purpose-register.ts';
 import type { AppDeps } from '../app.ts';
 import { requestContext } from '../request-context.ts';
 
-const purposeKey = Type.String({ pattern: '^[a-z][a-z0-9_]{0,63}$', maxLength: 64 });
+const purposeKey = Type.String({ pattern: purposeKeyPattern.source, maxLength: 64 });
 const LawfulBasis = Type.Union(
   lawfulBases.map((b) => Type.Literal(b)),
   { description: 'Art. 6(1)(a)–(f)' },

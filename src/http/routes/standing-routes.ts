@@ -8,11 +8,12 @@ import {
   restrictionReasons,
 } from '../../kernel/standing/standing-types.ts';
 import { lawfulBases } from '../../kernel/purposes/purpose-types.ts';
+import { purposeKeyPattern } from '../../kernel/purposes/purpose-register.ts';
 import type { AppDeps } from '../app.ts';
 import { requestContext } from '../request-context.ts';
 
 const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
-const purposeKey = Type.String({ pattern: '^[a-z][a-z0-9_]{0,63}$', maxLength: 64 });
+const purposeKey = Type.String({ pattern: purposeKeyPattern.source, maxLength: 64 });
 const PersonParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 
 const Consent = Type.Object({

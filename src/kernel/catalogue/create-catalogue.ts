@@ -7,7 +7,13 @@ import type { Clock } from '../clock.ts';
 import type { CategoryFacts } from '../gate/decide-processing.ts';
 import type { ActorContext } from '../gate/processing-context.ts';
 import { createWorkspaceCache } from '../gate/workspace-cache.ts';
-import type { DataCategory, DeclaredAttribute, SourceType } from './catalogue-types.ts';
+import {
+  categoryKeyPattern,
+  identifierPattern,
+  type DataCategory,
+  type DeclaredAttribute,
+  type SourceType,
+} from './catalogue-types.ts';
 import { isUniqueViolation } from '../purposes/unique-violation.ts';
 import { normaliseRetention } from './retention.ts';
 import { canonicalCategoryKey, defaultTaxonomy, parentCategoryKey } from './taxonomy.ts';
@@ -162,6 +168,9 @@ export function createCatalogue(deps: CatalogueDeps): Catalogue {
     },
 
     async createCategory(db, ctx, input) {
+      if (!new RegExp(categoryKeyPattern).test(input.key) || input.key.length > 128) {
+        throw fieldError('/key', 'a dotted lower-case key such as user.loyalty.tier');
+      }
       const snap = await cache.get(db, ctx.workspaceId);
       if (snap.categories.has(input.key))
         throw new AppError('ALREADY_EXISTS', { resource: 'category', key: input.key });
@@ -215,6 +224,10 @@ export function createCatalogue(deps: CatalogueDeps): Catalogue {
     },
 
     async declareAttribute(db, ctx, input) {
+      for (const field of ['entity', 'attribute'] as const) {
+        if (!new RegExp(identifierPattern).test(input[field]))
+          throw fieldError(`/${field}`, 'not a valid identifier');
+      }
       const snap = await cache.get(db, ctx.workspaceId);
       if (snap.attributes.has(`${input.entity}.${input.attribute}`)) {
         throw new AppError('ALREADY_EXISTS', {

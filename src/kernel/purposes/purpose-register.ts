@@ -58,6 +58,9 @@ export interface PurposeRegisterDeps {
   readonly cacheTtlMs?: number;
 }
 
+/** Shape of a purpose key (`email_marketing`). */
+export const purposeKeyPattern = /^[a-z][a-z0-9_]{0,63}$/;
+
 function parseList(json: string): string[] {
   const value: unknown = JSON.parse(json);
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
@@ -277,6 +280,14 @@ export function createPurposeRegister(deps: PurposeRegisterDeps): PurposeRegiste
     },
 
     async create(db, ctx, input) {
+      if (!purposeKeyPattern.test(input.key)) {
+        throw new AppError('VALIDATION_FAILED', {
+          detail: 'key: lower-case letters, digits and underscores, starting with a letter',
+          errors: [
+            { path: '/key', message: 'lower-case letters, digits and underscores, starting with a letter' },
+          ],
+        });
+      }
       const fields: PurposeFields = {
         name: input.name,
         description: input.description ?? '',
