@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { CompiledQuery, Kysely } from 'kysely';
+import { sql, type CompiledQuery, type Kysely } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import { forUpdate } from '../../db/dialect.ts';
 import type { Database } from '../../db/schema.ts';
@@ -114,6 +114,23 @@ export function createKeyService(deps: KeyServiceDeps): KeyService {
     .where('person_id', '=', '?')
     .compile();
 
+  // Same for the insert of the create path: parameters in column order.
+  const insertTemplate = db.kysely
+    .insertInto('person_keys')
+    .values({
+      id: '?',
+      workspace_id: '?',
+      person_id: '?',
+      key_version: sql<number>`1`,
+      kek_version: 0,
+      wrapped_key: Buffer.alloc(0),
+      created_at: '?',
+      destroyed_at: sql<null>`null`,
+    })
+    .onConflict((oc) => oc.columns(['workspace_id', 'person_id']).doNothing())
+    .compile();
+  if (insertTemplate.parameters.length !== 6) throw new Error('unexpected insert template');
+
   const selectRow = async (
     trx: Kysely<Database>,
     workspaceId: string,
@@ -187,21 +204,12 @@ export function createKeyService(deps: KeyServiceDeps): KeyService {
       });
       // Insert first: one statement on the create path. The cache is not trusted here, so a key cached by a
       // transaction that rolled back can never stand in for a row that does not exist.
-      const result = await trx
-        .insertInto('person_keys')
-        .values({
-          id: keyId,
-          workspace_id: workspaceId,
-          person_id: personId,
-          key_version: 1,
-          kek_version: kek.version,
-          wrapped_key: wrapped,
-          created_at: clock.now().toISOString(),
-          destroyed_at: null,
-        })
-        .onConflict((oc) => oc.columns(['workspace_id', 'person_id']).doNothing())
-        .executeTakeFirst();
-      if (Number(result.numInsertedOrUpdatedRows ?? 0n) === 1) return { keyId, version: 1, key };
+      const insert = {
+        ...insertTemplate,
+        parameters: [keyId, workspaceId, personId, kek.version, wrapped, clock.now().toISOString()],
+      } as CompiledQuery;
+      const result = await trx.executeQuery(insert);
+      if (Number(result.numAffectedRows ?? 0n) === 1) return { keyId, version: 1, key };
       const row = await selectRow(trx, workspaceId, personId);
       if (!row) throw new AppError('CONFLICT', { detail: 'the data key row vanished while being created' });
       return unwrapRow(workspaceId, personId, row);

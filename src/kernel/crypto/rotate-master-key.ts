@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Db } from '../../db/database.ts';
-import { forUpdate } from '../../db/dialect.ts';
+import { sql } from 'kysely';
+import { binaryType as binaryTypeOf, forUpdate } from '../../db/dialect.ts';
 import { unwrapDataKey, wrapDataKey } from './data-key-wrap.ts';
 import { createKekRing } from './kek-ring.ts';
 import type { KeyFiles } from './key-files.ts';
@@ -94,6 +95,8 @@ async function rewrapBatch(
   batchSize: number,
 ): Promise<number> {
   const { db } = options;
+  const columnType = binaryTypeOf(db.dialect);
+  const binaryType = typeof columnType === 'string' ? sql.raw(columnType) : columnType;
   const rewrapped = await db.kysely.transaction().execute(async (trx) => {
     const rows: Row[] = await forUpdate(
       trx
@@ -105,7 +108,8 @@ async function rewrapBatch(
         .limit(batchSize),
       db.dialect,
     ).execute();
-    for (const row of rows) {
+    if (rows.length === 0) return rows;
+    const cases = rows.map((row) => {
       const binding = {
         workspaceId: row.workspace_id,
         personId: row.person_id,
@@ -118,15 +122,24 @@ async function rewrapBatch(
       });
       const wrapped = wrapDataKey(target.key, dataKey, { ...binding, kekVersion: target.version });
       dataKey.fill(0);
-      await trx
-        .updateTable('person_keys')
-        .set({ wrapped_key: wrapped, kek_version: target.version })
-        .where('id', '=', row.id)
-        .where('workspace_id', '=', row.workspace_id)
-        .where('kek_version', '=', row.kek_version)
-        .where('destroyed_at', 'is', null)
-        .execute();
-    }
+      return sql`when ${row.id} then cast(${wrapped} as ${binaryType})`;
+    });
+    // One statement per batch (a round trip per key would dominate on PostgreSQL). A key destroyed meanwhile by
+    // another process keeps its zeros: `destroyed_at is null` is checked again here.
+    await trx
+      .updateTable('person_keys')
+      .set({
+        wrapped_key: sql<Buffer>`case id ${sql.join(cases, sql` `)} end`,
+        kek_version: target.version,
+      })
+      .where(
+        'id',
+        'in',
+        rows.map((row) => row.id),
+      )
+      .where('kek_version', '!=', target.version)
+      .where('destroyed_at', 'is', null)
+      .execute();
     return rows;
   });
   for (const row of rewrapped) options.keys?.forget(row.workspace_id, row.person_id);
