@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDialectConfig } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
 
@@ -57,7 +57,7 @@ function openSqlite(file: string): Db {
   handle.pragma('foreign_keys = ON');
   handle.pragma('busy_timeout = 5000');
   handle.pragma('synchronous = NORMAL');
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: handle }) });
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(handle) }) });
   return {
     kysely,
     dialect: 'sqlite',
@@ -76,6 +76,29 @@ function openSqlite(file: string): Db {
       await kysely.destroy();
     },
   };
+}
+
+/**
+ * Kysely's SQLite driver prepares every statement anew (about an eighth of a point read's CPU time). This keeps the
+ * last 500 prepared statements by SQL text; a statement is reused only when not in the middle of an iteration.
+ */
+function withStatementCache(handle: SqliteDatabase.Database): SqliteDialectConfig['database'] {
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => handle.close(),
+    prepare: (text: string) => {
+      const hit = cache.get(text);
+      if (hit && !hit.busy) {
+        cache.delete(text);
+        cache.set(text, hit);
+        return hit;
+      }
+      const stmt = handle.prepare(text);
+      cache.set(text, stmt);
+      if (cache.size > 500) cache.delete(cache.keys().next().value as string);
+      return stmt;
+    },
+  } as SqliteDialectConfig['database'];
 }
 
 function openPostgres(url: string, options: DatabaseOptions): Db {

@@ -60,18 +60,17 @@ export function createSuppressionList(deps: { readonly blindIndex: BlindIndex })
   return {
     hashes,
     async matches(db, workspaceId, ids) {
-      const found: SuppressionKind[] = [];
-      for (const { kind, hash } of hashes(workspaceId, ids)) {
-        const row = await db
-          .selectFrom('suppressions')
-          .select('kind')
-          .where('workspace_id', '=', workspaceId)
-          .where('kind', '=', kind)
-          .where('hash', '=', hash)
-          .executeTakeFirst();
-        if (row) found.push(kind);
-      }
-      return found;
+      const wanted = hashes(workspaceId, ids);
+      if (wanted.length === 0) return [];
+      // One round trip for both identifiers.
+      const rows = await db
+        .selectFrom('suppressions')
+        .select('kind')
+        .where('workspace_id', '=', workspaceId)
+        .where((eb) => eb.or(wanted.map((w) => eb.and([eb('kind', '=', w.kind), eb('hash', '=', w.hash)]))))
+        .execute();
+      const found = new Set(rows.map((r) => r.kind));
+      return suppressionKinds.filter((k) => found.has(k));
     },
     async add(db, workspaceId, list, entry) {
       for (const { kind, hash } of list) {

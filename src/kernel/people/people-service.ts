@@ -3,7 +3,7 @@ import type { CompiledQuery, Kysely } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import { forUpdate } from '../../db/dialect.ts';
 import type { Database } from '../../db/schema.ts';
-import { AppError } from '../../errors.ts';
+import { AppError, isAppError } from '../../errors.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import type { DeclaredAttribute } from '../catalogue/catalogue-types.ts';
 import type { Clock } from '../clock.ts';
@@ -70,6 +70,12 @@ type PersonRow = Database['persons'];
 
 function present(values: PersonValues): PersonAttribute[] {
   return personAttributes.filter((a) => values[a] !== undefined);
+}
+
+/** A person whose key was shredded (a restore brought the row back before its cleanup) is skipped, not an error. */
+function skipShredded(error: unknown): undefined {
+  if (isAppError(error) && error.code === 'KEY_DESTROYED') return undefined;
+  throw error;
 }
 
 function encodeCursor(createdAt: string, id: string): string {
@@ -164,6 +170,7 @@ export function createPeopleService(deps: PeopleDeps): PeopleService {
     personId: string,
     values: PersonValues,
     declared: readonly DeclaredAttribute[],
+    isNew: boolean,
   ): Promise<Partial<Record<(typeof personColumns)[PersonAttribute], Buffer | null>>> => {
     const columns: Partial<Record<(typeof personColumns)[PersonAttribute], Buffer | null>> = {};
     const searchable = new Set(declared.filter((d) => d.searchable).map((d) => d.attribute));
@@ -178,7 +185,7 @@ export function createPeopleService(deps: PeopleDeps): PeopleService {
         indexRows.push({ workspace_id: workspaceId, field: a, hash: blindIndex.compute(workspaceId, a, value, personNormalisers[a]), person_id: personId });
       }
     }
-    if (reindexed.length > 0) {
+    if (reindexed.length > 0 && !isNew) {
       await trx
         .deleteFrom('person_blind_indexes')
         .where('person_id', '=', personId)
@@ -200,7 +207,7 @@ export function createPeopleService(deps: PeopleDeps): PeopleService {
       const now = clock.now().toISOString();
       return gate.run(kysely, ctx, { personIds: [], operation: 'write', attributes: { entity: 'person', names: fields } }, async (trx, allowance) => {
         const key = await keys.getOrCreateDataKey(trx, ctx.workspaceId, id);
-        const columns = await writeValues(trx, key, ctx.workspaceId, id, values, allowance.attributes);
+        const columns = await writeValues(trx, key, ctx.workspaceId, id, values, allowance.attributes, true);
         const row: PersonRow = {
           id,
           workspace_id: ctx.workspaceId,
@@ -266,7 +273,7 @@ export function createPeopleService(deps: PeopleDeps): PeopleService {
         if (row.erasing_run_id !== null) throw new AppError('CONFLICT', { detail: 'An erasure of this person is in progress' });
         if (row.version !== expectedVersion) throw new AppError('PRECONDITION_FAILED', { currentVersion: row.version });
         const key = await keys.getOrCreateDataKey(trx, ctx.workspaceId, personId);
-        const columns = await writeValues(trx, key, ctx.workspaceId, personId, patch, allowance.attributes);
+        const columns = await writeValues(trx, key, ctx.workspaceId, personId, patch, allowance.attributes, false);
         const updated: PersonRow = { ...row, ...columns, updated_at: clock.now().toISOString(), version: row.version + 1 };
         await trx
           .updateTable('persons')
@@ -314,7 +321,10 @@ export function createPeopleService(deps: PeopleDeps): PeopleService {
         pseudonyms: new Map(pageRows.map((r) => [r.id, r.pseudonym])),
       });
       const items: PersonView[] = [];
-      for (const row of pageRows) items.push(await viewOf(kysely, row));
+      for (const row of pageRows) {
+        const view = await viewOf(kysely, row).catch(skipShredded);
+        if (view) items.push(view);
+      }
       const last = pageRows[pageRows.length - 1];
       return { items, nextCursor: rows.length > page.limit && last ? encodeCursor(last.created_at, last.id) : null };
     },
@@ -339,7 +349,8 @@ export function createPeopleService(deps: PeopleDeps): PeopleService {
       for (const row of candidates) {
         const envelope = row[personColumns[by.field]];
         if (!envelope) continue;
-        const key = await keys.getDataKey(kysely, ctx.workspaceId, row.id);
+        const key = await keys.getDataKey(kysely, ctx.workspaceId, row.id).catch(skipShredded);
+        if (!key) continue;
         const value = fieldCipher.decrypt(key, envelope, personBinding(ctx.workspaceId, row.id, by.field));
         if (normalisers[kind](value) === wanted) matches.push({ row, key });
       }
