@@ -108,22 +108,23 @@ export function AuditPage() {
                         <Table.Td>
                           <Text size="sm">{actorLabel(entry.actorType, entry.actorId, actorNames)}</Text>
                         </Table.Td>
-                        <Table.Td>
+                        <Table.Td style={{ whiteSpace: 'nowrap' }}>
                           <Code>{entry.action}</Code>
                         </Table.Td>
                         <Table.Td>
                           <Text size="sm">
                             {entry.resourceType ?? '—'}
                             {entry.resourceId ? (
-                              <Text span size="xs" c="dimmed" ff="monospace">
+                              <Text span size="xs" c="dimmed" ff="monospace" title={entry.resourceId}>
                                 {' '}
-                                {entry.resourceId}
+                                {shortId(entry.resourceId)}
                               </Text>
                             ) : null}
                           </Text>
                         </Table.Td>
-                        <Table.Td>
+                        <Table.Td style={{ whiteSpace: 'nowrap' }}>
                           <Badge
+                            style={{ overflow: 'visible' }}
                             variant="light"
                             color={outcomeColor[entry.outcome as keyof typeof outcomeColor] ?? 'gray'}
                           >
@@ -147,6 +148,7 @@ export function AuditPage() {
                           <Table.Td colSpan={7}>
                             <Group gap="xl" align="flex-start">
                               <Stack gap={2}>
+                                <Detail label="Resource" value={entry.resourceId} />
                                 <Detail label="Request" value={entry.requestId} />
                                 <Detail label="IP address" value={entry.ip} />
                                 <Detail label="Purpose" value={entry.purpose} />
@@ -193,6 +195,11 @@ function Detail({ label, value }: { label: string; value: string | null | undefi
       </Text>
     </Text>
   );
+}
+
+/** The start of a long id (a UUID's first group); the full id is in the title and the details row. */
+function shortId(id: string): string {
+  return id.length > 13 ? `${id.slice(0, 8)}…` : id;
 }
 
 function actorLabel(type: string, id: string | null | undefined, names: ReadonlyMap<string, string>): string {
