@@ -63,7 +63,9 @@ describe.each(testDialects)('audit chain verification on %s', (dialect) => {
             .where('seq', '=', seq)
             .execute();
           try {
-            const result = await verifyAuditChain(t.db, { workspaceId: chain.workspaceId, batchSize });
+            // Half the time through the worker threads (every batch is "large").
+            const workerMinBytes = seq % 2 ? 0 : undefined;
+            const result = await verifyAuditChain(t.db, { workspaceId: chain.workspaceId, batchSize, workerMinBytes });
             expect(result.ok).toBe(false);
             expect(result.firstBad).toMatchObject({ workspaceId: chain.workspaceId, seq, reason: 'hash-mismatch' });
           } finally {
@@ -87,6 +89,16 @@ describe.each(testDialects)('audit chain verification on %s', (dialect) => {
     const result = await verifyAuditChain(t.db, { workspaceId: chain.workspaceId, batchSize: 10 });
     expect(result.firstBad).toEqual({ workspaceId: chain.workspaceId, seq: 11, reason: 'missing' });
     expect(result.entries).toBe(0);
+  });
+
+  it('finds a gap longer than a batch, through the worker threads too', async () => {
+    const chain = await seedAuditChain(t, 30);
+    await t.db.kysely.deleteFrom('audit_log').where('workspace_id', '=', chain.workspaceId).where('seq', '>', 5).where('seq', '<=', 20).execute();
+    for (const workerMinBytes of [0, undefined]) {
+      const result = await verifyAuditChain(t.db, { workspaceId: chain.workspaceId, batchSize: 4, workerMinBytes });
+      expect(result.firstBad).toEqual({ workspaceId: chain.workspaceId, seq: 6, reason: 'missing' });
+      expect(result.entries).toBe(0);
+    }
   });
 
   it('verifies only the workspace asked for, and every workspace otherwise', async () => {

@@ -1,4 +1,6 @@
 import { hash } from 'node:crypto';
+import os from 'node:os';
+import { Worker } from 'node:worker_threads';
 import SqliteDatabase from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
 import type { Db } from '../../db/database.ts';
@@ -49,8 +51,12 @@ const entryColumns =
  * @example
  * const n = await withAuditChainReader(db, async (reader) => (await reader.workspaceIds()).length);
  */
-export async function withAuditChainReader<T>(db: Db, fn: (reader: AuditChainReader) => Promise<T>): Promise<T> {
-  if (db.dialect === 'sqlite') return withSqliteReader(db, fn);
+export async function withAuditChainReader<T>(
+  db: Db,
+  fn: (reader: AuditChainReader) => Promise<T>,
+  options: ReaderOptions = {},
+): Promise<T> {
+  if (db.dialect === 'sqlite') return withSqliteReader(db, fn, options);
   return db.kysely.connection().execute(async (conn) => {
     await sql`begin isolation level repeatable read read only`.execute(conn);
     try {
@@ -61,14 +67,26 @@ export async function withAuditChainReader<T>(db: Db, fn: (reader: AuditChainRea
   });
 }
 
-async function withSqliteReader<T>(db: Db, fn: (reader: AuditChainReader) => Promise<T>): Promise<T> {
+/** Tuning of the SQLite fast path. */
+export interface ReaderOptions {
+  /** Batches at least this large (bytes) are hashed in worker threads; smaller ones in this thread. */
+  readonly workerMinBytes?: number;
+}
+
+async function withSqliteReader<T>(
+  db: Db,
+  fn: (reader: AuditChainReader) => Promise<T>,
+  options: ReaderOptions,
+): Promise<T> {
   const own = db.sqliteFile && db.sqliteFile !== ':memory:';
   const handle = own ? new SqliteDatabase(db.sqliteFile!, { readonly: true, fileMustExist: true }) : db.sqlite!;
   if (own) handle.pragma('busy_timeout = 5000');
   if (own) handle.exec('begin');
+  const checker = createBlobChecker(options.workerMinBytes ?? 1 << 20);
   try {
-    return await fn(sqliteReader(handle));
+    return await fn(sqliteReader(handle, checker));
   } finally {
+    await checker.close();
     if (own) {
       handle.exec('rollback');
       handle.close();
@@ -76,26 +94,44 @@ async function withSqliteReader<T>(db: Db, fn: (reader: AuditChainReader) => Pro
   }
 }
 
-function sqliteReader(handle: SqliteDatabase.Database): AuditChainReader {
+function sqliteReader(handle: SqliteDatabase.Database, checker: BlobChecker): AuditChainReader {
   const headsAll = handle.prepare('select workspace_id, seq, hash from audit_heads').raw();
   const headsOne = handle.prepare('select workspace_id, seq, hash from audit_heads where workspace_id = ?').raw();
   const nextWorkspace = handle.prepare('select min(workspace_id) from audit_log where workspace_id > ?').pluck();
   // One blob per batch, per entry: the stored hash as 32 raw bytes, then as hex, then the hashed text itself
   // (`prev_hash LF canonical`, the canonical form built by SQLite's json_array: the same text as JSON.stringify for
-  // the stored values), then RS. One Buffer per batch instead of a JavaScript string per column.
+  // the stored values), then RS. One Buffer per batch instead of a JavaScript string per column. A batch is a seq
+  // range, so the next ones are known ahead and read while workers hash this one. Entries come in index order; were
+  // they not, the links would fail and the exact path (which orders explicitly) would take over.
   const batch = handle
     .prepare(
-      `select count(*), min(seq), max(seq), cast(group_concat(line, '' order by seq) as blob) from (
-         select seq, unhex(hash) || hash || prev_hash || char(10) || json_array(workspace_id, seq, at, actor_type,
-           actor_id, action, resource_type, resource_id, subject_pseudonym, purpose, outcome, request_id, ip,
-           details) || char(30) as line
-         from audit_log where workspace_id = ? and seq > ? order by seq limit ?)`,
+      `select count(*), min(seq), max(seq), cast(group_concat(unhex(hash) || hash || prev_hash || char(10) ||
+         json_array(workspace_id, seq, at, actor_type, actor_id, action, resource_type, resource_id,
+         subject_pseudonym, purpose, outcome, request_id, ip, details) || char(30), '') as blob)
+       from audit_log where workspace_id = ? and seq > ? and seq <= ?`,
     )
     .raw();
+  const nextSeq = handle.prepare('select min(seq) from audit_log where workspace_id = ? and seq > ?').pluck();
   const exact = handle.prepare(
     `select ${entryColumns} from audit_log where workspace_id = ? and seq > ? order by seq limit ?`,
   );
   const at = handle.prepare('select hash from audit_log where workspace_id = ? and seq = ?').pluck();
+  const ahead = new Map<string, Promise<FastBatch | undefined>>();
+  let aheadWorkspace = '';
+
+  function load(workspaceId: string, afterSeq: number, limit: number): Promise<FastBatch | undefined> {
+    const row = batch.get(workspaceId, afterSeq, afterSeq + limit) as [number, number | null, number | null, Buffer | null];
+    const [count, minSeq, maxSeq, blob] = row;
+    if (!count || minSeq === null || maxSeq === null || !blob) {
+      // An empty range is the end, or a gap of a whole batch: hand the gap to the exact path.
+      const next = nextSeq.get(workspaceId, afterSeq) as number | null;
+      if (next === null || next === undefined) return Promise.resolve(undefined);
+      const seq = Number(next);
+      return Promise.resolve({ count: 0, minSeq: seq, maxSeq: seq, firstPrevHash: '', lastHash: '', flagged: true });
+    }
+    return checker.check(blob, count).then((r) => ({ count, minSeq: Number(minSeq), maxSeq: Number(maxSeq), ...r }));
+  }
+
   return {
     async heads(workspaceId) {
       const rows = (workspaceId === undefined ? headsAll.all() : headsOne.all(workspaceId)) as [string, number, string][];
@@ -112,10 +148,22 @@ function sqliteReader(handle: SqliteDatabase.Database): AuditChainReader {
       }
     },
     async fastBatch(workspaceId, afterSeq, limit) {
-      const row = batch.get(workspaceId, afterSeq, limit) as [number, number | null, number | null, Buffer | null];
-      const [count, minSeq, maxSeq, blob] = row;
-      if (!count || minSeq === null || maxSeq === null || !blob) return undefined;
-      return { count, minSeq: Number(minSeq), maxSeq: Number(maxSeq), ...checkBlob(blob, count) };
+      if (workspaceId !== aheadWorkspace) {
+        ahead.clear();
+        aheadWorkspace = workspaceId;
+      }
+      const key = (after: number) => `${after}:${limit}`;
+      const current = ahead.get(key(afterSeq)) ?? load(workspaceId, afterSeq, limit);
+      ahead.delete(key(afterSeq));
+      for (let k = 1; k <= checker.parallelism; k++) {
+        const after = afterSeq + k * limit;
+        if (!ahead.has(key(after))) {
+          const next = load(workspaceId, after, limit);
+          next.catch(() => undefined);
+          ahead.set(key(after), next);
+        }
+      }
+      return current;
     },
     async exactRows(workspaceId, afterSeq, limit) {
       return exact.all(workspaceId, afterSeq, limit) as StoredEntry[];
@@ -126,12 +174,15 @@ function sqliteReader(handle: SqliteDatabase.Database): AuditChainReader {
   };
 }
 
+type CheckBlob = (blob: Buffer, count: number) => Pick<FastBatch, 'firstPrevHash' | 'lastHash' | 'flagged'>;
+
 /**
  * Recomputes every entry of a SQLite batch blob (see `sqliteReader`) without allocating per entry beyond the digest:
  * offsets into one Buffer, native compares. An entry whose hash is not hex makes its line NULL, which group_concat
- * drops: the count then differs and the batch is flagged.
+ * drops: the count then differs and the batch is flagged. Kept as plain JavaScript source so that the worker threads
+ * run exactly the code this thread runs.
  */
-function checkBlob(blob: Buffer, count: number): Pick<FastBatch, 'firstPrevHash' | 'lastHash' | 'flagged'> {
+const checkBlobSource = `function checkBlob(blob, count) {
   let flagged = false;
   let firstPrevHash = '';
   let lastHexAt = -1;
@@ -153,6 +204,64 @@ function checkBlob(blob: Buffer, count: number): Pick<FastBatch, 'firstPrevHash'
   if (n !== count || lastHexAt < 0) flagged = true;
   const lastHash = lastHexAt < 0 ? '' : blob.toString('latin1', lastHexAt, lastHexAt + 64);
   return { firstPrevHash, lastHash, flagged };
+}`;
+
+// Built from our own constant source (the one the workers run), never from input.
+const checkBlob = new Function('hash', `return (${checkBlobSource});`)(hash) as CheckBlob;
+
+interface BlobChecker {
+  /** Batches checked at once (read-ahead depth). */
+  readonly parallelism: number;
+  check(blob: Buffer, count: number): Promise<ReturnType<CheckBlob>>;
+  close(): Promise<void>;
+}
+
+/**
+ * Hashes large batches in worker threads (started on first need, as many as there are cores, at most 4), small ones
+ * in this thread. The workers run `checkBlob`'s own source, so both paths are the same code.
+ */
+function createBlobChecker(workerMinBytes: number): BlobChecker {
+  const size = Math.max(1, Math.min(4, os.availableParallelism()));
+  const workers: Worker[] = [];
+  const waiting = new Map<number, { resolve: (r: ReturnType<CheckBlob>) => void; reject: (e: Error) => void }>();
+  let nextId = 0;
+  const source = `
+    const { parentPort } = require('node:worker_threads');
+    const { hash } = require('node:crypto');
+    const checkBlob = (${checkBlobSource});
+    parentPort.on('message', ({ id, bytes, count }) => {
+      const blob = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      parentPort.postMessage({ id, result: checkBlob(blob, count) });
+    });`;
+  const spawn = () => {
+    const worker = new Worker(source, { eval: true });
+    worker.unref();
+    worker.on('message', ({ id, result }: { id: number; result: ReturnType<CheckBlob> }) => {
+      waiting.get(id)?.resolve(result);
+      waiting.delete(id);
+    });
+    worker.on('error', (error) => {
+      for (const w of waiting.values()) w.reject(error);
+      waiting.clear();
+    });
+    return worker;
+  };
+  return {
+    parallelism: size > 1 ? size : 0,
+    async check(blob, count) {
+      if (size < 2 || blob.length < workerMinBytes) return checkBlob(blob, count);
+      if (workers.length < size) workers.push(spawn());
+      const id = nextId++;
+      const worker = workers[id % workers.length]!;
+      return new Promise((resolve, reject) => {
+        waiting.set(id, { resolve, reject });
+        worker.postMessage({ id, bytes: new Uint8Array(blob.buffer, blob.byteOffset, blob.byteLength), count });
+      });
+    },
+    async close() {
+      await Promise.all(workers.map((w) => w.terminate()));
+    },
+  };
 }
 
 // The canonical form (see audit-hash.ts) built by PostgreSQL: to_json(text) escapes as JSON.stringify does.

@@ -54,6 +54,8 @@ export interface VerifyOptions {
   readonly workspaceId?: string;
   /** Entries per keyset batch. */
   readonly batchSize?: number;
+  /** SQLite: batches of at least this many bytes are hashed in worker threads (default 1 MiB; tests lower it). */
+  readonly workerMinBytes?: number;
   /** Called after each batch with the running count (progress bars). */
   readonly onProgress?: (entries: number) => void;
 }
@@ -118,7 +120,7 @@ export async function verifyAuditChain(db: Db, options: VerifyOptions = {}): Pro
       if (cpBad) return fail(cpBad);
     }
     return { ok: true, entries, workspaces: ids.length, checkpoints: log.verified };
-  });
+  }, options.workerMinBytes === undefined ? {} : { workerMinBytes: options.workerMinBytes });
 }
 
 async function verifyWorkspaceChain(
