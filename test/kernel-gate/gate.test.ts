@@ -325,6 +325,34 @@ describe.each(testDialects)('processing gate on %s', (dialect) => {
     await check();
   });
 
+  it('standing: unknown persons answer 404 and erased ones 410, with nothing recorded', async () => {
+    const erased = randomUUID();
+    const known = randomUUID();
+    const withPeople = createPrivacyKernel({
+      dialect: app().t.db.dialect,
+      clock: app().clock,
+      personExists: async (_db, _ws, id) => (id === erased ? 'erased' : id === known),
+    });
+    const consent = (id: string) =>
+      withPeople.standing.recordConsent(db(), actorCtx(), id, {
+        purpose: 'email_marketing',
+        state: 'given',
+        method: 'api',
+      });
+    expect((await refusal(consent(erased))).code).toBe('GONE');
+    expect((await refusal(consent(randomUUID()))).code).toBe('NOT_FOUND');
+    expect((await refusal(withPeople.standing.restrict(db(), actorCtx(), erased, 'legal_claims'))).code).toBe(
+      'GONE',
+    );
+    await consent(known);
+    const rows = await db()
+      .selectFrom('consent_events')
+      .select('person_id')
+      .where('person_id', '=', erased)
+      .execute();
+    expect(rows).toEqual([]);
+  });
+
   it('eraseStanding removes every standing row of the person and only theirs', async () => {
     const gone = randomUUID();
     const kept = randomUUID();

@@ -16,8 +16,15 @@ import type {
   RestrictionReason,
 } from './standing-types.ts';
 
-/** Whether a person exists in the workspace (provided by the people area; before it exists, ids are format-checked). */
-export type PersonExists = (db: Kysely<Database>, workspaceId: string, personId: string) => Promise<boolean>;
+/**
+ * Whether a person exists in the workspace (provided by the people area; before it exists, ids are format-checked).
+ * `'erased'` answers 410: nothing new may be recorded about a person who was forgotten.
+ */
+export type PersonExists = (
+  db: Kysely<Database>,
+  workspaceId: string,
+  personId: string,
+) => Promise<boolean | 'erased'>;
 
 export interface ConsentRecord {
   readonly id: number;
@@ -132,9 +139,9 @@ const objectionRank = { upheld: 2, pending: 1, rejected: 0 } as const;
  */
 export function createStandingService(deps: StandingDeps): StandingService {
   async function assertPerson(db: Kysely<Database>, workspaceId: string, personId: string): Promise<void> {
-    const known =
-      uuidPattern.test(personId) &&
-      (deps.personExists ? await deps.personExists(db, workspaceId, personId) : true);
+    if (!uuidPattern.test(personId)) throw new AppError('NOT_FOUND', { resource: 'person' });
+    const known = deps.personExists ? await deps.personExists(db, workspaceId, personId) : true;
+    if (known === 'erased') throw new AppError('GONE', { resource: 'person' });
     if (!known) throw new AppError('NOT_FOUND', { resource: 'person' });
   }
 
