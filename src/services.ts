@@ -30,6 +30,6 @@ export async function createAppServices(deps: { config: Config; db: Db; clock: C
   const blindIndex = createBlindIndex({ serverSecret: keyFiles.serverSecret });
   const mailer = createMailer(config);
   const privacyKernel = createPrivacyKernel({ dialect: deps.db.dialect, clock: deps.clock, pseudonymsOf: findPseudonyms, personExists });
-  const peopleArea = createPeopleArea({ db: deps.db, clock: deps.clock, keys, fieldCipher, blindIndex, gate: privacyKernel.gate, purposes: privacyKernel.purposes, serverSecret: keyFiles.serverSecret });
+  const peopleArea = createPeopleArea({ db: deps.db, clock: deps.clock, keys, fieldCipher, blindIndex, gate: privacyKernel.gate, purposes: privacyKernel.purposes, catalogue: privacyKernel.catalogue, serverSecret: keyFiles.serverSecret });
   return { keyFiles, keys, fieldCipher, blindIndex, mailer, ...privacyKernel, ...peopleArea };
 }

@@ -132,6 +132,28 @@ describe.each(testDialects)('people on %s', (dialect) => {
     expect(pages).toBeGreaterThan(1);
   });
 
+  it('lists the others when one person of the page objected to the purpose, and leaves the objector out', async () => {
+    const a = (await create(ctx(), { lastName: 'Listed' })).json();
+    const b = (await create(ctx(), { lastName: 'Objecting' })).json();
+    await ctx().t.db.kysely
+      .insertInto('objections')
+      .values({ id: crypto.randomUUID(), workspace_id: ctx().workspaceId, person_id: b.id, purpose_key: 'crm', objected_at: '2026-03-01T00:00:00.000Z', outcome: 'upheld', decided_at: '2026-03-01T00:00:00.000Z', updated_at: '2026-03-01T00:00:00.000Z' })
+      .execute();
+    const ids: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const url: string = `/api/v1/people?limit=200${cursor ? `&cursor=${cursor}` : ''}`;
+      const res = await ctx().app.inject({ method: 'GET', url, headers: ctx().as.owner });
+      expect(res.statusCode).toBe(200);
+      ids.push(...res.json().items.map((p: { id: string }) => p.id));
+      cursor = res.json().nextCursor;
+    } while (cursor);
+    expect(ids).toContain(a.id);
+    expect(ids).not.toContain(b.id);
+    const direct = await ctx().app.inject({ method: 'GET', url: `/api/v1/people/${b.id}`, headers: ctx().as.owner });
+    expect(direct.json().code).toBe('OBJECTED');
+  });
+
   it('refuses roles without the purpose or the permission', async () => {
     const person = (await create(ctx(), { lastName: 'Franklin' })).json();
     const auditor = await ctx().app.inject({ method: 'GET', url: `/api/v1/people/${person.id}`, headers: ctx().as.auditor });

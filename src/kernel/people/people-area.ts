@@ -7,6 +7,7 @@ import { createErasurePipeline, type ErasurePipeline } from '../erasure/erasure-
 import { createEraserRegistry } from '../erasure/person-erasers.ts';
 import { createStandingEraser } from '../erasure/standing-eraser.ts';
 import { createSuppressionList, type SuppressionList } from '../erasure/suppression-list.ts';
+import type { Catalogue } from '../catalogue/create-catalogue.ts';
 import type { Gate } from '../gate/create-gate.ts';
 import type { PurposeRegister } from '../purposes/purpose-register.ts';
 import { eraseStanding } from '../standing/erase-standing.ts';
@@ -26,7 +27,7 @@ export interface PeopleArea {
  * Wires people, the suppression list and the erasure pipeline (with the standing eraser registered first).
  *
  * @example
- * const area = createPeopleArea({ db, clock, keys, fieldCipher, blindIndex, gate, purposes, serverSecret: keyFiles.serverSecret });
+ * const area = createPeopleArea({ db, clock, keys, fieldCipher, blindIndex, gate, purposes, catalogue, serverSecret: keyFiles.serverSecret });
  */
 export function createPeopleArea(deps: {
   readonly db: Db;
@@ -35,7 +36,8 @@ export function createPeopleArea(deps: {
   readonly fieldCipher: FieldCipher;
   readonly blindIndex: BlindIndex;
   readonly gate: Gate;
-  readonly purposes: Pick<PurposeRegister, 'list'>;
+  readonly purposes: Pick<PurposeRegister, 'list' | 'getOrThrow'>;
+  readonly catalogue: Pick<Catalogue, 'assertDeclared' | 'categoryFacts'>;
   readonly serverSecret: Buffer;
 }): PeopleArea {
   const suppression = createSuppressionList({ blindIndex: deps.blindIndex });

@@ -13,7 +13,12 @@ import type { DataKey, KeyService } from '../crypto/key-service.ts';
 import type { ErasureCertificate, ErasureTrigger } from '../erasure/erasure-certificate.ts';
 import type { ErasurePipeline } from '../erasure/erasure-pipeline.ts';
 import type { SuppressionList } from '../erasure/suppression-list.ts';
+import type { Catalogue } from '../catalogue/create-catalogue.ts';
 import type { Gate } from '../gate/create-gate.ts';
+import { decideProcessing } from '../gate/decide-processing.ts';
+import type { PurposeRegister } from '../purposes/purpose-register.ts';
+import { purposeNeedsConsent } from '../purposes/purpose-types.ts';
+import { loadStandings } from '../standing/load-standings.ts';
 import type { ProcessingContext } from '../gate/processing-context.ts';
 import {
   personAttributes,
@@ -38,6 +43,9 @@ export interface PeopleDeps {
   readonly fieldCipher: FieldCipher;
   readonly blindIndex: BlindIndex;
   readonly gate: Gate;
+  /** For lists: finding which persons of a page the gate refuses. */
+  readonly purposes: Pick<PurposeRegister, 'getOrThrow'>;
+  readonly catalogue: Pick<Catalogue, 'assertDeclared' | 'categoryFacts'>;
   readonly suppression: SuppressionList;
   readonly erasure: ErasurePipeline;
 }
@@ -71,6 +79,9 @@ type PersonRow = Database['persons'];
 function present(values: PersonValues): PersonAttribute[] {
   return personAttributes.filter((a) => values[a] !== undefined);
 }
+
+/** Refusals about some of the persons, not about the purpose, the role or the categories. */
+const personLevelRefusals: ReadonlySet<string> = new Set(['OBJECTED', 'RESTRICTED', 'CONSENT_MISSING']);
 
 /** A person whose key was shredded (a restore brought the row back before its cleanup) is skipped, not an error. */
 function skipShredded(error: unknown): undefined {
@@ -197,6 +208,39 @@ export function createPeopleService(deps: PeopleDeps): PeopleService {
     return columns;
   };
 
+  /**
+   * Runs the gate for a page of people. When some of them refuse the purpose (objection, restriction, missing
+   * consent), the others are still shown: the refused ones are found with the gate's own pure decision over their
+   * standing, and the gate is run again for the rest (both attempts are audited).
+   */
+  const readableOf = async (ctx: ProcessingContext, rows: readonly PersonRow[]): Promise<Set<string>> => {
+    const request = (subset: readonly PersonRow[]) => ({
+      personIds: subset.map((r) => r.id),
+      operation: 'read' as const,
+      attributes: { entity: 'person', names: personAttributes },
+      pseudonyms: new Map(subset.map((r) => [r.id, r.pseudonym])),
+    });
+    try {
+      await gate.check(kysely, ctx, request(rows));
+      return new Set(rows.map((r) => r.id));
+    } catch (error) {
+      if (!isAppError(error) || !personLevelRefusals.has(error.code) || rows.length < 2) throw error;
+    }
+    const purpose = await deps.purposes.getOrThrow(kysely, ctx.workspaceId, ctx.purpose);
+    const declared = await deps.catalogue.assertDeclared(kysely, ctx.workspaceId, 'person', personAttributes);
+    const categories = await deps.catalogue.categoryFacts(kysely, ctx.workspaceId, declared.map((d) => d.category));
+    const withConsent = purposeNeedsConsent(purpose, categories.some((c) => c.special));
+    const standings = await loadStandings(kysely, ctx.workspaceId, rows.map((r) => r.id), purpose.key, { withConsent });
+    const ok = new Set(
+      standings
+        .filter((st) => decideProcessing({ purpose, role: ctx.role, categories, standings: [st], operation: 'read' }).allowed)
+        .map((st) => st.personId),
+    );
+    const rest = rows.filter((r) => ok.has(r.id));
+    if (rest.length > 0) await gate.check(kysely, ctx, request(rest));
+    return ok;
+  };
+
   const service: PeopleService = {
     async create(ctx, values, options = {}) {
       const fields = present(values).filter((a) => values[a] !== null);
@@ -314,14 +358,9 @@ export function createPeopleService(deps: PeopleDeps): PeopleService {
       }
       const rows = await query.orderBy('created_at').orderBy('id').limit(page.limit + 1).execute();
       const pageRows = rows.slice(0, page.limit);
-      await gate.check(kysely, ctx, {
-        personIds: pageRows.map((r) => r.id),
-        operation: 'read',
-        attributes: { entity: 'person', names: personAttributes },
-        pseudonyms: new Map(pageRows.map((r) => [r.id, r.pseudonym])),
-      });
+      const allowed = await readableOf(ctx, pageRows);
       const items: PersonView[] = [];
-      for (const row of pageRows) {
+      for (const row of pageRows.filter((r) => allowed.has(r.id))) {
         const view = await viewOf(kysely, row).catch(skipShredded);
         if (view) items.push(view);
       }
