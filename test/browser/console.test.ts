@@ -261,6 +261,34 @@ describe('web console in Chromium', () => {
     await page.getByRole('heading', { name: 'Not available' }).waitFor();
   });
 
+  it('ends another of my sessions from My account', async () => {
+    const elsewhere = await browser.newContext({ baseURL: server.baseUrl });
+    try {
+      const signedIn = await elsewhere.request.post('/api/v1/auth/sign-in', {
+        data: { email: newUser.email, password: gracesOwnPassword },
+      });
+      expect(signedIn.status()).toBe(200);
+      const before = (await (await elsewhere.request.get('/api/v1/auth/session')).json()) as {
+        authenticated: boolean;
+      };
+      expect(before.authenticated).toBe(true);
+
+      await navGroup('You').getByRole('link', { name: 'My account' }).click();
+      const end = page.getByRole('button', { name: /^End the session/ });
+      await expect.poll(() => end.count()).toBe(1);
+      await end.click();
+      await expect.poll(() => end.count()).toBe(0);
+      await page.getByText('This session').waitFor();
+
+      const after = (await (await elsewhere.request.get('/api/v1/auth/session')).json()) as {
+        authenticated: boolean;
+      };
+      expect(after.authenticated).toBe(false);
+    } finally {
+      await elsewhere.close();
+    }
+  });
+
   it('requires MFA for a role from the roles page, which sends its users to enrolment', async () => {
     await signOut();
     // TOTP codes were used for this account already; a recovery code signs in once.

@@ -9,5 +9,7 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 1,
     fileParallelism: false,
+    // A page loads its code and data over real HTTP: give polled expectations the time Playwright's own waits get.
+    expect: { poll: { timeout: 15_000, interval: 100 } },
   },
 });
