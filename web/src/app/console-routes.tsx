@@ -19,7 +19,8 @@ export function ConsoleRoutes() {
         {navigation.map((item) => (
           <Route
             key={item.path}
-            path={item.path}
+            // A page below its own path (`/people/:id`) mounts its sub-routes itself.
+            path={item.path === '/' ? item.path : `${item.path}/*`}
             element={
               <RequirePermission permission={item.permission}>
                 <item.page />

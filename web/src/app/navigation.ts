@@ -40,6 +40,10 @@ function page<K extends string>(
 // prettier-ignore
 export const navigation: readonly NavigationItem[] = [
   { path: '/', label: 'Home', section: 'overview', page: page(() => import('../features/home/home-page.tsx'), 'HomePage') },
+  { path: '/people', label: 'People', permission: 'people:read', section: 'crm', page: page(() => import('../features/people/people-page.tsx'), 'PeoplePage') },
+  { path: '/catalogue', label: 'Data catalogue', permission: 'catalogue:read', section: 'privacy', page: page(() => import('../features/catalogue/catalogue-page.tsx'), 'CataloguePage') },
+  { path: '/purposes', label: 'Purposes', permission: 'purposes:read', section: 'privacy', page: page(() => import('../features/purposes/purposes-page.tsx'), 'PurposesPage') },
+  { path: '/erasure', label: 'Erasure certificates', permission: 'privacy:read', section: 'privacy', page: page(() => import('../features/erasure/erasure-page.tsx'), 'ErasurePage') },
   { path: '/users', label: 'Users', permission: 'users:read', section: 'administration', page: page(() => import('../features/users/users-page.tsx'), 'UsersPage') },
   { path: '/roles', label: 'Roles', permission: 'roles:read', section: 'administration', page: page(() => import('../features/roles/roles-page.tsx'), 'RolesPage') },
   { path: '/audit', label: 'Audit log', permission: 'audit:read', section: 'administration', page: page(() => import('../features/audit/audit-page.tsx'), 'AuditPage') },
