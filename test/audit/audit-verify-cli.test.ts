@@ -6,6 +6,9 @@ import { readChain, rewriteChain, runCli, seedAuditChain, type SeededChain } fro
 
 const brokenExit = errorCatalogue.AUDIT_CHAIN_BROKEN.exit;
 
+// Each test starts the real binary (a few seconds each, more on a busy machine).
+const processTimeout = 180_000;
+
 describe.each(testDialects)('custodian audit verify on %s', (dialect) => {
   let t: TestDatabase;
   let chain: SeededChain;
@@ -34,7 +37,7 @@ describe.each(testDialects)('custodian audit verify on %s', (dialect) => {
     expect(res.stderr).toBe('');
     expect(res.code).toBe(0);
     expect(res.stdout).toMatch(/Audit log intact: 30 entries in 1 workspace\(s\), 2 signed checkpoint\(s\) verified/);
-  });
+  }, processTimeout);
 
   it("names the entry whose action was updated", async () => {
     await t.db.kysely
@@ -44,12 +47,12 @@ describe.each(testDialects)('custodian audit verify on %s', (dialect) => {
       .where('seq', '=', 10)
       .execute();
     await expectBroken(10, 'hash-mismatch');
-  });
+  }, processTimeout);
 
   it('names a deleted middle entry', async () => {
     await t.db.kysely.deleteFrom('audit_log').where('workspace_id', '=', chain.workspaceId).where('seq', '=', 12).execute();
     await expectBroken(12, 'missing');
-  });
+  }, processTimeout);
 
   it('names the entry after one inserted into the middle', async () => {
     const rows = await readChain(t, chain.workspaceId);
@@ -69,7 +72,7 @@ describe.each(testDialects)('custodian audit verify on %s', (dialect) => {
       .values({ ...forged, prev_hash: rows[9]!.hash, hash: chainHash(rows[9]!.hash, forged) })
       .execute();
     await expectBroken(12, 'prev-hash-mismatch');
-  });
+  }, processTimeout);
 
   it('names the first of two entries whose seq were swapped', async () => {
     const ws = chain.workspaceId;
@@ -79,12 +82,12 @@ describe.each(testDialects)('custodian audit verify on %s', (dialect) => {
     await set(20, 7);
     await set(-7, 20);
     await expectBroken(7, 'prev-hash-mismatch');
-  });
+  }, processTimeout);
 
   it('detects the last entries deleted, from the head', async () => {
     await t.db.kysely.deleteFrom('audit_log').where('workspace_id', '=', chain.workspaceId).where('seq', '>', 27).execute();
     await expectBroken(28, 'truncated');
-  });
+  }, processTimeout);
 
   it('detects the last entries deleted with the head moved back, from the signed checkpoint', async () => {
     const rows = await readChain(t, chain.workspaceId);
@@ -96,19 +99,19 @@ describe.each(testDialects)('custodian audit verify on %s', (dialect) => {
       .execute();
     const res = await expectBroken(28, 'truncated');
     expect(res.stderr).toContain('signed checkpoint at 30');
-  });
+  }, processTimeout);
 
   it('detects the whole chain recomputed without the key, from the signed checkpoints', async () => {
     await rewriteChain(t, chain.workspaceId, (e) => (e.seq === 5 ? { ...e, outcome: 'allowed', action: 'edited' } : e));
     // The chain links again: only the checkpoints (at 15 and 30) can tell. The first one that fails is named.
     const res = await expectBroken(15, 'checkpoint-mismatch');
     expect(res.stderr).toContain('changed between entries 1 and 15');
-  });
+  }, processTimeout);
 
   it('detects a chain recomputed from a forged genesis', async () => {
     await rewriteChain(t, chain.workspaceId, (e) => e, 'f'.repeat(64));
     await expectBroken(1, 'bad-genesis');
-  });
+  }, processTimeout);
 
   it('detects an edited checkpoint file', async () => {
     const lines = fs.readFileSync(chain.checkpoints.file, 'utf8').trim().split('\n');
@@ -118,5 +121,5 @@ describe.each(testDialects)('custodian audit verify on %s', (dialect) => {
     const res = await runCli(t, ['audit', 'verify']);
     expect(res.code).toBe(brokenExit);
     expect(res.stderr).toContain(`workspace ${chain.workspaceId}, entry seq 29: checkpoint-signature-invalid (checkpoint file line 2)`);
-  });
+  }, processTimeout);
 });

@@ -5,6 +5,9 @@ import { errorCatalogue } from '../../src/errors.ts';
 import { createTestDatabase, testDialects, type TestDatabase } from '../support/test-database.ts';
 import { runCli, seedAuditChain, type SeededChain } from '../audit/audit-fixture.ts';
 
+// Each test starts the real binary (a few seconds each, more on a busy machine).
+const processTimeout = 180_000;
+
 describe.each(testDialects)('custodian backup and restore on %s', (dialect) => {
   let t: TestDatabase;
   let chain: SeededChain;
@@ -32,12 +35,12 @@ describe.each(testDialects)('custodian backup and restore on %s', (dialect) => {
     expect(res.stdout).toContain('Backup written to');
     expect(fs.statSync(backupFile).mode & 0o777).toBe(0o600);
     expect(fs.existsSync(`${backupFile}.partial`)).toBe(false);
-  });
+  }, processTimeout);
 
   it('refuses to overwrite an existing file', async () => {
     const res = await runCli(t, ['backup', backupFile]);
     expect(res.code).toBe(errorCatalogue.ALREADY_EXISTS.exit);
-  });
+  }, processTimeout);
 
   it('brings the old state back, and the audit log verifies afterwards', async () => {
     await t.db.kysely.updateTable('workspaces').set({ name: 'Changed after the backup' }).where('id', '=', chain.workspaceId).execute();
@@ -62,7 +65,7 @@ describe.each(testDialects)('custodian backup and restore on %s', (dialect) => {
       const kept = fs.readdirSync(t.dataDir).filter((f) => f.startsWith('custodian.db.before-restore-'));
       expect(kept).toHaveLength(1);
     }
-  });
+  }, processTimeout);
 
   it('refuses a missing file and a file that is not a backup, changing nothing', async () => {
     const missing = await runCli(t, ['restore', path.join(t.dataDir, 'nope.backup')]);
@@ -74,5 +77,5 @@ describe.each(testDialects)('custodian backup and restore on %s', (dialect) => {
     expect(refused.stderr).toMatch(/not (an intact Custodian SQLite backup|a pg_dump custom-format archive)/);
     expect(await workspaceName()).toBe('Audit test');
     expect(await actions()).toHaveLength(6);
-  });
+  }, processTimeout);
 });

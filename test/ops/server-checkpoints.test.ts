@@ -10,6 +10,9 @@ import { runCli } from '../audit/audit-fixture.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
+// Each test starts the real binary (a few seconds each, more on a busy machine).
+const processTimeout = 180_000;
+
 describe.each(testDialects)('the server process and audit checkpoints on %s', (dialect) => {
   let t: TestDatabase;
   let child: ChildProcess | undefined;
@@ -39,7 +42,7 @@ describe.each(testDialects)('the server process and audit checkpoints on %s', (d
     server.stdout!.on('data', (chunk) => (out += chunk));
     server.stderr!.on('data', (chunk) => (out += chunk));
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 30_000);
+      const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 120_000);
       server.stdout!.on('data', () => {
         if (out.includes('Custodian is running at')) {
           clearTimeout(timer);
@@ -78,5 +81,5 @@ describe.each(testDialects)('the server process and audit checkpoints on %s', (d
     const verify = await runCli(t, ['audit', 'verify']);
     expect(verify.code).toBe(0);
     expect(verify.stdout).toContain(`Audit log intact: ${start.seq + 3} entries`);
-  });
+  }, processTimeout);
 });
