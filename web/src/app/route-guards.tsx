@@ -1,4 +1,5 @@
 import { Button, Center, Stack, Text, Title } from '@mantine/core';
+import { useDocumentTitle } from '@mantine/hooks';
 import type { ReactNode } from 'react';
 import { Link, Navigate, useLocation } from 'react-router';
 import { ConsoleLayout } from './console-layout.tsx';
@@ -74,6 +75,7 @@ export function NotFoundPage() {
 
 /** A centred card frame for the pages shown before sign-in. */
 export function SignedOutFrame({ title, children }: { title: string; children: ReactNode }) {
+  useDocumentTitle(`${title} · Custodian`);
   return (
     <Center mih="100vh" p="md" component="main" id="main" className="signed-out">
       <Stack w="100%" maw={400} gap="lg">
