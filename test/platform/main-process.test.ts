@@ -20,7 +20,7 @@ describe('the server process', () => {
     child.stdout.on('data', (chunk) => (out += chunk));
     child.stderr.on('data', (chunk) => (out += chunk));
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 20_000);
+      const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 50_000);
       child.stdout.on('data', () => {
         if (out.includes('First start: sign in as')) {
           clearTimeout(timer);
@@ -35,5 +35,5 @@ describe('the server process', () => {
     const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
     expect(await exit).toBe(0);
-  });
+  }, 60_000);
 });

@@ -49,12 +49,12 @@ describe.each(testDialects)('every route on %s', (dialect) => {
           if (res.statusCode >= 500) failures.push(`${route.method} ${route.url} → ${res.statusCode} ${res.body.slice(0, 200)}`);
           if (res.statusCode >= 400) expect(res.headers['content-type']).toContain('application/problem+json');
         }),
-        { numRuns: 12 },
+        { numRuns: 6 },
       );
     }
     expect(failures).toEqual([]);
     // The prototype of plain objects was never polluted.
     expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
     expect(({} as Record<string, unknown>).admin).toBeUndefined();
-  });
+  }, 180_000);
 });
