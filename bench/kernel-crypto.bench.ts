@@ -32,15 +32,29 @@ const perSecond = (count: number, ms: number): number => (count * 1000) / ms;
 
 function machine(): string {
   const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
-  const load = os.loadavg().map((l) => l.toFixed(1)).join(' ');
+  const load = os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
   return `${os.availableParallelism()} CPUs, ${cpu}, Node ${process.version}; load average ${load} at the start`;
 }
 
 function append(title: string, lines: string[]): void {
   if (!fs.existsSync(resultsFile)) {
-    fs.writeFileSync(resultsFile, '# Benchmark results\n\nAppended by `npm run bench`; newest last. Figures depend on the machine named with them.\n');
+    fs.writeFileSync(
+      resultsFile,
+      '# Benchmark results\n\nAppended by `npm run bench`; newest last. Figures depend on the machine named with them.\n',
+    );
   }
-  const block = ['', `## ${title} — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`, '', `Machine: ${machine()}`, '', ...lines, ''].join('\n');
+  const block = [
+    '',
+    `## ${title} — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+    '',
+    `Machine: ${machine()}`,
+    '',
+    ...lines,
+    '',
+  ].join('\n');
   fs.appendFileSync(resultsFile, block);
   process.stdout.write(block);
 }
@@ -55,7 +69,10 @@ async function databaseFigures(dialect: DialectName): Promise<string[]> {
   const t = await createTestDatabase(dialect);
   try {
     const workspaceId = randomUUID();
-    await t.db.kysely.insertInto('workspaces').values({ id: workspaceId, name: 'bench', regime: 'gdpr', created_at: clock.now().toISOString() }).execute();
+    await t.db.kysely
+      .insertInto('workspaces')
+      .values({ id: workspaceId, name: 'bench', regime: 'gdpr', created_at: clock.now().toISOString() })
+      .execute();
     const keyFiles = loadKeyFiles({ dataDir: t.dataDir, masterKey: undefined });
 
     // Fill: keys wrapped under version 1, inserted 500 per statement.
@@ -70,7 +87,13 @@ async function databaseFigures(dialect: DialectName): Promise<string[]> {
           person_id: personId,
           key_version: 1,
           kek_version: 1,
-          wrapped_key: wrapDataKey(keyFiles.masterKey, randomBytes(32), { workspaceId, personId, keyId: id, keyVersion: 1, kekVersion: 1 }),
+          wrapped_key: wrapDataKey(keyFiles.masterKey, randomBytes(32), {
+            workspaceId,
+            personId,
+            keyId: id,
+            keyVersion: 1,
+            kekVersion: 1,
+          }),
           created_at: clock.now().toISOString(),
           destroyed_at: null,
         });
@@ -96,14 +119,16 @@ async function databaseFigures(dialect: DialectName): Promise<string[]> {
     for (const personId of people) await keys.getDataKey(t.db.kysely, workspaceId, personId);
     const cachedReads = 200_000;
     const cached = await timed(async () => {
-      for (let i = 0; i < cachedReads; i += 1) await keys.getDataKey(t.db.kysely, workspaceId, people[i % people.length]!);
+      for (let i = 0; i < cachedReads; i += 1)
+        await keys.getDataKey(t.db.kysely, workspaceId, people[i % people.length]!);
     });
 
     // Rotation.
     createNextKekVersion(keyFiles.keysDir);
     const total = keyCount + creates;
     const rotation = await timed(() => rotateMasterKey({ db: t.db, keyFiles, batchSize: 500, settleMs: 0 }));
-    if (rotation.value.rewrapped !== total) throw new Error(`rotated ${rotation.value.rewrapped} of ${total}`);
+    if (rotation.value.rewrapped !== total)
+      throw new Error(`rotated ${rotation.value.rewrapped} of ${total}`);
 
     return [
       `| ${dialect} | data keys rewrapped by \`rotateMasterKey\` (500 per transaction, ${fmt(total)} keys) | **${fmt(perSecond(total, rotation.ms))} keys/s** (${(rotation.ms / 1000).toFixed(1)} s) |`,
@@ -128,15 +153,20 @@ function cipherFigures(): string[] {
     const n = 100_000;
     const started = performance.now();
     for (let i = 0; i < n; i += 1) {
-      if (cipher.decrypt(key, cipher.encrypt(key, value, binding), binding).length !== value.length) throw new Error('roundtrip');
+      if (cipher.decrypt(key, cipher.encrypt(key, value, binding), binding).length !== value.length)
+        throw new Error('roundtrip');
     }
-    lines.push(`| — | field encrypt + decrypt, ${label} | ${fmt(perSecond(n, performance.now() - started))} pairs/s |`);
+    lines.push(
+      `| — | field encrypt + decrypt, ${label} | ${fmt(perSecond(n, performance.now() - started))} pairs/s |`,
+    );
   }
   const index = createBlindIndex({ serverSecret: randomBytes(32) });
   const n = 200_000;
   const started = performance.now();
   for (let i = 0; i < n; i += 1) index.compute(binding.workspaceId, 'email', `Person${i}@Example.com`);
-  lines.push(`| — | blind index (normalise + HMAC-SHA256, truncated to 16 bits) | ${fmt(perSecond(n, performance.now() - started))} /s |`);
+  lines.push(
+    `| — | blind index (normalise + HMAC-SHA256, truncated to 16 bits) | ${fmt(perSecond(n, performance.now() - started))} /s |`,
+  );
   return lines;
 }
 

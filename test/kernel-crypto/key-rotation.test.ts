@@ -182,6 +182,35 @@ describe.each(testDialects)('KEK rotation on %s', (dialect) => {
     });
   });
 
+  it('does not bring back a key destroyed while the rotation waits for it', async () => {
+    const keyFiles = loadKeyFiles({ dataDir: t.dataDir, masterKey: undefined });
+    const server = createKeyService({ db: t.db, keyFiles, clock });
+    const victim = await createPerson(server, 'victim');
+    await createPerson(server, 'other');
+    createNextKekVersion(keyFiles.keysDir);
+    let rotation: Promise<unknown> | undefined;
+    await t.db.kysely.transaction().execute(async (trx) => {
+      await server.destroyDataKey(trx, workspaceId, victim);
+      // The rotation starts while the destroy is not yet committed (it waits for the row lock, or for the connection).
+      rotation = rotateMasterKey({ db: t.db, keyFiles, settleMs: 0 });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    });
+    await rotation;
+    const row = await t.db.kysely
+      .selectFrom('person_keys')
+      .selectAll()
+      .where('person_id', '=', victim)
+      .executeTakeFirstOrThrow();
+    expect(row.destroyed_at).not.toBeNull();
+    expect(Buffer.from(row.wrapped_key).equals(Buffer.alloc(60))).toBe(true);
+    await values.deleteFrom('crypto_test_values').where('person_id', '=', victim).execute();
+    expect(await verifyAll(keyFiles)).toBe(1);
+    expect(await describeKeyStatus({ db: t.db, keyFiles })).toMatchObject({
+      liveKeysByKekVersion: { 2: 1 },
+      destroyed: 1,
+    });
+  });
+
   it('with CUSTODIAN_MASTER_KEY: numbers keys, accepts the previous one during rotation and refuses swapped keys', async () => {
     const k1 = randomBytes(32).toString('base64');
     const k2 = randomBytes(32).toString('base64');

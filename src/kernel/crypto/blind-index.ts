@@ -66,7 +66,12 @@ export const normalisers: Readonly<Record<NormaliserKind, (value: string) => str
   text: normaliseText,
 });
 
-/** Normaliser used for a field when none is named: `email` and `phone` fields by name, anything else as text. */
+/**
+ * Normaliser used for a field when none is named: `email` and `phone` fields by name, anything else as text.
+ *
+ * @example
+ * normaliserKindOf('work_email') // 'email'
+ */
 export function normaliserKindOf(field: string): NormaliserKind {
   if (field === 'email' || field.endsWith('_email') || field.endsWith('Email')) return 'email';
   if (field === 'phone' || field.endsWith('_phone') || field.endsWith('Phone')) return 'phone';
