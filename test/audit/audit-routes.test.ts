@@ -125,6 +125,9 @@ describe.each(testDialects)('audit endpoints on %s', (dialect) => {
     ['to=2026-13-45'],
     ['colour=blue'],
     [`action=${'a'.repeat(201)}`],
+    ['action=a%00b'],
+    ['cursor=100000000000000000000'],
+    ['from=2026-06-30T23:59:60Z'],
   ])('refuses %s with a 400 problem document', async (query) => {
     const res = await get(`/api/v1/audit?${query}`);
     expect(res.statusCode).toBe(400);

@@ -7,7 +7,8 @@ import { auditBreakReasons, verifyAuditChain } from '../../kernel/audit/verify-a
 import type { AppDeps } from '../app.ts';
 import { requestContext } from '../request-context.ts';
 
-const Text = (description: string) => Type.String({ minLength: 1, maxLength: 200, description });
+// No NUL: PostgreSQL text cannot hold one, and no filter needs it.
+const Text = (description: string) => Type.String({ minLength: 1, maxLength: 200, pattern: '^[^\\u0000]*$', description });
 
 export const AuditEntry = Type.Object({
   seq: Type.Integer(),
@@ -36,7 +37,9 @@ const AuditQuery = Type.Object(
     outcome: Type.Optional(Type.Union([Type.Literal('allowed'), Type.Literal('denied'), Type.Literal('failed')])),
     from: Type.Optional(Type.String({ format: 'date-time', description: 'Entries at or after (ISO-8601)' })),
     to: Type.Optional(Type.String({ format: 'date-time', description: 'Entries before (ISO-8601)' })),
-    cursor: Type.Optional(Type.Integer({ minimum: 1, description: '`nextCursor` of the previous page' })),
+    cursor: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: '`nextCursor` of the previous page' }),
+    ),
     limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
   },
   { additionalProperties: false },

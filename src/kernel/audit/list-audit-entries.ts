@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { AppError } from '../../errors.ts';
 import type { Database } from '../../db/schema.ts';
 import type { AuditOutcome } from './audit-log.ts';
 
@@ -36,6 +37,13 @@ export interface AuditEntryView {
   details: Record<string, unknown>;
 }
 
+/** A bound as stored text; a time the schema let through but `Date` cannot place (a leap second) is refused. */
+function isoBound(value: string, field: string): string {
+  const time = new Date(value);
+  if (Number.isNaN(time.getTime())) throw new AppError('VALIDATION_FAILED', { detail: `${field} is not a valid time` });
+  return time.toISOString();
+}
+
 function parseDetails(text: string): Record<string, unknown> {
   try {
     const value: unknown = JSON.parse(text);
@@ -67,8 +75,8 @@ export async function listAuditEntries(
   if (filter.purpose !== undefined) q = q.where('purpose', '=', filter.purpose);
   if (filter.outcome !== undefined) q = q.where('outcome', '=', filter.outcome);
   // Stored timestamps are ISO-8601 UTC with milliseconds, so normalised bounds compare as text.
-  if (filter.from !== undefined) q = q.where('at', '>=', new Date(filter.from).toISOString());
-  if (filter.to !== undefined) q = q.where('at', '<', new Date(filter.to).toISOString());
+  if (filter.from !== undefined) q = q.where('at', '>=', isoBound(filter.from, 'from'));
+  if (filter.to !== undefined) q = q.where('at', '<', isoBound(filter.to, 'to'));
   if (filter.cursor !== undefined) q = q.where('seq', '<', filter.cursor);
   const rows = await q.orderBy('seq', 'desc').limit(limit + 1).execute();
   const page = rows.slice(0, limit);
