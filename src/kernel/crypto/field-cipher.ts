@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomFillSync } from 'node:crypto';
 import { AppError } from '../../errors.ts';
 import type { DataKey } from './key-service.ts';
 
@@ -72,14 +72,18 @@ export function createFieldCipher(): FieldCipher {
         detail: 'the text is not well-formed Unicode',
       });
     }
-    const nonce = randomBytes(nonceLength);
+    const input = Buffer.from(plaintext, 'utf8');
+    // One allocation: header, nonce (fresh CSPRNG bytes), tag, then the ciphertext (GCM keeps the length).
+    const out = Buffer.allocUnsafe(headerLength + input.length);
+    out.writeUInt8(format, 0);
+    out.writeUInt32BE(key.version, 1);
+    const nonce = randomFillSync(out, 5, nonceLength).subarray(5, 5 + nonceLength);
     const cipher = createCipheriv('aes-256-gcm', key.key, nonce, { authTagLength: tagLength });
     cipher.setAAD(aad(binding, key.version));
-    const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    const header = Buffer.allocUnsafe(5);
-    header.writeUInt8(format, 0);
-    header.writeUInt32BE(key.version, 1);
-    return Buffer.concat([header, nonce, cipher.getAuthTag(), body]);
+    cipher.update(input).copy(out, headerLength);
+    cipher.final();
+    cipher.getAuthTag().copy(out, 5 + nonceLength);
+    return out;
   };
 
   const decrypt = (key: DataKey, envelope: Uint8Array, binding: FieldBinding): string => {
