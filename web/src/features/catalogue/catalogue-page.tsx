@@ -118,7 +118,12 @@ export function CataloguePage() {
                           <CategoryFlags special={c.special} criminal={c.criminal} />
                         </Table.Td>
                         <Table.Td>
-                          <Badge size="sm" variant="outline" color={c.builtin ? 'gray' : 'blue'}>
+                          <Badge
+                            miw="max-content"
+                            size="sm"
+                            variant="outline"
+                            color={c.builtin ? 'gray' : 'blue'}
+                          >
                             {c.builtin ? 'Taxonomy' : 'Workspace'}
                           </Badge>
                         </Table.Td>
@@ -173,12 +178,22 @@ export function CataloguePage() {
                         <Table.Td>{sourceLabels[a.source]}</Table.Td>
                         <Table.Td ff="monospace">{a.retention}</Table.Td>
                         <Table.Td>
-                          <Badge size="sm" variant="dot" color={a.searchable ? 'green' : 'gray'}>
+                          <Badge
+                            miw="max-content"
+                            size="sm"
+                            variant="dot"
+                            color={a.searchable ? 'green' : 'gray'}
+                          >
                             {a.searchable ? 'Yes' : 'No'}
                           </Badge>
                         </Table.Td>
                         <Table.Td>
-                          <Badge size="sm" variant="outline" color={a.builtin ? 'gray' : 'blue'}>
+                          <Badge
+                            miw="max-content"
+                            size="sm"
+                            variant="outline"
+                            color={a.builtin ? 'gray' : 'blue'}
+                          >
                             {a.builtin ? 'Built in' : 'Workspace'}
                           </Badge>
                         </Table.Td>

@@ -12,6 +12,7 @@ export function CategoryFlags({ special, criminal }: { special: boolean; crimina
     <Group gap={4} wrap="nowrap">
       {special ? (
         <Badge
+          miw="max-content"
           size="sm"
           color="orange"
           variant="light"
@@ -21,7 +22,13 @@ export function CategoryFlags({ special, criminal }: { special: boolean; crimina
         </Badge>
       ) : null}
       {criminal ? (
-        <Badge size="sm" color="red" variant="light" title="Criminal convictions and offences (Art. 10 GDPR)">
+        <Badge
+          miw="max-content"
+          size="sm"
+          color="red"
+          variant="light"
+          title="Criminal convictions and offences (Art. 10 GDPR)"
+        >
           Art. 10 criminal
         </Badge>
       ) : null}

@@ -101,7 +101,7 @@ export function CertificatePage() {
                         <Stack gap={4}>
                           {c.kept.map((k) => (
                             <Text size="sm" key={`${k.eraser}:${k.category}:${k.purpose}`}>
-                              <Badge size="xs" variant="light" mr={6}>
+                              <Badge miw="max-content" size="xs" variant="light" mr={6}>
                                 {k.exception}
                               </Badge>
                               {k.count} × {k.category} for {k.purpose}, until {formatDateTime(k.until)}:{' '}

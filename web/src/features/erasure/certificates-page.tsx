@@ -65,7 +65,7 @@ export function CertificatesPage() {
                       {c.kept.length === 0 ? (
                         <Text size="sm">Nothing</Text>
                       ) : (
-                        <Badge color="yellow" variant="light">
+                        <Badge miw="max-content" color="yellow" variant="light">
                           {c.kept.length} kept by law
                         </Badge>
                       )}

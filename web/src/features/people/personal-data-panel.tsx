@@ -106,7 +106,7 @@ export function PersonalDataPanel({
                         {a.category || '—'}
                       </Text>
                       {a.special ? (
-                        <Badge size="xs" color="orange" variant="light">
+                        <Badge miw="max-content" size="xs" color="orange" variant="light">
                           Art. 9 special
                         </Badge>
                       ) : null}
@@ -115,6 +115,7 @@ export function PersonalDataPanel({
                       <Group gap={4}>
                         {using.map((p) => (
                           <Badge
+                            miw="max-content"
                             key={p.key}
                             size="sm"
                             variant={p.key === appliedPurpose ? 'filled' : 'light'}

@@ -21,7 +21,7 @@ function ConsentState({ standing }: { standing: PurposeStanding }) {
   const consent = standing.consent;
   if (!consent) {
     return standing.consentRequired ? (
-      <Badge color="gray" variant="light">
+      <Badge miw="max-content" color="gray" variant="light">
         Not given
       </Badge>
     ) : (
@@ -32,7 +32,7 @@ function ConsentState({ standing }: { standing: PurposeStanding }) {
   }
   return (
     <Stack gap={2}>
-      <Badge color={consent.state === 'given' ? 'green' : 'orange'} variant="light">
+      <Badge miw="max-content" color={consent.state === 'given' ? 'green' : 'orange'} variant="light">
         {consent.state === 'given' ? 'Given' : 'Withdrawn'}
       </Badge>
       <Text size="xs" c="dimmed">
@@ -48,7 +48,7 @@ function ObjectionState({ standing }: { standing: PurposeStanding }) {
   const color = objection.outcome === 'upheld' ? 'red' : objection.outcome === 'pending' ? 'yellow' : 'gray';
   return (
     <Stack gap={2}>
-      <Badge color={color} variant="light">
+      <Badge miw="max-content" color={color} variant="light">
         {objection.outcome === 'pending' ? 'Objected, pending' : `Objection ${objection.outcome}`}
       </Badge>
       <Text size="xs" c="dimmed">
@@ -209,7 +209,7 @@ export function PrivacyPanel({ personId }: { personId: string }) {
                               {s.purpose}
                             </Text>
                             {s.active ? null : (
-                              <Badge size="xs" color="gray" variant="outline">
+                              <Badge miw="max-content" size="xs" color="gray" variant="outline">
                                 Inactive
                               </Badge>
                             )}

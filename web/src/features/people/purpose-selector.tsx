@@ -54,7 +54,7 @@ export function PurposeSelector({
           Applied purpose:
         </Text>
         {applied ? (
-          <Badge variant="light" data-testid="applied-purpose" title={appliedName}>
+          <Badge miw="max-content" variant="light" data-testid="applied-purpose" title={appliedName}>
             {applied}
           </Badge>
         ) : (

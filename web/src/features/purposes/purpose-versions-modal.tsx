@@ -49,7 +49,7 @@ export function PurposeVersionsModal({ purpose, onClose }: { purpose: Purpose | 
                 </Table.Td>
                 <Table.Td>{lawfulBasisLabels[v.purpose.lawfulBasis]}</Table.Td>
                 <Table.Td>
-                  <Badge variant="light" color={v.purpose.active ? 'green' : 'gray'}>
+                  <Badge miw="max-content" variant="light" color={v.purpose.active ? 'green' : 'gray'}>
                     {v.purpose.active ? 'Active' : 'Inactive'}
                   </Badge>
                 </Table.Td>

@@ -100,7 +100,7 @@ export function PurposesPage() {
                         </Text>
                       ) : null}
                       {p.directMarketing ? (
-                        <Badge size="xs" variant="outline" mt={4}>
+                        <Badge miw="max-content" size="xs" variant="outline" mt={4}>
                           Direct marketing
                         </Badge>
                       ) : null}
@@ -118,7 +118,7 @@ export function PurposesPage() {
                     <Table.Td ff="monospace">{p.retention}</Table.Td>
                     <Table.Td>{p.version}</Table.Td>
                     <Table.Td>
-                      <Badge variant="light" color={p.active ? 'green' : 'gray'}>
+                      <Badge miw="max-content" variant="light" color={p.active ? 'green' : 'gray'}>
                         {p.active ? 'Active' : 'Inactive'}
                       </Badge>
                     </Table.Td>
