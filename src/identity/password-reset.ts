@@ -73,7 +73,8 @@ export function sendPasswordResetMail(
             `To choose your password, open this link within ${Math.round(input.validMinutes / 60)} hours:\n\n${link}\n\n` +
             `The link works once.\n`,
         };
-  void mailer.send({ to: input.to, ...message }).catch(onError);
+  // Composed and sent on a later turn of the event loop, after the response has gone.
+  setImmediate(() => void mailer.send({ to: input.to, ...message }).catch(onError));
 }
 
 async function firstWorkspaceId(db: Kysely<Database>): Promise<string | undefined> {
