@@ -59,6 +59,8 @@ describe.each(testDialects)('application logs on %s', (dialect) => {
     const person = { firstName: canary.firstName, lastName: canary.lastName, email: canary.email, phone: canary.phone };
     const created = await app.inject({ method: 'POST', url: '/api/v1/people', headers, payload: person });
     expect(created.statusCode, created.body).toBe(201);
+    // Responses carrying personal data are never cached (ASVS V14.3.2).
+    expect(created.headers['cache-control']).toBe('no-store');
     await app.inject({ method: 'POST', url: '/api/v1/people/lookup', headers, payload: { email: canary.email } });
     // A rejected write carrying personal data: the error must not echo it into the log either.
     await app.inject({ method: 'POST', url: '/api/v1/people', headers, payload: { ...person, phone: 12 } });
