@@ -152,9 +152,18 @@ describe('privacy kernel console pages in Chromium', () => {
     await row.waitFor();
     expect(await row.textContent()).toContain('6(1)(f) Legitimate interests');
     expect(await row.textContent()).toContain('Active');
+    await row.getByRole('button', { name: 'Edit Event invitations' }).click();
+    const edit = page.getByRole('dialog', { name: 'Edit purpose events' });
+    await edit.getByLabel('Default retention').fill('P2Y');
+    await edit.getByRole('button', { name: 'Save new version' }).click();
+    await edit.waitFor({ state: 'detached' });
+    await expect.poll(() => row.textContent()).toContain('P2Y');
     await row.getByRole('button', { name: 'History of Event invitations' }).click();
     const history = page.getByRole('dialog', { name: /History of Event invitations/ });
-    await history.getByRole('table', { name: 'Versions' }).getByRole('row').nth(1).waitFor();
+    // Header plus one row per version, newest first.
+    await expect
+      .poll(() => history.getByRole('table', { name: 'Versions' }).getByRole('row').count())
+      .toBe(3);
     await page.keyboard.press('Escape');
     await history.waitFor({ state: 'detached' });
   });
