@@ -60,7 +60,8 @@ describe('web console in Chromium', () => {
       baseURL: server.baseUrl,
     });
     page = await context.newPage();
-    page.setDefaultTimeout(15_000);
+    // Generous: CI machines and shared hosts run other suites beside this one.
+    page.setDefaultTimeout(30_000);
     // CSP violations and script errors surface as console errors; refused API calls (401/403/404) are expected.
     page.on('console', (message) => {
       if (message.type() === 'error' && !/status of 40[134]/.test(message.text()))
@@ -133,7 +134,8 @@ describe('web console in Chromium', () => {
     }
   });
 
-  let enrolledAt = 0;
+  /** The 30-second TOTP step whose code confirmed the enrolment (the server refuses that step from then on). */
+  let enrolmentStep = 0;
   let secret = '';
   let recoveryCodes: string[] = [];
 
@@ -150,8 +152,11 @@ describe('web console in Chromium', () => {
     secret = (await page.getByTestId('mfa-secret').textContent())?.trim() ?? '';
     expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
 
-    enrolledAt = Date.now();
-    await page.getByLabel('Six-digit code').fill(authenticator.generate(secret));
+    const confirmedAt = Date.now();
+    enrolmentStep = Math.floor(confirmedAt / 30_000);
+    await page
+      .getByLabel('Six-digit code')
+      .fill(authenticator.clone({ epoch: confirmedAt }).generate(secret));
     await page.getByRole('button', { name: 'Turn on two-factor authentication' }).click();
     const codes = page.getByTestId('recovery-codes').getByRole('listitem');
     await expect.poll(() => codes.count()).toBe(10);
@@ -164,7 +169,8 @@ describe('web console in Chromium', () => {
     await signOut();
     // The enrolment code may not be replayed: use the next 30-second step (inside the ±1 step window).
     await signIn(owner, {
-      code: () => authenticator.clone({ epoch: Math.max(Date.now(), enrolledAt + 30_000) }).generate(secret),
+      code: () =>
+        authenticator.clone({ epoch: Math.max(Date.now(), (enrolmentStep + 1) * 30_000) }).generate(secret),
     });
     const mfaEnabled = await page.evaluate(async () => {
       const answer = (await (await fetch('/api/v1/auth/session')).json()) as {

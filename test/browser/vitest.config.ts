@@ -10,6 +10,6 @@ export default defineConfig({
     maxWorkers: 1,
     fileParallelism: false,
     // A page loads its code and data over real HTTP: give polled expectations the time Playwright's own waits get.
-    expect: { poll: { timeout: 15_000, interval: 100 } },
+    expect: { poll: { timeout: 30_000, interval: 100 } },
   },
 });
