@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, redactConfig } from './config.ts';
@@ -29,17 +30,6 @@ async function main(): Promise<void> {
   const app = await buildApp({ config, db, clock, ...services });
   app.log.info({ config: redactConfig(config) }, 'configuration');
   await app.listen({ port: config.port, host: config.host });
-  const url = `${config.tls ? 'https' : 'http'}://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
-  const banner = [`Custodian is running at ${url}`];
-  if (first.generatedOwner) {
-    banner.push(
-      `First start: sign in as ${first.generatedOwner.email} with password ${first.generatedOwner.password}`,
-      'This password is shown once. Change it under "My account" after signing in.',
-    );
-  }
-  // The one place a credential is printed: the operator's terminal at first start, never the log.
-  process.stdout.write(`\n${banner.join('\n')}\n\n`);
-
   // Scheduled jobs; a lease in the database makes each period run once across server processes.
   const auditCheckpoints = createAuditCheckpoints({ keysDir: services.keyFiles.keysDir, dataDir: config.dataDir });
   const scheduler = createScheduler({
@@ -69,6 +59,18 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+
+  // Printed last, once the signal handlers are in place: a SIGTERM right after start still shuts down cleanly.
+  const url = `${config.tls ? 'https' : 'http'}://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${(app.server.address() as AddressInfo).port}`;
+  const banner = [`Custodian is running at ${url}`];
+  if (first.generatedOwner) {
+    banner.push(
+      `First start: sign in as ${first.generatedOwner.email} with password ${first.generatedOwner.password}`,
+      'This password is shown once. Change it under "My account" after signing in.',
+    );
+  }
+  // The one place a credential is printed: the operator's terminal at first start, never the log.
+  process.stdout.write(`\n${banner.join('\n')}\n\n`);
 }
 
 main().catch((error: unknown) => {

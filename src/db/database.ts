@@ -55,6 +55,8 @@ function openSqlite(file: string): Db {
   const handle = new SqliteDatabase(file);
   handle.pragma('journal_mode = WAL');
   handle.pragma('foreign_keys = ON');
+  // Deleted content (destroyed data keys, erased values) is overwritten, not left in free pages.
+  handle.pragma('secure_delete = ON');
   handle.pragma('busy_timeout = 5000');
   handle.pragma('synchronous = NORMAL');
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(handle) }) });
