@@ -26,4 +26,8 @@ export interface Principal {
   readonly mfaEnabled: boolean;
   /** Token only: its default purpose. */
   readonly defaultPurpose: string | null;
+  /** Display name of the role acting. */
+  readonly roleName: string;
+  /** The user's own fields, read with the credential so that `/users/me` needs no further query. */
+  readonly user: { readonly email: string; readonly name: string; readonly createdAt: string; readonly lastSignInAt: string | null };
 }

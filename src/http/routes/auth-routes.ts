@@ -94,7 +94,7 @@ export function authRoutes(deps: AppDeps): FastifyPluginAsync {
         if (!principal) return { authenticated: false };
         return {
           authenticated: true,
-          user: await meOf(deps.db.kysely, principal),
+          user: meOf(principal),
           csrfToken: principal.csrfToken,
           mfaEnrolmentRequired: principal.role.requireMfa && !principal.mfaEnabled,
         };

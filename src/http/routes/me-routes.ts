@@ -63,7 +63,7 @@ export function meRoutes(deps: AppDeps): FastifyPluginAsync {
     app.get(
       '/api/v1/users/me',
       { config: { access: 'authenticated' }, schema: { tags, summary: 'The signed-in user', response: { 200: Me } } },
-      async (request) => meOf(deps.db.kysely, requestContext(request).principal),
+      async (request) => meOf(requestContext(request).principal),
     );
 
     app.post(
