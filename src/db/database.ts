@@ -60,6 +60,7 @@ function openSqlite(file: string): Db {
   handle.pragma('busy_timeout = 5000');
   handle.pragma('synchronous = NORMAL');
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(handle) }) });
+  let pingStatement: SqliteDatabase.Statement | undefined;
   return {
     kysely,
     dialect: 'sqlite',
@@ -68,7 +69,8 @@ function openSqlite(file: string): Db {
     postgresUrl: undefined,
     ping: async () => {
       try {
-        handle.prepare('select 1').get();
+        pingStatement ??= handle.prepare('select 1');
+        pingStatement.get();
         return true;
       } catch {
         return false;
