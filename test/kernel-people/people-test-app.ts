@@ -6,12 +6,10 @@ import { buildApp, type App } from '../../src/http/app.ts';
 import type { AppServices } from '../../src/http/app-services.ts';
 import { createFixedClock, type FixedClock } from '../../src/kernel/clock.ts';
 import { createAppServices } from '../../src/services.ts';
-import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../src/db/schema.ts';
-import { apiTokenPrefix } from '../../src/identity/authenticate.ts';
-import { hashSecret, randomSecret } from '../../src/identity/secret-hash.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { insertTokenForRole } from '../support/owner-token.ts';
 
 export interface PeopleTestApp {
   readonly app: App;
@@ -63,51 +61,5 @@ export function usePeopleTestApp(dialect: DialectName): () => PeopleTestApp {
 
 /** Inserts a user of the role with an API token; returns the bearer secret. */
 export async function tokenForRole(db: Kysely<Database>, workspaceId: string, roleKey: string): Promise<string> {
-  const at = '2026-03-02T10:00:00.000Z';
-  const role = await db
-    .selectFrom('roles')
-    .select('id')
-    .where('workspace_id', '=', workspaceId)
-    .where('key', '=', roleKey)
-    .executeTakeFirstOrThrow();
-  const userId = randomUUID();
-  await db
-    .insertInto('users')
-    .values({
-      id: userId,
-      workspace_id: workspaceId,
-      email: `${roleKey}-${userId.slice(0, 8)}@staff.example.test`,
-      name: roleKey,
-      password_hash: null,
-      role_id: role.id,
-      disabled: 0,
-      mfa_secret: null,
-      mfa_enabled: 0,
-      mfa_last_step: null,
-      password_changed_at: null,
-      last_sign_in_at: null,
-      created_at: at,
-      updated_at: at,
-    })
-    .execute();
-  const token = `${apiTokenPrefix}${randomSecret(32)}`;
-  await db
-    .insertInto('api_tokens')
-    .values({
-      id: randomUUID(),
-      workspace_id: workspaceId,
-      user_id: userId,
-      role_id: null,
-      name: 'test',
-      token_hash: hashSecret(token),
-      prefix: token.slice(0, 8),
-      default_purpose: null,
-      created_at: at,
-      expires_at: null,
-      last_used_at: null,
-      last_used_ip: null,
-      revoked_at: null,
-    })
-    .execute();
-  return token;
+  return (await insertTokenForRole(db, workspaceId, roleKey)).token;
 }

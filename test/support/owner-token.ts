@@ -6,14 +6,15 @@ import { hashSecret, randomSecret } from '../../src/identity/secret-hash.ts';
 
 /**
  * Inserts an API token for a user of the given role directly (tests that are not about tokens need one quickly).
- * Returns the bearer secret.
+ * Returns the bearer secret and the ids.
  */
 export async function insertTokenForRole(
   db: Kysely<Database>,
   workspaceId: string,
   roleKey: string,
-  at = '2026-03-02T10:00:00.000Z',
-): Promise<{ token: string; userId: string }> {
+  options: { defaultPurpose?: string; at?: string } = {},
+): Promise<{ token: string; userId: string; tokenId: string }> {
+  const at = options.at ?? '2026-03-02T10:00:00.000Z';
   const role = await db
     .selectFrom('roles')
     .select('id')
@@ -41,17 +42,18 @@ export async function insertTokenForRole(
     })
     .execute();
   const token = `${apiTokenPrefix}${randomSecret(32)}`;
+  const tokenId = randomUUID();
   await db
     .insertInto('api_tokens')
     .values({
-      id: randomUUID(),
+      id: tokenId,
       workspace_id: workspaceId,
       user_id: userId,
       role_id: null,
       name: 'test',
       token_hash: hashSecret(token),
       prefix: token.slice(0, 8),
-      default_purpose: null,
+      default_purpose: options.defaultPurpose ?? null,
       created_at: at,
       expires_at: null,
       last_used_at: null,
@@ -59,5 +61,5 @@ export async function insertTokenForRole(
       revoked_at: null,
     })
     .execute();
-  return { token, userId };
+  return { token, userId, tokenId };
 }
