@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DialectName } from '../../db/database.ts';
-import { forUpdate } from '../../db/dialect.ts';
+import { dialectOf, forUpdate } from '../../db/dialect.ts';
+import { param, queryTemplate } from '../../db/query-template.ts';
 import type { Database } from '../../db/schema.ts';
 import type { Clock } from '../clock.ts';
 import { chainHash, genesisHash, type ChainedFields } from './audit-hash.ts';
@@ -34,6 +35,30 @@ export interface AuditDeps {
   readonly clock: Clock;
 }
 
+// The four statements of an append, compiled once per dialect (the hot path of every audited operation).
+const selectHead = queryTemplate((db) =>
+  forUpdate(
+    (db as Kysely<Database>).selectFrom('audit_heads').select(['seq', 'hash']).where('workspace_id', '=', param('workspace_id')),
+    dialectOf(db),
+  ),
+);
+const auditColumns = [
+  'workspace_id', 'seq', 'at', 'actor_type', 'actor_id', 'action', 'resource_type', 'resource_id', 'subject_pseudonym',
+  'purpose', 'outcome', 'request_id', 'ip', 'details', 'prev_hash', 'hash',
+] as const;
+const insertEntry = queryTemplate((db) =>
+  (db as Kysely<Database>).insertInto('audit_log').values(Object.fromEntries(auditColumns.map((c) => [c, param(c)])) as never),
+);
+const updateHead = queryTemplate((db) =>
+  (db as Kysely<Database>)
+    .updateTable('audit_heads')
+    .set({ seq: param('seq'), hash: param('hash') })
+    .where('workspace_id', '=', param('workspace_id')),
+);
+const insertHead = queryTemplate((db) =>
+  (db as Kysely<Database>).insertInto('audit_heads').values({ workspace_id: param('workspace_id'), seq: param('seq'), hash: param('hash') }),
+);
+
 /**
  * Appends one entry to the workspace's hash chain inside the caller's transaction, so that the entry and the change
  * it records commit or fail together. The chain head row is locked for the rest of the transaction, which orders
@@ -50,10 +75,9 @@ export async function appendAudit(
   deps: AuditDeps,
   input: AuditEntryInput,
 ): Promise<{ seq: number; hash: string }> {
-  const head = await forUpdate(
-    trx.selectFrom('audit_heads').select(['seq', 'hash']).where('workspace_id', '=', input.workspaceId),
-    deps.dialect,
-  ).executeTakeFirst();
+  const head = (
+    await trx.executeQuery(selectHead<{ seq: number | string; hash: string }>(trx, { workspace_id: input.workspaceId }))
+  ).rows[0];
   const prevSeq = head ? Number(head.seq) : 0;
   const prevHash = head?.hash ?? genesisHash;
   const fields: ChainedFields = {
@@ -73,15 +97,8 @@ export async function appendAudit(
     details: JSON.stringify(input.details ?? {}),
   };
   const hash = chainHash(prevHash, fields);
-  await trx.insertInto('audit_log').values({ ...fields, prev_hash: prevHash, hash }).execute();
-  if (head) {
-    await trx
-      .updateTable('audit_heads')
-      .set({ seq: fields.seq, hash })
-      .where('workspace_id', '=', input.workspaceId)
-      .execute();
-  } else {
-    await trx.insertInto('audit_heads').values({ workspace_id: input.workspaceId, seq: fields.seq, hash }).execute();
-  }
+  await trx.executeQuery(insertEntry(trx, { ...fields, prev_hash: prevHash, hash }));
+  const headValues = { workspace_id: input.workspaceId, seq: fields.seq, hash };
+  await trx.executeQuery(head ? updateHead(trx, headValues) : insertHead(trx, headValues));
   return { seq: fields.seq, hash };
 }

@@ -40,6 +40,12 @@ export interface KeyService {
   getOrCreateDataKey(trx: Kysely<Database>, workspaceId: string, personId: string): Promise<DataKey>;
   /** The person's data key (from the cache, or one indexed select). Throws `KEY_DESTROYED` or `NOT_FOUND`. */
   getDataKey(trx: Kysely<Database>, workspaceId: string, personId: string): Promise<DataKey>;
+  /**
+   * The data keys of several persons of one workspace: cached ones from memory, the others in one select per 500 ids,
+   * unwrapped and cached. Persons whose key was shredded are left out of the map; a person without a key row throws
+   * `NOT_FOUND`.
+   */
+  getDataKeys(trx: Kysely<Database>, workspaceId: string, personIds: readonly string[]): Promise<Map<string, DataKey>>;
   /** Same as `getDataKey` but `undefined` when the person has no key; still throws `KEY_DESTROYED`. */
   findDataKey(trx: Kysely<Database>, workspaceId: string, personId: string): Promise<DataKey | undefined>;
   /**
@@ -222,6 +228,35 @@ export function createKeyService(deps: KeyServiceDeps): KeyService {
     },
 
     findDataKey,
+
+    async getDataKeys(trx, workspaceId, personIds) {
+      const found = new Map<string, DataKey>();
+      const missing: string[] = [];
+      for (const personId of new Set(personIds)) {
+        const cached = recall(workspaceId, personId);
+        if (cached) found.set(personId, cached);
+        else missing.push(personId);
+      }
+      for (let i = 0; i < missing.length; i += 500) {
+        const part = missing.slice(i, i + 500);
+        const rows = await trx
+          .selectFrom('person_keys')
+          .select(['id', 'person_id', 'key_version', 'kek_version', 'wrapped_key', 'destroyed_at'])
+          .where('workspace_id', '=', workspaceId)
+          .where('person_id', 'in', part)
+          .execute();
+        const byPerson = new Map(rows.map((r) => [r.person_id, r]));
+        for (const personId of part) {
+          const row = byPerson.get(personId);
+          if (!row) throw new AppError('NOT_FOUND', { resource: 'data_key' });
+          if (row.destroyed_at !== null) continue;
+          const dataKey = unwrapRow(workspaceId, personId, row);
+          remember(workspaceId, personId, dataKey);
+          found.set(personId, dataKey);
+        }
+      }
+      return found;
+    },
 
     async destroyDataKey(trx, workspaceId, personId) {
       const k = cacheKey(workspaceId, personId);

@@ -49,6 +49,16 @@ export interface GateRequest {
   readonly attributes?: { readonly entity: string; readonly names: readonly string[] };
   /** Pseudonyms of `personIds`, when the caller already holds them (skips the lookup). */
   readonly pseudonyms?: ReadonlyMap<string, string>;
+  /**
+   * When allowed, the gate's entry is also the use-case's own entry (one audit entry per operation): its action,
+   * resource, subject pseudonym and extra details replace or extend the gate's. A refusal is recorded as usual.
+   */
+  readonly allowedEntry?: {
+    readonly action: string;
+    readonly resourceId: string;
+    readonly subjectPseudonym: string;
+    readonly details?: Record<string, unknown>;
+  };
 }
 
 /** What an allowed operation may rely on. */
@@ -178,14 +188,15 @@ export function createGate(deps: GateDeps): Gate {
       subjectPseudonym = known?.get(id) ?? null;
     }
     const code: ErrorCode | undefined = outcome.ok ? undefined : outcome.error.code;
+    const merged = outcome.ok ? request.allowedEntry : undefined;
     await appendAudit(trx, deps, {
       workspaceId: ctx.workspaceId,
       actor: ctx.actor,
-      action: `processing.${request.operation}`,
+      action: merged?.action ?? `processing.${request.operation}`,
       outcome: outcome.ok ? 'allowed' : 'denied',
       resourceType: request.attributes?.entity ?? 'person',
-      resourceId: null,
-      subjectPseudonym,
+      resourceId: merged?.resourceId ?? null,
+      subjectPseudonym: merged?.subjectPseudonym ?? subjectPseudonym,
       purpose: ctx.purpose,
       requestId: ctx.requestId ?? null,
       ip: ctx.ip ?? null,
@@ -199,6 +210,7 @@ export function createGate(deps: GateDeps): Gate {
           ? { digest: subjectDigest(ids) }
           : {}),
         ...(code ? { code } : {}),
+        ...merged?.details,
       },
     });
   }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { CompiledQuery, Kysely } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import { forUpdate } from '../../db/dialect.ts';
+import { param, queryTemplate } from '../../db/query-template.ts';
 import type { Database } from '../../db/schema.ts';
 import { AppError, isAppError } from '../../errors.ts';
 import { appendAudit } from '../audit/audit-log.ts';
@@ -75,6 +76,15 @@ export interface PeopleService {
 }
 
 type PersonRow = Database['persons'];
+
+const personRowColumns = [
+  'id', 'workspace_id', 'pseudonym', 'first_name', 'last_name', 'email', 'phone', 'created_at', 'updated_at', 'erased_at',
+  'erasing_run_id', 'version',
+] as const satisfies readonly (keyof PersonRow)[];
+/** The create path's insert, compiled once per dialect. */
+const insertPerson = queryTemplate((db) =>
+  (db as Kysely<Database>).insertInto('persons').values(Object.fromEntries(personRowColumns.map((c) => [c, param(c)])) as never),
+);
 
 function present(values: PersonValues): PersonAttribute[] {
   return personAttributes.filter((a) => values[a] !== undefined);
@@ -249,7 +259,14 @@ export function createPeopleService(deps: PeopleDeps): PeopleService {
       const id = randomUUID();
       const pseudonym = newPseudonym();
       const now = clock.now().toISOString();
-      return gate.run(kysely, ctx, { personIds: [], operation: 'write', attributes: { entity: 'person', names: fields } }, async (trx, allowance) => {
+      // One audit entry: the gate's allowed entry is the create's (action, pseudonym, purpose, fields, override).
+      const request = {
+        personIds: [],
+        operation: 'write' as const,
+        attributes: { entity: 'person', names: fields },
+        allowedEntry: { action: 'person.create', resourceId: id, subjectPseudonym: pseudonym, details: { fields, ...(override ?? {}) } },
+      };
+      return gate.run(kysely, ctx, request, async (trx, allowance) => {
         const key = await keys.getOrCreateDataKey(trx, ctx.workspaceId, id);
         const columns = await writeValues(trx, key, ctx.workspaceId, id, values, allowance.attributes, true);
         const row: PersonRow = {
@@ -267,20 +284,7 @@ export function createPeopleService(deps: PeopleDeps): PeopleService {
           erasing_run_id: null,
           version: 1,
         };
-        await trx.insertInto('persons').values(row).execute();
-        await appendAudit(trx, auditDeps, {
-          workspaceId: ctx.workspaceId,
-          actor: ctx.actor,
-          action: 'person.create',
-          outcome: 'allowed',
-          resourceType: 'person',
-          resourceId: id,
-          subjectPseudonym: pseudonym,
-          purpose: ctx.purpose,
-          requestId: ctx.requestId ?? null,
-          ip: ctx.ip ?? null,
-          details: { fields, ...(override ?? {}) },
-        });
+        await trx.executeQuery(insertPerson(trx, row as unknown as Record<string, unknown>));
         return decryptRow(key, row);
       });
     },
@@ -385,11 +389,13 @@ export function createPeopleService(deps: PeopleDeps): PeopleService {
         .execute();
       // The index is truncated: decrypt each candidate's value and keep the true matches only.
       const matches: { row: PersonRow; key: DataKey }[] = [];
-      for (const row of candidates) {
+      const withValue = candidates.filter((row) => row[personColumns[by.field]]);
+      // One select for every candidate's key (shredded ones are left out, as skipped).
+      const candidateKeys = await keys.getDataKeys(kysely, ctx.workspaceId, withValue.map((row) => row.id));
+      for (const row of withValue) {
         const envelope = row[personColumns[by.field]];
-        if (!envelope) continue;
-        const key = await keys.getDataKey(kysely, ctx.workspaceId, row.id).catch(skipShredded);
-        if (!key) continue;
+        const key = candidateKeys.get(row.id);
+        if (!envelope || !key) continue;
         const value = fieldCipher.decrypt(key, envelope, personBinding(ctx.workspaceId, row.id, by.field));
         if (normalisers[kind](value) === wanted) matches.push({ row, key });
       }
