@@ -1,4 +1,6 @@
-import type { CompiledQuery, Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
+import type { RoleTable } from '../db/core-tables.ts';
+import { param, queryTemplate } from '../db/query-template.ts';
 import type { Database } from '../db/schema.ts';
 import type { Clock } from '../kernel/clock.ts';
 import type { Principal } from './principal.ts';
@@ -18,8 +20,9 @@ const userColumns = [
   'users.last_sign_in_at as user_last_sign_in_at',
 ] as const;
 
-function sessionLookup(db: Kysely<Database>, id: string) {
-  return db
+/** The session lookup, compiled once (it runs on every cookie-authenticated request). */
+const sessionLookup = queryTemplate((db: Kysely<Database>) =>
+  db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
     .innerJoin('roles', 'roles.id', 'users.role_id')
@@ -34,14 +37,17 @@ function sessionLookup(db: Kysely<Database>, id: string) {
       'sessions.revoked_at',
       ...userColumns,
     ])
-    .where('sessions.id', '=', id);
-}
+    .where('sessions.id', '=', param('id')),
+);
 
-function tokenLookup(db: Kysely<Database>, hash: string) {
-  return db
+/** The token lookup, compiled once (it runs on every bearer-authenticated request). */
+const tokenLookup = queryTemplate((db: Kysely<Database>) =>
+  db
     .selectFrom('api_tokens')
     .innerJoin('users', 'users.id', 'api_tokens.user_id')
-    .innerJoin('roles', (join) => join.on((eb) => eb('roles.id', '=', eb.fn.coalesce('api_tokens.role_id', 'users.role_id'))))
+    .innerJoin('roles', (join) =>
+      join.on((eb) => eb('roles.id', '=', eb.fn.coalesce('api_tokens.role_id', 'users.role_id'))),
+    )
     .selectAll('roles')
     .select([
       'api_tokens.id as token_id',
@@ -53,40 +59,49 @@ function tokenLookup(db: Kysely<Database>, hash: string) {
       'api_tokens.last_used_ip',
       ...userColumns,
     ])
-    .where('api_tokens.token_hash', '=', hash);
-}
+    .where('api_tokens.token_hash', '=', param('hash')),
+);
 
-type Lookup<Q> = (db: Kysely<Database>, key: string) => Q;
-type RowOf<Q> = Q extends { executeTakeFirst(): Promise<infer R> } ? R : never;
+type SessionRow = Selectable<RoleTable> & {
+  session_id: string;
+  session_workspace: string;
+  csrf_token: string;
+  mfa_pending: number;
+  last_seen_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+} & UserColumns;
+type TokenRow = Selectable<RoleTable> & {
+  token_id: string;
+  token_workspace: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+  token_purpose: string | null;
+  last_used_at: string | null;
+  last_used_ip: string | null;
+} & UserColumns;
+type UserColumns = {
+  user_id: string;
+  disabled: number;
+  mfa_enabled: number;
+  user_email: string;
+  user_name: string;
+  user_created_at: string;
+  user_last_sign_in_at: string | null;
+};
 
-const compiledLookups = new WeakMap<Kysely<Database>, Map<Lookup<unknown>, CompiledQuery>>();
-
-/**
- * Runs one of the two per-request lookups. Each is compiled once per database handle and re-run with the new key as its
- * only parameter: building and compiling a Kysely query costs more than the SQLite query itself on this hot path.
- */
-async function executeLookup<Q extends { compile(): CompiledQuery; executeTakeFirst(): Promise<unknown> }>(
-  db: Kysely<Database>,
-  lookup: Lookup<Q>,
-  key: string,
-): Promise<RowOf<Q> | undefined> {
-  let forDb = compiledLookups.get(db);
-  if (!forDb) compiledLookups.set(db, (forDb = new Map()));
-  let compiled = forDb.get(lookup as Lookup<unknown>);
-  if (!compiled) {
-    compiled = lookup(db, '\u0000key').compile();
-    // The key must be the query's only parameter, or reusing the compiled form would be wrong.
-    if (compiled.parameters.length !== 1 || compiled.parameters[0] !== '\u0000key') {
-      throw new Error('authentication lookup must take exactly one parameter');
-    }
-    forDb.set(lookup as Lookup<unknown>, compiled);
-  }
-  const result = await db.executeQuery({ ...compiled, parameters: [key] });
-  return result.rows[0] as RowOf<Q> | undefined;
-}
-
-function userOf(row: { user_email: string; user_name: string; user_created_at: string; user_last_sign_in_at: string | null }): Principal['user'] {
-  return { email: row.user_email, name: row.user_name, createdAt: row.user_created_at, lastSignInAt: row.user_last_sign_in_at };
+function userOf(row: {
+  user_email: string;
+  user_name: string;
+  user_created_at: string;
+  user_last_sign_in_at: string | null;
+}): Principal['user'] {
+  return {
+    email: row.user_email,
+    name: row.user_name,
+    createdAt: row.user_created_at,
+    lastSignInAt: row.user_last_sign_in_at,
+  };
 }
 
 export interface SessionPolicy {
@@ -103,7 +118,7 @@ export async function authenticateSession(
   policy: SessionPolicy,
 ): Promise<(Principal & { mfaPending: boolean }) | undefined> {
   const id = hashSecret(secret);
-  const row = await executeLookup(deps.db, sessionLookup, id);
+  const row = (await deps.db.executeQuery(sessionLookup<SessionRow>(deps.db, { id }))).rows[0];
   if (!row || row.revoked_at || row.disabled) return undefined;
   const now = deps.clock.now();
   if (new Date(row.expires_at) <= now) return undefined;
@@ -138,7 +153,7 @@ export async function authenticateToken(
 ): Promise<Principal | undefined> {
   if (!token.startsWith(apiTokenPrefix)) return undefined;
   const hash = hashSecret(token);
-  const row = await executeLookup(deps.db, tokenLookup, hash);
+  const row = (await deps.db.executeQuery(tokenLookup<TokenRow>(deps.db, { hash }))).rows[0];
   if (!row || row.revoked_at || row.disabled) return undefined;
   const now = deps.clock.now();
   if (row.expires_at && new Date(row.expires_at) <= now) return undefined;
