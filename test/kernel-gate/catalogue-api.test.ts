@@ -3,10 +3,11 @@ import { workspaceSeeders } from '../../src/bootstrap.ts';
 import { createWorkspace } from '../../src/workspaces/create-workspace.ts';
 import { testDialects } from '../support/test-database.ts';
 import { useTestApp } from '../support/test-app.ts';
-import { bearerFor, call, kernelSnapshot } from './kernel-test-support.ts';
+import { bearerFor, call, expectRefusedUnchanged } from './kernel-test-support.ts';
 
 describe.each(testDialects)('catalogue API on %s', (dialect) => {
   const ctx = useTestApp(dialect);
+  const kernelCtx = () => ({ app: ctx().app, db: ctx().t.db.kysely, workspaceId: ctx().workspaceId });
   let officer = '';
   let sales = '';
   let auditor = '';
@@ -23,20 +24,6 @@ describe.each(testDialects)('catalogue API on %s', (dialect) => {
     );
     otherOfficer = (await bearerFor(t.db.kysely, other, 'privacy_officer')).authorization;
   });
-
-  async function refused(
-    res: Promise<{ statusCode: number; headers: Record<string, unknown>; json(): any }>,
-    status: number,
-    code: string,
-  ) {
-    const before = await kernelSnapshot(ctx().t.db.kysely, ctx().workspaceId);
-    const r = await res;
-    expect(r.statusCode).toBe(status);
-    expect(String(r.headers['content-type'])).toContain('application/problem+json');
-    expect(r.json().code).toBe(code);
-    expect(await kernelSnapshot(ctx().t.db.kysely, ctx().workspaceId)).toBe(before);
-    return r.json();
-  }
 
   it('lists the default taxonomy with Art. 9 and Art. 10 flags', async () => {
     const res = await call(ctx().app, auditor, 'GET', '/api/v1/catalogue/categories');
@@ -71,44 +58,55 @@ describe.each(testDialects)('catalogue API on %s', (dialect) => {
   });
 
   it('refuses bad categories: no parent, duplicates, bad keys, extra fields, no permission', async () => {
-    const problem = await refused(
-      call(ctx().app, officer, 'POST', '/api/v1/catalogue/categories', { key: 'user.nope.x', name: 'X' }),
+    const problem = await expectRefusedUnchanged(
+      kernelCtx(),
+      () =>
+        call(ctx().app, officer, 'POST', '/api/v1/catalogue/categories', { key: 'user.nope.x', name: 'X' }),
       400,
       'VALIDATION_FAILED',
     );
     expect(problem.errors[0].path).toBe('/key');
-    await refused(
-      call(ctx().app, officer, 'POST', '/api/v1/catalogue/categories', {
-        key: 'user.contact.email',
-        name: 'Dup',
-      }),
+    await expectRefusedUnchanged(
+      kernelCtx(),
+      () =>
+        call(ctx().app, officer, 'POST', '/api/v1/catalogue/categories', {
+          key: 'user.contact.email',
+          name: 'Dup',
+        }),
       409,
       'ALREADY_EXISTS',
     );
-    await refused(
-      call(ctx().app, officer, 'POST', '/api/v1/catalogue/categories', { key: 'User Stuff', name: 'X' }),
+    await expectRefusedUnchanged(
+      kernelCtx(),
+      () =>
+        call(ctx().app, officer, 'POST', '/api/v1/catalogue/categories', { key: 'User Stuff', name: 'X' }),
       400,
       'VALIDATION_FAILED',
     );
-    await refused(
-      call(ctx().app, officer, 'POST', '/api/v1/catalogue/categories', {
-        key: 'user.ok',
-        name: 'X',
-        extra: true,
-      }),
+    await expectRefusedUnchanged(
+      kernelCtx(),
+      () =>
+        call(ctx().app, officer, 'POST', '/api/v1/catalogue/categories', {
+          key: 'user.ok',
+          name: 'X',
+          extra: true,
+        }),
       400,
       'VALIDATION_FAILED',
     );
-    await refused(
-      call(ctx().app, officer, 'POST', '/api/v1/catalogue/categories', {
-        key: 'user.ok',
-        name: { text: 'X' },
-      }),
+    await expectRefusedUnchanged(
+      kernelCtx(),
+      () =>
+        call(ctx().app, officer, 'POST', '/api/v1/catalogue/categories', {
+          key: 'user.ok',
+          name: { text: 'X' },
+        }),
       400,
       'VALIDATION_FAILED',
     );
-    await refused(
-      call(ctx().app, sales, 'POST', '/api/v1/catalogue/categories', { key: 'user.ok', name: 'X' }),
+    await expectRefusedUnchanged(
+      kernelCtx(),
+      () => call(ctx().app, sales, 'POST', '/api/v1/catalogue/categories', { key: 'user.ok', name: 'X' }),
       403,
       'FORBIDDEN',
     );
@@ -165,8 +163,13 @@ describe.each(testDialects)('catalogue API on %s', (dialect) => {
     };
     expect(
       (
-        await refused(
-          call(ctx().app, officer, 'POST', '/api/v1/catalogue/attributes', { ...ok, category: 'user.shoe' }),
+        await expectRefusedUnchanged(
+          kernelCtx(),
+          () =>
+            call(ctx().app, officer, 'POST', '/api/v1/catalogue/attributes', {
+              ...ok,
+              category: 'user.shoe',
+            }),
           400,
           'VALIDATION_FAILED',
         )
@@ -174,46 +177,63 @@ describe.each(testDialects)('catalogue API on %s', (dialect) => {
     ).toBe('/category');
     expect(
       (
-        await refused(
-          call(ctx().app, officer, 'POST', '/api/v1/catalogue/attributes', { ...ok, retention: 'P0D' }),
+        await expectRefusedUnchanged(
+          kernelCtx(),
+          () => call(ctx().app, officer, 'POST', '/api/v1/catalogue/attributes', { ...ok, retention: 'P0D' }),
           400,
           'VALIDATION_FAILED',
         )
       ).errors[0].path,
     ).toBe('/retention');
-    await refused(
-      call(ctx().app, officer, 'POST', '/api/v1/catalogue/attributes', { ...ok, attribute: 'email' }),
+    await expectRefusedUnchanged(
+      kernelCtx(),
+      () => call(ctx().app, officer, 'POST', '/api/v1/catalogue/attributes', { ...ok, attribute: 'email' }),
       409,
       'ALREADY_EXISTS',
     );
-    await refused(
-      call(ctx().app, officer, 'POST', '/api/v1/catalogue/attributes', { ...ok, source: 'guessed' }),
+    await expectRefusedUnchanged(
+      kernelCtx(),
+      () => call(ctx().app, officer, 'POST', '/api/v1/catalogue/attributes', { ...ok, source: 'guessed' }),
       400,
       'VALIDATION_FAILED',
     );
-    await refused(
-      call(ctx().app, officer, 'POST', '/api/v1/catalogue/attributes', { ...ok, searchable: 'maybe' }),
+    await expectRefusedUnchanged(
+      kernelCtx(),
+      () => call(ctx().app, officer, 'POST', '/api/v1/catalogue/attributes', { ...ok, searchable: 'maybe' }),
       400,
       'VALIDATION_FAILED',
     );
-    await refused(
-      call(ctx().app, officer, 'POST', '/api/v1/catalogue/attributes', { ...ok, retention: 0 }),
+    await expectRefusedUnchanged(
+      kernelCtx(),
+      () => call(ctx().app, officer, 'POST', '/api/v1/catalogue/attributes', { ...ok, retention: 0 }),
       400,
       'VALIDATION_FAILED',
     );
-    await refused(
-      call(ctx().app, officer, 'POST', '/api/v1/catalogue/attributes', { ...ok, attribute: 'x'.repeat(64) }),
+    await expectRefusedUnchanged(
+      kernelCtx(),
+      () =>
+        call(ctx().app, officer, 'POST', '/api/v1/catalogue/attributes', {
+          ...ok,
+          attribute: 'x'.repeat(64),
+        }),
       400,
       'VALIDATION_FAILED',
     );
-    await refused(
-      call(ctx().app, officer, 'POST', '/api/v1/catalogue/attributes', { ...ok, owner: 'me' }),
+    await expectRefusedUnchanged(
+      kernelCtx(),
+      () => call(ctx().app, officer, 'POST', '/api/v1/catalogue/attributes', { ...ok, owner: 'me' }),
       400,
       'VALIDATION_FAILED',
     );
-    await refused(call(ctx().app, auditor, 'POST', '/api/v1/catalogue/attributes', ok), 403, 'FORBIDDEN');
-    await refused(
-      call(ctx().app, officer, 'GET', '/api/v1/catalogue/attributes?entity=Not%20An%20Entity'),
+    await expectRefusedUnchanged(
+      kernelCtx(),
+      () => call(ctx().app, auditor, 'POST', '/api/v1/catalogue/attributes', ok),
+      403,
+      'FORBIDDEN',
+    );
+    await expectRefusedUnchanged(
+      kernelCtx(),
+      () => call(ctx().app, officer, 'GET', '/api/v1/catalogue/attributes?entity=Not%20An%20Entity'),
       400,
       'VALIDATION_FAILED',
     );
@@ -239,14 +259,16 @@ describe.each(testDialects)('catalogue API on %s', (dialect) => {
       'theirField',
     );
     // Their category cannot be used here either.
-    await refused(
-      call(ctx().app, officer, 'POST', '/api/v1/catalogue/attributes', {
-        entity: 'person',
-        attribute: 'borrowed',
-        category: 'user.theirs',
-        source: 'provided',
-        retention: 'P1Y',
-      }),
+    await expectRefusedUnchanged(
+      kernelCtx(),
+      () =>
+        call(ctx().app, officer, 'POST', '/api/v1/catalogue/attributes', {
+          entity: 'person',
+          attribute: 'borrowed',
+          category: 'user.theirs',
+          source: 'provided',
+          retention: 'P1Y',
+        }),
       400,
       'VALIDATION_FAILED',
     );

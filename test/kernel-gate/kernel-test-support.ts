@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { expect } from 'vitest';
 import type { Database } from '../../src/db/schema.ts';
 import type { App } from '../../src/http/app.ts';
 import { insertTokenForRole } from '../support/owner-token.ts';
@@ -56,4 +57,24 @@ export async function call(
       ? { payload: typeof payload === 'string' ? payload : JSON.stringify(payload) }
       : {}),
   });
+}
+
+/**
+ * Sends a request that must be refused and checks the refusal changed nothing: status, problem document, code, and an
+ * identical snapshot of the kernel's tables before and after. The request is passed as a function so that the
+ * "before" snapshot is taken before it starts.
+ */
+export async function expectRefusedUnchanged(
+  ctx: { app: App; db: Kysely<Database>; workspaceId: string },
+  send: () => Promise<{ statusCode: number; headers: Record<string, unknown>; json(): any }>,
+  status: number,
+  code: string,
+): Promise<any> {
+  const before = await kernelSnapshot(ctx.db, ctx.workspaceId);
+  const r = await send();
+  expect(r.statusCode).toBe(status);
+  expect(String(r.headers['content-type'])).toContain('application/problem+json');
+  expect(r.json().code).toBe(code);
+  expect(await kernelSnapshot(ctx.db, ctx.workspaceId)).toBe(before);
+  return r.json();
 }

@@ -4,10 +4,11 @@ import { workspaceSeeders } from '../../src/bootstrap.ts';
 import { createWorkspace } from '../../src/workspaces/create-workspace.ts';
 import { testDialects } from '../support/test-database.ts';
 import { useTestApp } from '../support/test-app.ts';
-import { bearerFor, call, kernelSnapshot } from './kernel-test-support.ts';
+import { bearerFor, call, expectRefusedUnchanged, kernelSnapshot } from './kernel-test-support.ts';
 
 describe.each(testDialects)('standing API on %s', (dialect) => {
   const ctx = useTestApp(dialect);
+  const kernelCtx = () => ({ app: ctx().app, db: ctx().t.db.kysely, workspaceId: ctx().workspaceId });
   let officer = '';
   let sales = '';
   let otherOfficer = '';
@@ -35,20 +36,6 @@ describe.each(testDialects)('standing API on %s', (dialect) => {
     const probe = await call(ctx().app, officer, 'POST', '/api/v1/people', { firstName: 'Probe' });
     peopleApi = probe.statusCode === 201;
   });
-
-  async function refused(
-    res: Promise<{ statusCode: number; headers: Record<string, unknown>; json(): any }>,
-    status: number,
-    code: string,
-  ) {
-    const before = await kernelSnapshot(ctx().t.db.kysely, ctx().workspaceId);
-    const r = await res;
-    expect(r.statusCode).toBe(status);
-    expect(String(r.headers['content-type'])).toContain('application/problem+json');
-    expect(r.json().code).toBe(code);
-    expect(await kernelSnapshot(ctx().t.db.kysely, ctx().workspaceId)).toBe(before);
-    return r.json();
-  }
 
   const standingOf = async (id: string) => {
     const res = await call(ctx().app, officer, 'GET', `/api/v1/people/${id}/standing`);
@@ -127,37 +114,62 @@ describe.each(testDialects)('standing API on %s', (dialect) => {
     const ok = { purpose: 'email_marketing', state: 'given', method: 'web_form' };
     expect(
       (
-        await refused(
-          call(ctx().app, officer, 'POST', url, { ...ok, purpose: 'crm' }),
+        await expectRefusedUnchanged(
+          kernelCtx(),
+          () => call(ctx().app, officer, 'POST', url, { ...ok, purpose: 'crm' }),
           400,
           'VALIDATION_FAILED',
         )
       ).errors[0].path,
     ).toBe('/purpose');
-    await refused(
-      call(ctx().app, officer, 'POST', url, { ...ok, purpose: 'no_such_purpose' }),
+    await expectRefusedUnchanged(
+      kernelCtx(),
+      () => call(ctx().app, officer, 'POST', url, { ...ok, purpose: 'no_such_purpose' }),
       400,
       'PURPOSE_UNKNOWN',
     );
-    await refused(call(ctx().app, officer, 'POST', url, { ...ok, state: 'maybe' }), 400, 'VALIDATION_FAILED');
-    await refused(
-      call(ctx().app, officer, 'POST', url, { ...ok, method: 'telepathy' }),
+    await expectRefusedUnchanged(
+      kernelCtx(),
+      () => call(ctx().app, officer, 'POST', url, { ...ok, state: 'maybe' }),
       400,
       'VALIDATION_FAILED',
     );
-    await refused(call(ctx().app, officer, 'POST', url, { ...ok, extra: 1 }), 400, 'VALIDATION_FAILED');
-    await refused(
-      call(ctx().app, officer, 'POST', url, { ...ok, noticeVersion: 'v'.repeat(65) }),
+    await expectRefusedUnchanged(
+      kernelCtx(),
+      () => call(ctx().app, officer, 'POST', url, { ...ok, method: 'telepathy' }),
       400,
       'VALIDATION_FAILED',
     );
-    await refused(call(ctx().app, officer, 'POST', url, { state: 'given' }), 400, 'VALIDATION_FAILED');
-    await refused(
-      call(ctx().app, officer, 'POST', '/api/v1/people/not-a-person/consents', ok),
+    await expectRefusedUnchanged(
+      kernelCtx(),
+      () => call(ctx().app, officer, 'POST', url, { ...ok, extra: 1 }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    await expectRefusedUnchanged(
+      kernelCtx(),
+      () => call(ctx().app, officer, 'POST', url, { ...ok, noticeVersion: 'v'.repeat(65) }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    await expectRefusedUnchanged(
+      kernelCtx(),
+      () => call(ctx().app, officer, 'POST', url, { state: 'given' }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    await expectRefusedUnchanged(
+      kernelCtx(),
+      () => call(ctx().app, officer, 'POST', '/api/v1/people/not-a-person/consents', ok),
       404,
       'NOT_FOUND',
     );
-    await refused(call(ctx().app, officer, 'GET', '/api/v1/people/not-a-person/standing'), 404, 'NOT_FOUND');
+    await expectRefusedUnchanged(
+      kernelCtx(),
+      () => call(ctx().app, officer, 'GET', '/api/v1/people/not-a-person/standing'),
+      404,
+      'NOT_FOUND',
+    );
   });
 
   it('objections: pending, decided once; direct marketing upheld at once; only objectable purposes', async () => {
@@ -166,38 +178,58 @@ describe.each(testDialects)('standing API on %s', (dialect) => {
     const raised = await call(ctx().app, officer, 'POST', url, { purpose: 'crm' });
     expect(raised.statusCode).toBe(201);
     expect(raised.json()).toMatchObject({ purpose: 'crm', outcome: 'pending', decidedAt: null });
-    await refused(call(ctx().app, officer, 'POST', url, { purpose: 'crm' }), 409, 'CONFLICT');
+    await expectRefusedUnchanged(
+      kernelCtx(),
+      () => call(ctx().app, officer, 'POST', url, { purpose: 'crm' }),
+      409,
+      'CONFLICT',
+    );
     const objectionId = raised.json().id as string;
-    await refused(
-      call(ctx().app, officer, 'PATCH', `${url}/${objectionId}`, { outcome: 'pending' }),
+    await expectRefusedUnchanged(
+      kernelCtx(),
+      () => call(ctx().app, officer, 'PATCH', `${url}/${objectionId}`, { outcome: 'pending' }),
       400,
       'VALIDATION_FAILED',
     );
     const decided = await call(ctx().app, officer, 'PATCH', `${url}/${objectionId}`, { outcome: 'upheld' });
     expect(decided.statusCode).toBe(200);
     expect(decided.json()).toMatchObject({ outcome: 'upheld' });
-    await refused(
-      call(ctx().app, officer, 'PATCH', `${url}/${objectionId}`, { outcome: 'rejected' }),
+    await expectRefusedUnchanged(
+      kernelCtx(),
+      () => call(ctx().app, officer, 'PATCH', `${url}/${objectionId}`, { outcome: 'rejected' }),
       409,
       'CONFLICT',
     );
-    await refused(
-      call(ctx().app, officer, 'PATCH', `${url}/${randomUUID()}`, { outcome: 'rejected' }),
+    await expectRefusedUnchanged(
+      kernelCtx(),
+      () => call(ctx().app, officer, 'PATCH', `${url}/${randomUUID()}`, { outcome: 'rejected' }),
       404,
       'NOT_FOUND',
     );
-    await refused(
-      call(ctx().app, officer, 'PATCH', `${url}/not-a-uuid`, { outcome: 'rejected' }),
+    await expectRefusedUnchanged(
+      kernelCtx(),
+      () => call(ctx().app, officer, 'PATCH', `${url}/not-a-uuid`, { outcome: 'rejected' }),
       400,
       'VALIDATION_FAILED',
     );
     const dm = await call(ctx().app, officer, 'POST', url, { purpose: 'email_marketing' });
     expect(dm.json()).toMatchObject({ outcome: 'upheld' });
     expect(
-      (await refused(call(ctx().app, officer, 'POST', url, { purpose: 'sales' }), 400, 'VALIDATION_FAILED'))
-        .errors[0].path,
+      (
+        await expectRefusedUnchanged(
+          kernelCtx(),
+          () => call(ctx().app, officer, 'POST', url, { purpose: 'sales' }),
+          400,
+          'VALIDATION_FAILED',
+        )
+      ).errors[0].path,
     ).toBe('/purpose');
-    await refused(call(ctx().app, sales, 'POST', url, { purpose: 'support' }), 403, 'FORBIDDEN');
+    await expectRefusedUnchanged(
+      kernelCtx(),
+      () => call(ctx().app, sales, 'POST', url, { purpose: 'support' }),
+      403,
+      'FORBIDDEN',
+    );
     const standing = await standingOf(id);
     expect(standing.purposes.find((p) => p.purpose === 'crm')?.objection).toMatchObject({
       outcome: 'upheld',
@@ -207,17 +239,32 @@ describe.each(testDialects)('standing API on %s', (dialect) => {
   it('restriction: set with a reason, not twice, lifted once', async () => {
     const id = await newPerson();
     const url = `/api/v1/people/${id}/restriction`;
-    await refused(call(ctx().app, officer, 'PUT', url, { reason: 'because' }), 400, 'VALIDATION_FAILED');
-    await refused(call(ctx().app, officer, 'PUT', url, {}), 400, 'VALIDATION_FAILED');
+    await expectRefusedUnchanged(
+      kernelCtx(),
+      () => call(ctx().app, officer, 'PUT', url, { reason: 'because' }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    await expectRefusedUnchanged(
+      kernelCtx(),
+      () => call(ctx().app, officer, 'PUT', url, {}),
+      400,
+      'VALIDATION_FAILED',
+    );
     const set = await call(ctx().app, officer, 'PUT', url, { reason: 'accuracy_contested' });
     expect(set.statusCode).toBe(201);
     expect((await standingOf(id)).restriction).toMatchObject({ reason: 'accuracy_contested' });
-    await refused(call(ctx().app, officer, 'PUT', url, { reason: 'legal_claims' }), 409, 'CONFLICT');
+    await expectRefusedUnchanged(
+      kernelCtx(),
+      () => call(ctx().app, officer, 'PUT', url, { reason: 'legal_claims' }),
+      409,
+      'CONFLICT',
+    );
     const lifted = await call(ctx().app, officer, 'DELETE', url);
     expect(lifted.statusCode).toBe(200);
     expect(lifted.json().liftedAt).toBeTruthy();
     expect((await standingOf(id)).restriction).toBeNull();
-    await refused(call(ctx().app, officer, 'DELETE', url), 409, 'CONFLICT');
+    await expectRefusedUnchanged(kernelCtx(), () => call(ctx().app, officer, 'DELETE', url), 409, 'CONFLICT');
   });
 
   it('keeps workspaces apart: another workspace’s person and objection ids answer 404', async () => {
@@ -229,26 +276,37 @@ describe.each(testDialects)('standing API on %s', (dialect) => {
     const theirsBefore = await kernelSnapshot(ctx().t.db.kysely, otherWorkspace);
     const mine = await newPerson();
     // Their objection id under one of my persons.
-    await refused(
-      call(ctx().app, officer, 'PATCH', `/api/v1/people/${mine}/objections/${objection.json().id}`, {
-        outcome: 'rejected',
-      }),
+    await expectRefusedUnchanged(
+      kernelCtx(),
+      () =>
+        call(ctx().app, officer, 'PATCH', `/api/v1/people/${mine}/objections/${objection.json().id}`, {
+          outcome: 'rejected',
+        }),
       404,
       'NOT_FOUND',
     );
     if (peopleApi) {
-      await refused(call(ctx().app, officer, 'GET', `/api/v1/people/${theirs}/standing`), 404, 'NOT_FOUND');
-      await refused(
-        call(ctx().app, officer, 'PUT', `/api/v1/people/${theirs}/restriction`, { reason: 'legal_claims' }),
+      await expectRefusedUnchanged(
+        kernelCtx(),
+        () => call(ctx().app, officer, 'GET', `/api/v1/people/${theirs}/standing`),
         404,
         'NOT_FOUND',
       );
-      await refused(
-        call(ctx().app, officer, 'POST', `/api/v1/people/${randomUUID()}/consents`, {
-          purpose: 'email_marketing',
-          state: 'given',
-          method: 'api',
-        }),
+      await expectRefusedUnchanged(
+        kernelCtx(),
+        () =>
+          call(ctx().app, officer, 'PUT', `/api/v1/people/${theirs}/restriction`, { reason: 'legal_claims' }),
+        404,
+        'NOT_FOUND',
+      );
+      await expectRefusedUnchanged(
+        kernelCtx(),
+        () =>
+          call(ctx().app, officer, 'POST', `/api/v1/people/${randomUUID()}/consents`, {
+            purpose: 'email_marketing',
+            state: 'given',
+            method: 'api',
+          }),
         404,
         'NOT_FOUND',
       );
