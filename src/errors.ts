@@ -31,6 +31,7 @@ export const errorCatalogue = {
   UNSUPPORTED_MEDIA_TYPE: { status: 415, exit: 2, title: 'Unsupported media type' },
   UNPROCESSABLE: { status: 422, exit: 2, title: 'The request cannot be processed' },
   PASSWORD_TOO_WEAK: { status: 422, exit: 2, title: 'The password is too short or too common' },
+  IDEMPOTENCY_KEY_REUSED: { status: 422, exit: 2, title: 'The Idempotency-Key was already used with another request' },
   PRECONDITION_REQUIRED: { status: 428, exit: 2, title: 'A precondition header is required' },
   RATE_LIMITED: { status: 429, exit: 7, title: 'Too many attempts; try again later' },
   INTERNAL: { status: 500, exit: 1, title: 'Internal error' },

@@ -1,3 +1,5 @@
+import { createTimelineSourceRegistry } from './crm/timeline/timeline-source.ts';
+import { createPersonReassignerRegistry } from './crm/merge/person-reassigners.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/database.ts';
 import type { AppServices } from './http/app-services.ts';
@@ -31,5 +33,8 @@ export async function createAppServices(deps: { config: Config; db: Db; clock: C
   const mailer = createMailer(config);
   const privacyKernel = createPrivacyKernel({ dialect: deps.db.dialect, clock: deps.clock, pseudonymsOf: findPseudonyms, personExists });
   const peopleArea = createPeopleArea({ db: deps.db, clock: deps.clock, keys, fieldCipher, blindIndex, gate: privacyKernel.gate, purposes: privacyKernel.purposes, catalogue: privacyKernel.catalogue, serverSecret: keyFiles.serverSecret });
-  return { keyFiles, keys, fieldCipher, blindIndex, mailer, ...privacyKernel, ...peopleArea };
+  const timelineSources = createTimelineSourceRegistry();
+  const personReassigners = createPersonReassignerRegistry();
+  // CRM features register their erasers (peopleArea.erasure.erasers), timeline sources and reassigners below.
+  return { keyFiles, keys, fieldCipher, blindIndex, mailer, ...privacyKernel, ...peopleArea, timelineSources, personReassigners };
 }

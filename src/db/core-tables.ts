@@ -18,6 +18,7 @@ export interface CoreTables {
   audit_heads: AuditHeadTable;
   job_leases: JobLeaseTable;
   job_runs: JobRunTable;
+  idempotency_keys: IdempotencyKeyTable;
 }
 
 export interface WorkspaceTable {
@@ -189,4 +190,20 @@ export interface JobRunTable {
   /** `running`, `succeeded` or `failed`. */
   outcome: string;
   details: string;
+}
+
+/** A create that carried an `Idempotency-Key` (src/http/idempotency.ts); forgotten after 24 hours. */
+export interface IdempotencyKeyTable {
+  workspace_id: string;
+  /** `user:<id>` or `token:<id>`: keys are scoped to who sent them. */
+  actor: string;
+  key: string;
+  /** Random salt of the fingerprint, so that the stored digest says nothing about the body. */
+  salt: string;
+  /** HMAC-SHA-256 (salt) of method, route and body. */
+  fingerprint: string;
+  state: 'pending' | 'done';
+  status: number | null;
+  resource_id: string | null;
+  created_at: string;
 }

@@ -8,6 +8,8 @@ import type { BlindIndex } from '../kernel/crypto/blind-index.ts';
 import type { FieldCipher } from '../kernel/crypto/field-cipher.ts';
 import type { KeyService } from '../kernel/crypto/key-service.ts';
 import type { PeopleArea } from '../kernel/people/people-area.ts';
+import type { TimelineSourceRegistry } from '../crm/timeline/timeline-source.ts';
+import type { PersonReassignerRegistry } from '../crm/merge/person-reassigners.ts';
 
 /**
  * Long-lived services the app and the CLI share, built once by `createAppServices` (src/services.ts).
@@ -32,4 +34,8 @@ export interface AppServices extends PeopleArea {
   readonly fieldCipher: FieldCipher;
   /** Truncated keyed hashes of normalised values for exact lookups. */
   readonly blindIndex: BlindIndex;
+  /** Features that contribute entries to record timelines. */
+  readonly timelineSources: TimelineSourceRegistry;
+  /** Features whose rows follow a person when two people are merged. */
+  readonly personReassigners: PersonReassignerRegistry;
 }

@@ -24,6 +24,12 @@ export const permissions = [
   'privacy:read',
   'privacy:write',
   'keys:manage',
+  'crm:read',
+  'crm:write',
+  'crm:configure',
+  'people:import',
+  'governance:read',
+  'governance:write',
 ] as const;
 
 export type Permission = (typeof permissions)[number];
@@ -58,7 +64,15 @@ export interface BuiltinRole {
 
 const all = [...permissions];
 const readOnly = permissions.filter((p) => p.endsWith(':read'));
-const crmCategories = ['user.name', 'user.contact', 'user.job_title', 'user.workplace', 'user.unique_id'];
+const crmCategories = [
+  'user.name',
+  'user.contact',
+  'user.job_title',
+  'user.workplace',
+  'user.professional_information',
+  'user.unique_id',
+  'user.content.private',
+];
 
 /** The seven built-in roles, least privilege first for each job. */
 export const builtinRoles: Record<BuiltinRoleKey, BuiltinRole> = {
@@ -98,6 +112,9 @@ export const builtinRoles: Record<BuiltinRoleKey, BuiltinRole> = {
       'people:export',
       'privacy:read',
       'privacy:write',
+      'crm:read',
+      'governance:read',
+      'governance:write',
     ],
     purposes: ['*'],
     dataCategories: ['*'],
@@ -107,7 +124,7 @@ export const builtinRoles: Record<BuiltinRoleKey, BuiltinRole> = {
   sales: {
     name: 'Sales',
     description: 'Contacts and deals under customer-relationship and sales purposes; no special categories.',
-    permissions: ['catalogue:read', 'purposes:read', 'people:read', 'people:write'],
+    permissions: ['catalogue:read', 'purposes:read', 'people:read', 'people:write', 'people:import', 'people:export', 'crm:read', 'crm:write'],
     purposes: ['crm', 'sales'],
     dataCategories: crmCategories,
     defaultPurpose: 'crm',
@@ -116,7 +133,7 @@ export const builtinRoles: Record<BuiltinRoleKey, BuiltinRole> = {
   marketing: {
     name: 'Marketing',
     description: 'Works only under marketing purposes, with contact data.',
-    permissions: ['catalogue:read', 'purposes:read', 'people:read'],
+    permissions: ['catalogue:read', 'purposes:read', 'people:read', 'crm:read'],
     purposes: ['email_marketing'],
     dataCategories: ['user.name', 'user.contact.email'],
     defaultPurpose: 'email_marketing',
@@ -125,9 +142,9 @@ export const builtinRoles: Record<BuiltinRoleKey, BuiltinRole> = {
   support: {
     name: 'Support',
     description: 'Reads and updates contacts under the support purpose.',
-    permissions: ['catalogue:read', 'purposes:read', 'people:read', 'people:write'],
+    permissions: ['catalogue:read', 'purposes:read', 'people:read', 'people:write', 'crm:read', 'crm:write'],
     purposes: ['support'],
-    dataCategories: ['user.name', 'user.contact'],
+    dataCategories: ['user.name', 'user.contact', 'user.content.private'],
     defaultPurpose: 'support',
     requireMfa: false,
   },

@@ -6,6 +6,8 @@ import { suppressionOverrideReasons } from '../../kernel/people/people-service.t
 import type { AppDeps } from '../app.ts';
 import { processingContextOf } from '../purpose-header.ts';
 import { requestContext } from '../request-context.ts';
+import { sendIdempotent } from '../idempotency.ts';
+import { IfMatchHeader, etagOf, expectedVersion } from '../optimistic-concurrency.ts';
 import { CertificateSchema } from './erasure-routes.ts';
 
 const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
@@ -65,26 +67,12 @@ const Lookup = Type.Union([
   Type.Object({ email: lookupEmail }, { additionalProperties: false }),
   Type.Object({ phone }, { additionalProperties: false }),
 ]);
-const IfMatch = Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 40 })) });
-
-const etagOf = (version: number) => `"${version}"`;
-
-function expectedVersion(request: FastifyRequest): number {
-  const header = request.headers['if-match'];
-  if (typeof header !== 'string' || header.trim() === '') {
-    throw new AppError('PRECONDITION_REQUIRED', { detail: 'Send If-Match with the ETag of the person you read' });
-  }
-  const m = /^(?:W\/)?"(\d{1,9})"$/.exec(header.trim());
-  if (!m) throw new AppError('PRECONDITION_FAILED', { detail: 'If-Match does not name a version of this person' });
-  return Number(m[1]);
-}
-
 /**
  * People, the data subjects: create, read, change, list, exact lookup by email or phone (in the body: personal data
  * never goes in a URL) and erase (`DELETE` runs the erasure pipeline and answers with the certificate). Every call
  * runs the processing gate under the request's purpose, echoed in the `Custodian-Purpose` response header.
  */
-export function peopleRoutes(deps: Pick<AppDeps, 'db' | 'people' | 'purposes'>): FastifyPluginAsync {
+export function peopleRoutes(deps: Pick<AppDeps, 'db' | 'clock' | 'people' | 'purposes'>): FastifyPluginAsync {
   return async (instance) => {
     const app = instance.withTypeProvider<TypeBoxTypeProvider>();
     const tags = ['people'];
@@ -103,13 +91,22 @@ export function peopleRoutes(deps: Pick<AppDeps, 'db' | 'people' | 'purposes'>):
       '/api/v1/people',
       {
         config: { access: 'people:write' },
-        schema: { tags, summary: 'Create a person (values encrypted under their own key)', body: NewPerson, response: { 201: Person } },
+        schema: { tags, summary: 'Create a person (values encrypted under their own key); accepts Idempotency-Key', body: NewPerson, response: { 201: Person } },
       },
       async (request, reply) => {
         const ctx = await processingContextOf(request, reply, deps);
         const { suppressionOverride, ...values } = request.body;
-        const person = await deps.people.create(ctx, values, overrideOf(request, suppressionOverride));
-        return reply.code(201).header('etag', etagOf(person.version)).header('location', `/api/v1/people/${person.id}`).send(person);
+        const headersOf = (person: { id: string; version: number }) => ({ etag: etagOf(person.version), location: `/api/v1/people/${person.id}` });
+        return sendIdempotent(deps.db.kysely, deps.clock, request, reply, {
+          create: async () => {
+            const person = await deps.people.create(ctx, values, overrideOf(request, suppressionOverride));
+            return { status: 201, resourceId: person.id, body: person, headers: headersOf(person) };
+          },
+          replay: async (id) => {
+            const person = await deps.people.get(ctx, id);
+            return { body: person, headers: headersOf(person) };
+          },
+        });
       },
     );
 
@@ -169,13 +166,13 @@ export function peopleRoutes(deps: Pick<AppDeps, 'db' | 'people' | 'purposes'>):
           tags,
           summary: 'Change values (null removes one); needs If-Match with the ETag read',
           params: PersonParams,
-          headers: IfMatch,
+          headers: IfMatchHeader,
           body: PersonPatch,
           response: { 200: Person },
         },
       },
       async (request, reply) => {
-        const version = expectedVersion(request);
+        const version = expectedVersion(request, 'person');
         const ctx = await processingContextOf(request, reply, deps);
         const { suppressionOverride, ...patch } = request.body;
         const person = await deps.people.update(ctx, request.params.id, version, patch, overrideOf(request, suppressionOverride));

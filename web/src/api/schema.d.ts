@@ -931,7 +931,7 @@ export interface paths {
       };
     };
     put?: never;
-    /** Create a person (values encrypted under their own key) */
+    /** Create a person (values encrypted under their own key); accepts Idempotency-Key */
     post: {
       parameters: {
         query?: never;
@@ -2176,6 +2176,12 @@ export interface paths {
               | 'privacy:read'
               | 'privacy:write'
               | 'keys:manage'
+              | 'crm:read'
+              | 'crm:write'
+              | 'crm:configure'
+              | 'people:import'
+              | 'governance:read'
+              | 'governance:write'
             )[];
             purposes?: string[];
             requireMfa?: boolean;
@@ -2282,6 +2288,12 @@ export interface paths {
               | 'privacy:read'
               | 'privacy:write'
               | 'keys:manage'
+              | 'crm:read'
+              | 'crm:write'
+              | 'crm:configure'
+              | 'people:import'
+              | 'governance:read'
+              | 'governance:write'
             )[];
             purposes?: string[];
             requireMfa?: boolean;

@@ -5,6 +5,7 @@ export const navigationSections = [
   { key: 'overview', label: 'Overview' },
   { key: 'crm', label: 'CRM' },
   { key: 'privacy', label: 'Privacy' },
+  { key: 'governance', label: 'Governance' },
   { key: 'administration', label: 'Administration' },
   { key: 'account', label: 'You' },
 ] as const;

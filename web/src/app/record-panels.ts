@@ -1,0 +1,39 @@
+import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
+
+/** The CRM records whose detail pages show panels from other features. */
+export type RecordEntity = 'person' | 'organization' | 'deal';
+
+export interface RecordPanel {
+  readonly entity: RecordEntity;
+  /** Stable key (also the panel's `data-testid` suffix). */
+  readonly key: string;
+  readonly title: string;
+  /** Permission the signed-in user needs to see the panel. */
+  readonly permission?: string;
+  /** Display order on the page, smaller first. */
+  readonly order: number;
+  readonly panel: LazyExoticComponent<ComponentType<{ recordId: string }>>;
+}
+
+/** Wraps a feature module's named panel export for `React.lazy`. */
+function panel<K extends string>(
+  load: () => Promise<Record<K, ComponentType<{ recordId: string }>>>,
+  name: K,
+): LazyExoticComponent<ComponentType<{ recordId: string }>> {
+  return lazy(async () => ({ default: (await load())[name] }));
+}
+
+/**
+ * Panels a feature adds to the detail page of a person, an organization or a deal (timeline, tasks, custom fields,
+ * deals of a person…). The detail page renders `recordPanels.filter((p) => p.entity === '<its entity>')` sorted by
+ * `order`, each inside `<Suspense>`. A feature slots in with one line here.
+ *
+ * @example
+ * { entity: 'person', key: 'timeline', title: 'Timeline', order: 10, panel: panel(() => import('../features/timeline/timeline-panel.tsx'), 'TimelinePanel') },
+ */
+// prettier-ignore
+export const recordPanels: readonly RecordPanel[] = [
+];
+
+// Kept referenced until the first panel is added (the registry is empty on purpose at first).
+export const recordPanelLoader = panel;
