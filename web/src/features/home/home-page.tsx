@@ -1,4 +1,6 @@
-import { Alert, Anchor, Card, List, SimpleGrid, Stack, Text, ThemeIcon, Title } from '@mantine/core';
+import { Suspense } from 'react';
+import { Alert, Anchor, Card, List, Loader, SimpleGrid, Stack, Text, ThemeIcon, Title } from '@mantine/core';
+import { homeWidgets } from '../../app/home-widgets.ts';
 import { Link } from 'react-router';
 import { navigation, visibleNavigation } from '../../app/navigation.ts';
 import { PageHeader } from '../../app/page-header.tsx';
@@ -28,6 +30,20 @@ export function HomePage() {
             </Anchor>
             .
           </Alert>
+        ) : null}
+        {homeWidgets.some((w) => !w.permission || permissions.has(w.permission)) ? (
+          <SimpleGrid cols={{ base: 1, md: 2 }}>
+            {[...homeWidgets]
+              .filter((w) => !w.permission || permissions.has(w.permission))
+              .sort((a, b) => a.order - b.order)
+              .map((w) => (
+                <div key={w.key} data-testid={`home-widget-${w.key}`}>
+                  <Suspense fallback={<Loader size="sm" />}>
+                    <w.widget />
+                  </Suspense>
+                </div>
+              ))}
+          </SimpleGrid>
         ) : null}
         <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }}>
           {places.map((item) => (

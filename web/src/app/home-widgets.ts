@@ -1,0 +1,30 @@
+import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
+
+export interface HomeWidget {
+  /** Stable key (also its `data-testid`: `home-widget-<key>`). */
+  readonly key: string;
+  /** Permission the signed-in user needs to see the widget. */
+  readonly permission?: string;
+  /** Display order, smaller first. */
+  readonly order: number;
+  readonly widget: LazyExoticComponent<ComponentType>;
+}
+
+/** Wraps a feature module's named widget export for `React.lazy`. */
+function widget<K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K): LazyExoticComponent<ComponentType> {
+  return lazy(async () => ({ default: (await load())[name] }));
+}
+
+/**
+ * Cards a feature adds to the home page (my tasks, overdue training, governance items due…). The home page renders
+ * the ones the user's permissions allow, sorted by `order`, each inside `<Suspense>`. One line per widget.
+ *
+ * @example
+ * { key: 'my-tasks', permission: 'crm:read', order: 10, widget: widget(() => import('../features/tasks/my-tasks-widget.tsx'), 'MyTasksWidget') },
+ */
+// prettier-ignore
+export const homeWidgets: readonly HomeWidget[] = [
+];
+
+// Kept referenced until the first widget is added (the registry is empty on purpose at first).
+export const homeWidgetLoader = widget;
