@@ -12,6 +12,7 @@ import { createFieldCipher } from './kernel/crypto/field-cipher.ts';
 import { createKeyService } from './kernel/crypto/key-service.ts';
 import { createPeopleArea } from './kernel/people/people-area.ts';
 import { findPseudonyms, personExists } from './kernel/people/person-lookups.ts';
+import { createObjectionSuppression, type ObjectionUpheldHook } from './kernel/erasure/objection-suppression.ts';
 
 /** Builds the shared services once (used by `main.ts`, the CLI and the test helpers). */
 export async function createAppServices(deps: { config: Config; db: Db; clock: Clock }): Promise<AppServices> {
@@ -31,8 +32,17 @@ export async function createAppServices(deps: { config: Config; db: Db; clock: C
   const fieldCipher = createFieldCipher();
   const blindIndex = createBlindIndex({ serverSecret: keyFiles.serverSecret });
   const mailer = createMailer(config);
-  const privacyKernel = createPrivacyKernel({ dialect: deps.db.dialect, clock: deps.clock, pseudonymsOf: findPseudonyms, personExists });
-  const peopleArea = createPeopleArea({ db: deps.db, clock: deps.clock, keys, fieldCipher, blindIndex, gate: privacyKernel.gate, purposes: privacyKernel.purposes, catalogue: privacyKernel.catalogue, serverSecret: keyFiles.serverSecret });
+  // The standing service is built before the people area that writes suppression entries: bound once both exist.
+  const objectionHook: { current?: ObjectionUpheldHook } = {};
+  const privacyKernel = createPrivacyKernel({
+    dialect: deps.db.dialect,
+    clock: deps.clock,
+    pseudonymsOf: findPseudonyms,
+    personExists,
+    onObjectionUpheld: async (trx, workspaceId, personId) => objectionHook.current?.(trx, workspaceId, personId),
+  });
+  const peopleArea = createPeopleArea({ db: deps.db, clock: deps.clock, keys, fieldCipher, blindIndex, gate: privacyKernel.gate, purposes: privacyKernel.purposes, catalogue: privacyKernel.catalogue, serverSecret: keyFiles.serverSecret, journalDir: keyFiles.keysDir });
+  objectionHook.current = createObjectionSuppression({ keys, fieldCipher, suppression: peopleArea.suppression, clock: deps.clock });
   const timelineSources = createTimelineSourceRegistry();
   const personReassigners = createPersonReassignerRegistry();
   // CRM features register their erasers (peopleArea.erasure.erasers), timeline sources and reassigners below.

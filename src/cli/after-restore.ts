@@ -2,6 +2,7 @@ import { appendAudit } from '../kernel/audit/audit-log.ts';
 import { createAuditCheckpoints } from '../kernel/audit/audit-checkpoints.ts';
 import { reapplyShredJournal } from '../kernel/crypto/reapply-shred-journal.ts';
 import { finishShreddedErasures } from '../kernel/erasure/finish-shredded-erasures.ts';
+import { reapplySuppressionJournal } from '../kernel/erasure/suppression-journal.ts';
 import type { CliContext } from './cli-context.ts';
 
 /** A step run after `custodian restore`, against the restored (and migrated) database. */
@@ -38,11 +39,13 @@ export const rebaseAuditCheckpoints: AfterRestoreStep = async (ctx) => {
  */
 /**
  * Destroys again every data key the shred journal lists (a backup older than an erasure brings the key row back),
- * then finishes those persons' erasure in the database: values cleared, blind-index rows deleted, marked erased.
+ * then finishes those persons' erasure in the database: values cleared, blind-index rows deleted, marked erased;
+ * and inserts again the suppression entries (erased or objecting people) written after the backup was taken.
  */
 export const reapplyErasures: AfterRestoreStep = async (ctx) => {
   await reapplyShredJournal({ db: ctx.db, keyFiles: ctx.services.keyFiles, clock: ctx.clock });
   await finishShreddedErasures(ctx.db.kysely);
+  await reapplySuppressionJournal(ctx.db.kysely, ctx.services.keyFiles.keysDir);
 };
 
 export const afterRestoreSteps: AfterRestoreStep[] = [rebaseAuditCheckpoints, reapplyErasures];

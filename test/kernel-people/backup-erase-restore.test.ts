@@ -36,6 +36,13 @@ describe.each(testDialects)('backup, erase, restore on %s', (dialect) => {
     const row = await db.selectFrom('persons').selectAll().where('id', '=', person.id).executeTakeFirstOrThrow();
     expect([row.first_name, row.last_name, row.email, row.phone]).toEqual([null, null, null, null]);
 
+    // The suppression entry written after the backup was journalled beside the KEK: the person cannot be re-created.
+    const suppressed = await db.selectFrom('suppressions').select('reason').execute();
+    expect(suppressed.map((s) => s.reason)).toContain('erased');
+    const recreate = await ctx().app.inject({ method: 'POST', url: '/api/v1/people', headers: owner, payload: { email: 'hedy@spread-spectrum.example' } });
+    expect(recreate.statusCode).toBe(409);
+    expect(recreate.json().code).toBe('SUPPRESSED');
+
     // The person erased after the backup is gone; the one who was not erased is back as before.
     const other = await ctx().app.inject({ method: 'GET', url: `/api/v1/people/${kept.json().id}`, headers: owner });
     expect(other.json()).toMatchObject({ lastName: 'Stays' });

@@ -5,6 +5,7 @@ import { createPurposeRegister, type PurposeRegister } from '../purposes/purpose
 import {
   createStandingService,
   type PersonExists,
+  type StandingDeps,
   type StandingService,
 } from '../standing/standing-service.ts';
 import { createGate, type Gate, type PseudonymLookup } from './create-gate.ts';
@@ -23,6 +24,8 @@ export interface PrivacyKernelDeps {
   readonly pseudonymsOf?: PseudonymLookup;
   /** Whether a person exists in the workspace (the people area provides it); without it ids are format-checked. */
   readonly personExists?: PersonExists;
+  /** Called when an objection is upheld (the people area writes suppression entries). */
+  readonly onObjectionUpheld?: StandingDeps['onObjectionUpheld'];
   /** Cache lifetime for purposes and catalogue seen from other processes (default 2 s). */
   readonly cacheTtlMs?: number;
 }
@@ -46,6 +49,11 @@ export function createPrivacyKernel(deps: PrivacyKernelDeps): PrivacyKernel {
     ...(deps.personExists ? { personExists: deps.personExists } : {}),
   };
   const gate = createGate({ ...base, catalogue, purposes, ...people });
-  const standing = createStandingService({ ...base, purposes, ...people });
+  const standing = createStandingService({
+    ...base,
+    purposes,
+    ...people,
+    ...(deps.onObjectionUpheld ? { onObjectionUpheld: deps.onObjectionUpheld } : {}),
+  });
   return { catalogue, purposes, gate, standing };
 }

@@ -39,8 +39,10 @@ export function createPeopleArea(deps: {
   readonly purposes: Pick<PurposeRegister, 'list' | 'getOrThrow'>;
   readonly catalogue: Pick<Catalogue, 'assertDeclared' | 'categoryFacts'>;
   readonly serverSecret: Buffer;
+  /** Folder of the suppression journal (the keys folder); without it the list lives in the database only. */
+  readonly journalDir?: string;
 }): PeopleArea {
-  const suppression = createSuppressionList({ blindIndex: deps.blindIndex });
+  const suppression = createSuppressionList({ blindIndex: deps.blindIndex, ...(deps.journalDir ? { journalDir: deps.journalDir } : {}) });
   const erasure = createErasurePipeline({
     db: deps.db,
     clock: deps.clock,

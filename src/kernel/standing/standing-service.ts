@@ -78,6 +78,11 @@ export interface StandingDeps {
   readonly purposes: PurposeRegister;
   readonly pseudonymsOf?: PseudonymLookup;
   readonly personExists?: PersonExists;
+  /**
+   * Called in the transaction that upholds an objection (at once for direct marketing, or when staff decide), so
+   * that the people area writes the person's suppression entries.
+   */
+  readonly onObjectionUpheld?: (trx: Kysely<Database>, workspaceId: string, personId: string) => Promise<void>;
 }
 
 export interface StandingService {
@@ -314,6 +319,7 @@ export function createStandingService(deps: StandingDeps): StandingService {
             updated_at: now,
           })
           .execute();
+        if (outcome === 'upheld') await deps.onObjectionUpheld?.(trx, ctx.workspaceId, personId);
         await audit(trx, ctx, personId, {
           action: 'objection.raise',
           purpose: purpose.key,
@@ -347,6 +353,7 @@ export function createStandingService(deps: StandingDeps): StandingService {
           .where('workspace_id', '=', ctx.workspaceId)
           .where('id', '=', objectionId)
           .execute();
+        if (outcome === 'upheld') await deps.onObjectionUpheld?.(trx, ctx.workspaceId, personId);
         await audit(trx, ctx, personId, {
           action: 'objection.decide',
           purpose: row.purpose_key,
