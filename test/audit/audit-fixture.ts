@@ -88,14 +88,14 @@ export async function rewriteChain(
   });
 }
 
-export interface CliResult {
+export interface CliBinaryResult {
   readonly code: number | null;
   readonly stdout: string;
   readonly stderr: string;
 }
 
-/** Runs the real `custodian` binary against the test's data folder and database. */
-export function runCli(t: TestDatabase, args: string[]): Promise<CliResult> {
+/** Runs the real `custodian` binary (a child process) against the test's data folder and database. */
+export function runCliBinary(t: TestDatabase, args: string[]): Promise<CliBinaryResult> {
   return new Promise((resolve, reject) => {
     const env: NodeJS.ProcessEnv = {
       ...process.env,

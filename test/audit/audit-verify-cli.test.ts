@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { errorCatalogue } from '../../src/errors.ts';
 import { createTestDatabase, testDialects, type TestDatabase } from '../support/test-database.ts';
-import { readChain, rewriteChain, runCli, seedAuditChain, type SeededChain } from './audit-fixture.ts';
+import { runCli } from '../support/run-cli.ts';
+import { readChain, rewriteChain, runCliBinary, seedAuditChain, type SeededChain } from './audit-fixture.ts';
 
 const brokenExit = errorCatalogue.AUDIT_CHAIN_BROKEN.exit;
 
@@ -25,7 +26,7 @@ describe.each(testDialects)('custodian audit verify on %s', (dialect) => {
   });
 
   const expectBroken = async (seq: number, reason: string) => {
-    const res = await runCli(t, ['audit', 'verify']);
+    const res = await runCliBinary(t, ['audit', 'verify']);
     expect(res.code).toBe(brokenExit);
     expect(res.stderr).toContain(`AUDIT_CHAIN_BROKEN`);
     expect(res.stderr).toContain(`workspace ${chain.workspaceId}, entry seq ${seq}: ${reason}`);

@@ -1,14 +1,12 @@
-import { execFile } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { verifyPassword } from '../../src/identity/password-hash.ts';
 import { hashSecret } from '../../src/identity/secret-hash.ts';
+import { runCli } from '../support/run-cli.ts';
 import { createTestDatabase, testDialects, type TestDatabase } from '../support/test-database.ts';
 
-// Each case starts the real binary (tsx compiles on start): allow for several child processes per case.
-vi.setConfig({ testTimeout: 120_000 });
+// Argon2 hashing dominates: allow for several commands per case.
+vi.setConfig({ testTimeout: 60_000 });
 
-const bin = path.resolve(import.meta.dirname, '../../bin/custodian.js');
 
 interface Run {
   readonly code: number;
@@ -26,19 +24,8 @@ describe.each(testDialects)('custodian user and token commands on %s', (dialect)
   });
 
   /** Runs the real binary as a child process against this test's database. */
-  const run = (...args: string[]): Promise<Run> =>
-    new Promise((resolve) => {
-      const env: Record<string, string> = {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '',
-        CUSTODIAN_MODE: 'test',
-        CUSTODIAN_DATA_DIR: t.dataDir,
-        ...(t.postgresUrl ? { CUSTODIAN_DATABASE_URL: t.postgresUrl } : {}),
-      };
-      execFile(process.execPath, [bin, ...args], { env, timeout: 60_000 }, (error, stdout, stderr) => {
-        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-      });
-    });
+  /** The command line, in process, against this test's database. */
+  const run = (...args: string[]): Promise<Run> => runCli(t, args);
 
   it('creates a user with the given password, hashed with argon2id, audited as the CLI', async () => {
     const res = await run('user', 'create', '--email', 'Ops@Example.test', '--role', 'admin', '--password', 'granite meadow lantern 5150');

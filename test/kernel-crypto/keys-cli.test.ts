@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -6,13 +5,13 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createFixedClock } from '../../src/kernel/clock.ts';
 import { loadKeyFiles } from '../../src/kernel/crypto/key-files.ts';
 import { createKeyService } from '../../src/kernel/crypto/key-service.ts';
+import { runCli } from '../support/run-cli.ts';
 import { createTestDatabase, testDialects, type TestDatabase } from '../support/test-database.ts';
 import { insertWorkspace } from './crypto-support.ts';
 
-// Each case starts the real binary (tsx compiles on start).
-vi.setConfig({ testTimeout: 240_000 });
+// Rotation cases run several commands over many keys.
+vi.setConfig({ testTimeout: 120_000 });
 
-const bin = path.resolve(import.meta.dirname, '../../bin/custodian.js');
 
 describe.each(testDialects)('custodian keys on %s', (dialect) => {
   let t: TestDatabase;
@@ -27,20 +26,8 @@ describe.each(testDialects)('custodian keys on %s', (dialect) => {
     await t?.destroy();
   });
 
-  const run = (args: string[], extraEnv: Record<string, string> = {}) =>
-    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      const env: Record<string, string> = {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '',
-        CUSTODIAN_MODE: 'test',
-        CUSTODIAN_DATA_DIR: t.dataDir,
-        ...(t.postgresUrl ? { CUSTODIAN_DATABASE_URL: t.postgresUrl } : {}),
-        ...extraEnv,
-      };
-      execFile(process.execPath, [bin, ...args], { env, timeout: 90_000 }, (error, stdout, stderr) => {
-        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-      });
-    });
+  /** The command line, in process, against this test's database. */
+  const run = (args: string[], extraEnv: Record<string, string> = {}) => runCli(t, args, extraEnv);
 
   it('rotates key files to a new version, reports it in status, and every key still opens', async () => {
     const keyFiles = loadKeyFiles({ dataDir: t.dataDir, masterKey: undefined });

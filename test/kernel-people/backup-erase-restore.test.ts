@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../audit/audit-fixture.ts';
+import { runCli } from '../support/run-cli.ts';
 import { testDialects } from '../support/test-database.ts';
 import { usePeopleTestApp } from './people-test-app.ts';
 

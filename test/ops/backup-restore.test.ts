@@ -3,7 +3,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorCatalogue } from '../../src/errors.ts';
 import { createTestDatabase, testDialects, type TestDatabase } from '../support/test-database.ts';
-import { runCli, seedAuditChain, type SeededChain } from '../audit/audit-fixture.ts';
+import { seedAuditChain, type SeededChain } from '../audit/audit-fixture.ts';
+import { runCli } from '../support/run-cli.ts';
 
 // Each test starts the real binary (a few seconds each, more on a busy machine).
 const processTimeout = 180_000;

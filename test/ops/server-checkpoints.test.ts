@@ -6,7 +6,7 @@ import { createAuditCheckpoints } from '../../src/kernel/audit/audit-checkpoints
 import { appendAudit } from '../../src/kernel/audit/audit-log.ts';
 import { createFixedClock } from '../../src/kernel/clock.ts';
 import { createTestDatabase, testDialects, type TestDatabase } from '../support/test-database.ts';
-import { runCli } from '../audit/audit-fixture.ts';
+import { runCli } from '../support/run-cli.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
