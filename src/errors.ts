@@ -55,6 +55,10 @@ export const errorCatalogue = {
   DECRYPTION_FAILED: { status: 500, exit: 11, title: 'A value could not be decrypted' },
   KEY_DESTROYED: { status: 410, exit: 5, title: 'The data key was destroyed' },
   KEK_UNAVAILABLE: { status: 500, exit: 11, title: 'The key-encryption key of this version is not available' },
+  // custom fields
+  FIELD_CLASSIFICATION_REFUSED: { status: 422, exit: 2, title: 'The classification of this personal-data field is refused' },
+  FIELD_NOT_IN_PURPOSE: { status: 422, exit: 4, title: 'This custom field does not serve the purpose of the request' },
+  FIELD_HAS_VALUES: { status: 409, exit: 6, title: 'The custom field still holds values: archive it first' },
 } as const;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -12,6 +12,7 @@ import { createFieldCipher } from './kernel/crypto/field-cipher.ts';
 import { createKeyService } from './kernel/crypto/key-service.ts';
 import { createPeopleArea } from './kernel/people/people-area.ts';
 import { findPseudonyms, personExists } from './kernel/people/person-lookups.ts';
+import { createCustomFieldArea } from './crm/custom-fields/custom-field-area.ts';
 import { createObjectionSuppression, type ObjectionUpheldHook } from './kernel/erasure/objection-suppression.ts';
 
 /** Builds the shared services once (used by `main.ts`, the CLI and the test helpers). */
@@ -46,5 +47,6 @@ export async function createAppServices(deps: { config: Config; db: Db; clock: C
   const timelineSources = createTimelineSourceRegistry();
   const personReassigners = createPersonReassignerRegistry();
   // CRM features register their erasers (peopleArea.erasure.erasers), timeline sources and reassigners below.
-  return { keyFiles, keys, fieldCipher, blindIndex, mailer, ...privacyKernel, ...peopleArea, timelineSources, personReassigners };
+  const customFields = createCustomFieldArea({ db: deps.db, clock: deps.clock, keys, fieldCipher, blindIndex, gate: privacyKernel.gate, catalogue: privacyKernel.catalogue, purposes: privacyKernel.purposes, erasers: peopleArea.erasure.erasers, personReassigners });
+  return { keyFiles, keys, fieldCipher, blindIndex, mailer, ...privacyKernel, ...peopleArea, timelineSources, personReassigners, customFields };
 }

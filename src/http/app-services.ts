@@ -10,6 +10,7 @@ import type { KeyService } from '../kernel/crypto/key-service.ts';
 import type { PeopleArea } from '../kernel/people/people-area.ts';
 import type { TimelineSourceRegistry } from '../crm/timeline/timeline-source.ts';
 import type { PersonReassignerRegistry } from '../crm/merge/person-reassigners.ts';
+import type { CustomFieldArea } from '../crm/custom-fields/custom-field-area.ts';
 
 /**
  * Long-lived services the app and the CLI share, built once by `createAppServices` (src/services.ts).
@@ -38,4 +39,6 @@ export interface AppServices extends PeopleArea {
   readonly timelineSources: TimelineSourceRegistry;
   /** Features whose rows follow a person when two people are merged. */
   readonly personReassigners: PersonReassignerRegistry;
+  /** Custom field definitions and values (person values encrypted and gated). */
+  readonly customFields: CustomFieldArea;
 }

@@ -12,6 +12,7 @@ import { purposesRoutes } from './routes/purposes-routes.ts';
 import { standingRoutes } from './routes/standing-routes.ts';
 import { peopleRoutes } from './routes/people-routes.ts';
 import { erasureRoutes } from './routes/erasure-routes.ts';
+import { customFieldsRoutes } from './routes/custom-fields-routes.ts';
 
 /**
  * Every route file of the API, registered in one place. A feature adds one line here.
@@ -30,4 +31,5 @@ export async function registerRoutes(app: App, deps: AppDeps): Promise<void> {
   await app.register(standingRoutes(deps));
   await app.register(peopleRoutes(deps));
   await app.register(erasureRoutes(deps));
+  await app.register(customFieldsRoutes(deps));
 }

@@ -617,6 +617,308 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/custom-fields': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List custom field definitions, by entity */
+    get: {
+      parameters: {
+        query?: {
+          entity?: 'person' | 'organization' | 'deal';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                archived: boolean;
+                classification: {
+                  category: string;
+                  purposes: string[];
+                  retention: string;
+                  source: string;
+                  special: boolean;
+                } | null;
+                createdAt: string;
+                entity: 'person' | 'organization' | 'deal';
+                filterable: boolean;
+                id: string;
+                key: string;
+                label: string;
+                options: string[];
+                position: number;
+                required: boolean;
+                type:
+                  | 'text'
+                  | 'number'
+                  | 'date'
+                  | 'select'
+                  | 'multi_select'
+                  | 'boolean'
+                  | 'url'
+                  | 'email'
+                  | 'phone';
+                updatedAt: string;
+                version: number;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Define a custom field; a person field needs its classification and is declared in the catalogue (accepts Idempotency-Key) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            classification?: {
+              /** @description Data category key from the catalogue */
+              category: string;
+              /** @description Purposes the field serves; each must cover the category */
+              purposes: string[];
+              /** @description ISO 8601 duration (P2Y) or a number of days */
+              retention: number | string;
+              source: 'provided' | 'observed' | 'derived' | 'inferred';
+              /** @description Art. 9 special category: must match the category */
+              special: boolean;
+            };
+            entity: 'person' | 'organization' | 'deal';
+            /** @description Exact filtering (person fields: a blind index is kept) */
+            filterable?: boolean;
+            key: string;
+            label: string;
+            options?: string[];
+            position?: number;
+            required?: boolean;
+            type:
+              'text' | 'number' | 'date' | 'select' | 'multi_select' | 'boolean' | 'url' | 'email' | 'phone';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              archived: boolean;
+              classification: {
+                category: string;
+                purposes: string[];
+                retention: string;
+                source: string;
+                special: boolean;
+              } | null;
+              createdAt: string;
+              entity: 'person' | 'organization' | 'deal';
+              filterable: boolean;
+              id: string;
+              key: string;
+              label: string;
+              options: string[];
+              position: number;
+              required: boolean;
+              type:
+                | 'text'
+                | 'number'
+                | 'date'
+                | 'select'
+                | 'multi_select'
+                | 'boolean'
+                | 'url'
+                | 'email'
+                | 'phone';
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/custom-fields/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Read a custom field definition */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              archived: boolean;
+              classification: {
+                category: string;
+                purposes: string[];
+                retention: string;
+                source: string;
+                special: boolean;
+              } | null;
+              createdAt: string;
+              entity: 'person' | 'organization' | 'deal';
+              filterable: boolean;
+              id: string;
+              key: string;
+              label: string;
+              options: string[];
+              position: number;
+              required: boolean;
+              type:
+                | 'text'
+                | 'number'
+                | 'date'
+                | 'select'
+                | 'multi_select'
+                | 'boolean'
+                | 'url'
+                | 'email'
+                | 'phone';
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    /** Delete a field: refused while it holds values unless archived first (then its values go too) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              valuesRemoved: number;
+            };
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /** Change label, options, required, order or archive a field (classification is fixed); needs If-Match */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: {
+          'if-match'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            archived?: boolean;
+            label?: string;
+            options?: string[];
+            position?: number;
+            required?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              archived: boolean;
+              classification: {
+                category: string;
+                purposes: string[];
+                retention: string;
+                source: string;
+                special: boolean;
+              } | null;
+              createdAt: string;
+              entity: 'person' | 'organization' | 'deal';
+              filterable: boolean;
+              id: string;
+              key: string;
+              label: string;
+              options: string[];
+              position: number;
+              required: boolean;
+              type:
+                | 'text'
+                | 'number'
+                | 'date'
+                | 'select'
+                | 'multi_select'
+                | 'boolean'
+                | 'url'
+                | 'email'
+                | 'phone';
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
   '/api/v1/erasure-certificates': {
     parameters: {
       query?: never;
@@ -1171,6 +1473,90 @@ export interface paths {
         };
       };
     };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/people/{id}/custom-fields': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A person's custom values for the fields serving the request's purpose (gated) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              entity: 'person' | 'organization' | 'deal';
+              recordId: string;
+              values: {
+                [key: string]: string[] | boolean | number | string;
+              };
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    /** Set or remove (null) a person's custom values (encrypted, gated); needs If-Match ("0" before the first) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: {
+          'if-match'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            values: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              entity: 'person' | 'organization' | 'deal';
+              recordId: string;
+              values: {
+                [key: string]: string[] | boolean | number | string;
+              };
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
