@@ -55,6 +55,9 @@ export const errorCatalogue = {
   DECRYPTION_FAILED: { status: 500, exit: 11, title: 'A value could not be decrypted' },
   KEY_DESTROYED: { status: 410, exit: 5, title: 'The data key was destroyed' },
   KEK_UNAVAILABLE: { status: 500, exit: 11, title: 'The key-encryption key of this version is not available' },
+  // governance: staff training and bulletins
+  TRAINING_REQUIRED: { status: 403, exit: 4, title: 'Complete your required training before processing personal data' },
+  BULLETIN_NOT_ADDRESSED: { status: 403, exit: 4, title: 'This bulletin is not addressed to your role' },
   // custom fields
   FIELD_CLASSIFICATION_REFUSED: { status: 422, exit: 2, title: 'The classification of this personal-data field is refused' },
   FIELD_NOT_IN_PURPOSE: { status: 422, exit: 4, title: 'This custom field does not serve the purpose of the request' },

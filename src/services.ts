@@ -12,6 +12,7 @@ import { createFieldCipher } from './kernel/crypto/field-cipher.ts';
 import { createKeyService } from './kernel/crypto/key-service.ts';
 import { createPeopleArea } from './kernel/people/people-area.ts';
 import { findPseudonyms, personExists } from './kernel/people/person-lookups.ts';
+import { createTrainingGate } from './governance/training/training-gate.ts';
 import { createCustomFieldArea } from './crm/custom-fields/custom-field-area.ts';
 import { createObjectionSuppression, type ObjectionUpheldHook } from './kernel/erasure/objection-suppression.ts';
 
@@ -35,11 +36,13 @@ export async function createAppServices(deps: { config: Config; db: Db; clock: C
   const mailer = createMailer(config);
   // The standing service is built before the people area that writes suppression entries: bound once both exist.
   const objectionHook: { current?: ObjectionUpheldHook } = {};
+  const trainingGate = createTrainingGate({ clock: deps.clock });
   const privacyKernel = createPrivacyKernel({
     dialect: deps.db.dialect,
     clock: deps.clock,
     pseudonymsOf: findPseudonyms,
     personExists,
+    actorPrecondition: trainingGate.precondition,
     onObjectionUpheld: async (trx, workspaceId, personId) => objectionHook.current?.(trx, workspaceId, personId),
   });
   const peopleArea = createPeopleArea({ db: deps.db, clock: deps.clock, keys, fieldCipher, blindIndex, gate: privacyKernel.gate, purposes: privacyKernel.purposes, catalogue: privacyKernel.catalogue, serverSecret: keyFiles.serverSecret, journalDir: keyFiles.keysDir });
@@ -48,5 +51,5 @@ export async function createAppServices(deps: { config: Config; db: Db; clock: C
   const personReassigners = createPersonReassignerRegistry();
   // CRM features register their erasers (peopleArea.erasure.erasers), timeline sources and reassigners below.
   const customFields = createCustomFieldArea({ db: deps.db, clock: deps.clock, keys, fieldCipher, blindIndex, gate: privacyKernel.gate, catalogue: privacyKernel.catalogue, purposes: privacyKernel.purposes, erasers: peopleArea.erasure.erasers, personReassigners });
-  return { keyFiles, keys, fieldCipher, blindIndex, mailer, ...privacyKernel, ...peopleArea, timelineSources, personReassigners, customFields };
+  return { keyFiles, keys, fieldCipher, blindIndex, mailer, ...privacyKernel, ...peopleArea, timelineSources, personReassigners, trainingGate, customFields };
 }

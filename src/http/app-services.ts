@@ -10,6 +10,7 @@ import type { KeyService } from '../kernel/crypto/key-service.ts';
 import type { PeopleArea } from '../kernel/people/people-area.ts';
 import type { TimelineSourceRegistry } from '../crm/timeline/timeline-source.ts';
 import type { PersonReassignerRegistry } from '../crm/merge/person-reassigners.ts';
+import type { TrainingGate } from '../governance/training/training-gate.ts';
 import type { CustomFieldArea } from '../crm/custom-fields/custom-field-area.ts';
 
 /**
@@ -39,6 +40,8 @@ export interface AppServices extends PeopleArea {
   readonly timelineSources: TimelineSourceRegistry;
   /** Features whose rows follow a person when two people are merged. */
   readonly personReassigners: PersonReassignerRegistry;
+  /** Staff training's precondition of the processing gate (forget a user's outcome when they complete a module). */
+  readonly trainingGate: TrainingGate;
   /** Custom field definitions and values (person values encrypted and gated). */
   readonly customFields: CustomFieldArea;
 }

@@ -13,6 +13,8 @@ import { standingRoutes } from './routes/standing-routes.ts';
 import { peopleRoutes } from './routes/people-routes.ts';
 import { erasureRoutes } from './routes/erasure-routes.ts';
 import { customFieldsRoutes } from './routes/custom-fields-routes.ts';
+import { trainingRoutes } from './routes/training-routes.ts';
+import { bulletinsRoutes } from './routes/bulletins-routes.ts';
 
 /**
  * Every route file of the API, registered in one place. A feature adds one line here.
@@ -32,4 +34,6 @@ export async function registerRoutes(app: App, deps: AppDeps): Promise<void> {
   await app.register(peopleRoutes(deps));
   await app.register(erasureRoutes(deps));
   await app.register(customFieldsRoutes(deps));
+  await app.register(trainingRoutes(deps));
+  await app.register(bulletinsRoutes(deps));
 }

@@ -19,6 +19,9 @@ export const settingSchemas = {
   regime: Type.Union([Type.Literal('gdpr'), Type.Literal('uk-gdpr'), Type.Literal('ccpa')], {
     description: 'Legal regime applied by default',
   }),
+  'training.requiredBeforePersonalData': Type.Boolean({
+    description: 'Keep users away from personal data until the training assigned to their role is complete',
+  }),
 } as const satisfies Record<string, TSchema>;
 
 export type SettingKey = keyof typeof settingSchemas;

@@ -5,6 +5,7 @@ import type { AuditCheckpoints } from '../kernel/audit/audit-checkpoints.ts';
 import type { Clock } from '../kernel/clock.ts';
 import { auditCheckpointJob } from './audit-checkpoint-job.ts';
 import type { Job } from './scheduler.ts';
+import { trainingJob } from '../governance/training/training-job.ts';
 
 /** What a job factory may use. */
 export interface PlatformJobDeps {
@@ -27,4 +28,5 @@ export type JobFactory = (deps: PlatformJobDeps) => Job;
  */
 export const platformJobs: readonly JobFactory[] = [
   (deps) => auditCheckpointJob({ db: deps.db, clock: deps.clock, checkpoints: deps.auditCheckpoints }),
+  (deps) => trainingJob({ db: deps.db.kysely, dialect: deps.db.dialect, clock: deps.clock, mailer: deps.services.mailer }),
 ];

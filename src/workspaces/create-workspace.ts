@@ -14,6 +14,7 @@ export const defaultSettings: Record<string, unknown> = {
   'organisation.dpoEmail': '',
   'encryption.enabled': true,
   'regime': 'gdpr',
+  'training.requiredBeforePersonalData': false,
 };
 
 /** Seeds the seven built-in roles. */

@@ -33,7 +33,15 @@ export interface GateDeps {
   readonly purposes: PurposeRegister;
   /** Used when a request does not carry `pseudonyms`. */
   readonly pseudonymsOf?: PseudonymLookup;
+  /**
+   * Checked before the decision: a refusal it returns (e.g. `TRAINING_REQUIRED`) is audited and thrown like the
+   * gate's own. The training area provides it (src/governance/training/training-gate.ts).
+   */
+  readonly actorPrecondition?: ActorPrecondition;
 }
+
+/** Something about the actor that must hold before any processing (their required training done). */
+export type ActorPrecondition = (db: Kysely<Database>, ctx: ProcessingContext) => Promise<AppError | undefined>;
 
 /** What an operation touches. */
 export interface GateRequest {
@@ -130,6 +138,8 @@ export function createGate(deps: GateDeps): Gate {
   ): Promise<Outcome & { purpose?: PurposeRecord; categoryKeys: string[] }> {
     const categoryKeys = [...(request.categories ?? [])];
     try {
+      const refusal = deps.actorPrecondition ? await deps.actorPrecondition(trx, ctx) : undefined;
+      if (refusal) return { ok: false, error: refusal, categoryKeys };
       const purpose = await deps.purposes.find(trx, ctx.workspaceId, ctx.purpose);
       if (!purpose) {
         return { ok: false, error: new AppError('PURPOSE_UNKNOWN', { purpose: ctx.purpose }), categoryKeys };

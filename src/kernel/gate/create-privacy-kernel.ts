@@ -8,7 +8,7 @@ import {
   type StandingDeps,
   type StandingService,
 } from '../standing/standing-service.ts';
-import { createGate, type Gate, type PseudonymLookup } from './create-gate.ts';
+import { createGate, type ActorPrecondition, type Gate, type PseudonymLookup } from './create-gate.ts';
 
 export interface PrivacyKernel {
   readonly catalogue: Catalogue;
@@ -28,6 +28,8 @@ export interface PrivacyKernelDeps {
   readonly onObjectionUpheld?: StandingDeps['onObjectionUpheld'];
   /** Cache lifetime for purposes and catalogue seen from other processes (default 2 s). */
   readonly cacheTtlMs?: number;
+  /** Checked by the gate before each decision (the training area's gate). */
+  readonly actorPrecondition?: ActorPrecondition;
 }
 
 /**
@@ -48,7 +50,13 @@ export function createPrivacyKernel(deps: PrivacyKernelDeps): PrivacyKernel {
     ...(deps.pseudonymsOf ? { pseudonymsOf: deps.pseudonymsOf } : {}),
     ...(deps.personExists ? { personExists: deps.personExists } : {}),
   };
-  const gate = createGate({ ...base, catalogue, purposes, ...people });
+  const gate = createGate({
+    ...base,
+    catalogue,
+    purposes,
+    ...people,
+    ...(deps.actorPrecondition ? { actorPrecondition: deps.actorPrecondition } : {}),
+  });
   const standing = createStandingService({
     ...base,
     purposes,
