@@ -13,6 +13,7 @@ import { createKeyService } from './kernel/crypto/key-service.ts';
 import { createPeopleArea } from './kernel/people/people-area.ts';
 import { findPseudonyms, personExists } from './kernel/people/person-lookups.ts';
 import { createTrainingGate } from './governance/training/training-gate.ts';
+import { createDealsArea } from './crm/deals/deals-area.ts';
 import { createCustomFieldArea } from './crm/custom-fields/custom-field-area.ts';
 import { createObjectionSuppression, type ObjectionUpheldHook } from './kernel/erasure/objection-suppression.ts';
 
@@ -51,5 +52,6 @@ export async function createAppServices(deps: { config: Config; db: Db; clock: C
   const personReassigners = createPersonReassignerRegistry();
   // CRM features register their erasers (peopleArea.erasure.erasers), timeline sources and reassigners below.
   const customFields = createCustomFieldArea({ db: deps.db, clock: deps.clock, keys, fieldCipher, blindIndex, gate: privacyKernel.gate, catalogue: privacyKernel.catalogue, purposes: privacyKernel.purposes, erasers: peopleArea.erasure.erasers, personReassigners });
-  return { keyFiles, keys, fieldCipher, blindIndex, mailer, ...privacyKernel, ...peopleArea, timelineSources, personReassigners, trainingGate, customFields };
+  const dealsArea = createDealsArea({ db: deps.db, clock: deps.clock, gate: privacyKernel.gate, erasers: peopleArea.erasure.erasers, personReassigners, timelineSources });
+  return { keyFiles, keys, fieldCipher, blindIndex, mailer, ...privacyKernel, ...peopleArea, timelineSources, personReassigners, trainingGate, customFields, ...dealsArea };
 }

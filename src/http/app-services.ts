@@ -7,6 +7,7 @@ import type { Mailer } from '../mail/mailer.ts';
 import type { BlindIndex } from '../kernel/crypto/blind-index.ts';
 import type { FieldCipher } from '../kernel/crypto/field-cipher.ts';
 import type { KeyService } from '../kernel/crypto/key-service.ts';
+import type { DealsArea } from '../crm/deals/deals-area.ts';
 import type { PeopleArea } from '../kernel/people/people-area.ts';
 import type { TimelineSourceRegistry } from '../crm/timeline/timeline-source.ts';
 import type { PersonReassignerRegistry } from '../crm/merge/person-reassigners.ts';
@@ -17,7 +18,7 @@ import type { CustomFieldArea } from '../crm/custom-fields/custom-field-area.ts'
  * Long-lived services the app and the CLI share, built once by `createAppServices` (src/services.ts).
  * Each area adds what it provides here.
  */
-export interface AppServices extends PeopleArea {
+export interface AppServices extends PeopleArea, DealsArea {
   /** KEK and server secret, loaded from outside the database. */
   readonly keyFiles: KeyFiles;
   /** Data catalogue: categories and declared attributes. */
