@@ -429,6 +429,276 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/bulletins': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Published bulletins, newest first, with acknowledgement counts (cursor pagination) */
+    get: {
+      parameters: {
+        query?: {
+          cursor?: string;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                acknowledged: number;
+                addressed: number;
+                body: string;
+                id: string;
+                publishedAt: string;
+                roleKeys: string[];
+                title: string;
+              }[];
+              nextCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Publish a bulletin to the users of the chosen roles; accepts Idempotency-Key */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description Markdown */
+            body: string;
+            roleKeys: string[];
+            title: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              acknowledged: number;
+              addressed: number;
+              body: string;
+              id: string;
+              publishedAt: string;
+              roleKeys: string[];
+              title: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/bulletins/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One bulletin with its counts */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              acknowledged: number;
+              addressed: number;
+              body: string;
+              id: string;
+              publishedAt: string;
+              roleKeys: string[];
+              title: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/bulletins/{id}/acknowledge': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Acknowledge having read a bulletin addressed to your role (again: the first acknowledgement) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              acknowledgedAt: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/bulletins/{id}/readers': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Who acknowledged a bulletin and who has not yet */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              acknowledged: {
+                acknowledgedAt: string;
+                email: string;
+                name: string;
+                roleKey: string;
+                userId: string;
+              }[];
+              pending: {
+                email: string;
+                name: string;
+                roleKey: string;
+                userId: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/bulletins/me': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Bulletins addressed to your role, unacknowledged first */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                acknowledgedAt: string | null;
+                /** @description Rendered Markdown, sanitised */
+                bodyHtml: string;
+                id: string;
+                publishedAt: string;
+                title: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/catalogue/attributes': {
     parameters: {
       query?: never;
@@ -919,6 +1189,395 @@ export interface paths {
     };
     trace?: never;
   };
+  '/api/v1/deals': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List deals (filters: pipeline, stage, owner, organization, person, status, close-date range; sort; cursor) */
+    get: {
+      parameters: {
+        query?: {
+          closeFrom?: string;
+          closeTo?: string;
+          cursor?: string;
+          limit?: number;
+          organizationId?: string;
+          ownerUserId?: string;
+          personId?: string;
+          pipelineId?: string;
+          q?: string;
+          sort?:
+            | 'createdAt'
+            | '-createdAt'
+            | 'title'
+            | '-title'
+            | 'amount'
+            | '-amount'
+            | 'expectedCloseDate'
+            | '-expectedCloseDate';
+          stageId?: string;
+          status?: 'open' | 'won' | 'lost';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                amount: number;
+                closedAt: string | null;
+                closeReason: string | null;
+                createdAt: string;
+                currency: string;
+                expectedCloseDate: string | null;
+                id: string;
+                organizationId: string | null;
+                ownerUserId: string | null;
+                /** @description Linked people by id; read them through the people API */
+                personIds: string[];
+                pipelineId: string;
+                position: number;
+                stageId: string;
+                status: 'open' | 'won' | 'lost';
+                title: string;
+                updatedAt: string;
+                version: number;
+              }[];
+              nextCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Create a deal (default pipeline and first stage unless named); accepts Idempotency-Key */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            amount?: number;
+            closeReason?: string | null;
+            currency?: string;
+            expectedCloseDate?: string | null;
+            organizationId?: string | null;
+            ownerUserId?: string | null;
+            personIds?: string[];
+            /** Format: uuid */
+            pipelineId?: string;
+            /** Format: uuid */
+            stageId?: string;
+            title: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              amount: number;
+              closedAt: string | null;
+              closeReason: string | null;
+              createdAt: string;
+              currency: string;
+              expectedCloseDate: string | null;
+              id: string;
+              organizationId: string | null;
+              ownerUserId: string | null;
+              /** @description Linked people by id; read them through the people API */
+              personIds: string[];
+              pipelineId: string;
+              position: number;
+              stageId: string;
+              status: 'open' | 'won' | 'lost';
+              title: string;
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/deals/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Read a deal */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              amount: number;
+              closedAt: string | null;
+              closeReason: string | null;
+              createdAt: string;
+              currency: string;
+              expectedCloseDate: string | null;
+              id: string;
+              organizationId: string | null;
+              ownerUserId: string | null;
+              /** @description Linked people by id; read them through the people API */
+              personIds: string[];
+              pipelineId: string;
+              position: number;
+              stageId: string;
+              status: 'open' | 'won' | 'lost';
+              title: string;
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    /** Delete a deal */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /** Change a deal (personIds replaces the linked people); needs If-Match */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: {
+          'if-match'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            amount?: number;
+            closeReason?: string | null;
+            currency?: string;
+            expectedCloseDate?: string | null;
+            organizationId?: string | null;
+            ownerUserId?: string | null;
+            personIds?: string[];
+            /** Format: uuid */
+            pipelineId?: string;
+            /** Format: uuid */
+            stageId?: string;
+            title?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              amount: number;
+              closedAt: string | null;
+              closeReason: string | null;
+              createdAt: string;
+              currency: string;
+              expectedCloseDate: string | null;
+              id: string;
+              organizationId: string | null;
+              ownerUserId: string | null;
+              /** @description Linked people by id; read them through the people API */
+              personIds: string[];
+              pipelineId: string;
+              position: number;
+              stageId: string;
+              status: 'open' | 'won' | 'lost';
+              title: string;
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/deals/{id}/move': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Move a deal to a stage of its pipeline at a position (board drag and drop); needs If-Match */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          'if-match'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            closeReason?: string | null;
+            position?: number;
+            /** Format: uuid */
+            stageId: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              amount: number;
+              closedAt: string | null;
+              closeReason: string | null;
+              createdAt: string;
+              currency: string;
+              expectedCloseDate: string | null;
+              id: string;
+              organizationId: string | null;
+              ownerUserId: string | null;
+              /** @description Linked people by id; read them through the people API */
+              personIds: string[];
+              pipelineId: string;
+              position: number;
+              stageId: string;
+              status: 'open' | 'won' | 'lost';
+              title: string;
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/deals/{id}/stage-history': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Stage changes of a deal, oldest first (who and when) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                actorId: string | null;
+                actorType: string;
+                changedAt: string;
+                fromStageId: string | null;
+                fromStageName: string | null;
+                id: number;
+                toStageId: string;
+                toStageName: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/erasure-certificates': {
     parameters: {
       query?: never;
@@ -1186,6 +1845,259 @@ export interface paths {
     options?: never;
     head?: never;
     patch?: never;
+    trace?: never;
+  };
+  '/api/v1/organizations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List organizations (filters, sort by name or creation, cursor pagination) */
+    get: {
+      parameters: {
+        query?: {
+          country?: string;
+          cursor?: string;
+          industry?: string;
+          limit?: number;
+          ownerUserId?: string;
+          q?: string;
+          sizeBand?: '1-10' | '11-50' | '51-200' | '201-500' | '501-1000' | '1001-5000' | '5001+';
+          sort?: 'name' | '-name' | 'createdAt' | '-createdAt';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                address: {
+                  city: string | null;
+                  country: string | null;
+                  postalCode: string | null;
+                  region: string | null;
+                  street: string | null;
+                };
+                createdAt: string;
+                domain: string | null;
+                id: string;
+                industry: string | null;
+                name: string;
+                ownerUserId: string | null;
+                sizeBand:
+                  ('1-10' | '11-50' | '51-200' | '201-500' | '501-1000' | '1001-5000' | '5001+') | null;
+                updatedAt: string;
+                version: number;
+              }[];
+              nextCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Create an organization; accepts Idempotency-Key */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            address?: {
+              city?: string | null;
+              country?: string | null;
+              postalCode?: string | null;
+              region?: string | null;
+              street?: string | null;
+            };
+            domain?: string | null;
+            industry?: string | null;
+            name: string;
+            ownerUserId?: string | null;
+            sizeBand?: ('1-10' | '11-50' | '51-200' | '201-500' | '501-1000' | '1001-5000' | '5001+') | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              address: {
+                city: string | null;
+                country: string | null;
+                postalCode: string | null;
+                region: string | null;
+                street: string | null;
+              };
+              createdAt: string;
+              domain: string | null;
+              id: string;
+              industry: string | null;
+              name: string;
+              ownerUserId: string | null;
+              sizeBand: ('1-10' | '11-50' | '51-200' | '201-500' | '501-1000' | '1001-5000' | '5001+') | null;
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/organizations/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Read an organization */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              address: {
+                city: string | null;
+                country: string | null;
+                postalCode: string | null;
+                region: string | null;
+                street: string | null;
+              };
+              createdAt: string;
+              domain: string | null;
+              id: string;
+              industry: string | null;
+              name: string;
+              ownerUserId: string | null;
+              sizeBand: ('1-10' | '11-50' | '51-200' | '201-500' | '501-1000' | '1001-5000' | '5001+') | null;
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    /** Delete an organization (409 while deals or people are linked) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /** Change an organization (null clears a value); needs If-Match */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: {
+          'if-match'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            address?: {
+              city?: string | null;
+              country?: string | null;
+              postalCode?: string | null;
+              region?: string | null;
+              street?: string | null;
+            };
+            domain?: string | null;
+            industry?: string | null;
+            name?: string;
+            ownerUserId?: string | null;
+            sizeBand?: ('1-10' | '11-50' | '51-200' | '201-500' | '501-1000' | '1001-5000' | '5001+') | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              address: {
+                city: string | null;
+                country: string | null;
+                postalCode: string | null;
+                region: string | null;
+                street: string | null;
+              };
+              createdAt: string;
+              domain: string | null;
+              id: string;
+              industry: string | null;
+              name: string;
+              ownerUserId: string | null;
+              sizeBand: ('1-10' | '11-50' | '51-200' | '201-500' | '501-1000' | '1001-5000' | '5001+') | null;
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
     trace?: never;
   };
   '/api/v1/people': {
@@ -1909,6 +2821,526 @@ export interface paths {
     options?: never;
     head?: never;
     patch?: never;
+    trace?: never;
+  };
+  '/api/v1/pipelines': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List pipelines with their stages (default first) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                createdAt: string;
+                id: string;
+                isDefault: boolean;
+                name: string;
+                stages: {
+                  id: string;
+                  kind: 'open' | 'won' | 'lost';
+                  name: string;
+                  position: number;
+                  probability: number;
+                }[];
+                updatedAt: string;
+                version: number;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Create a pipeline with its stages; accepts Idempotency-Key */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            isDefault?: boolean;
+            name: string;
+            stages: {
+              kind: 'open' | 'won' | 'lost';
+              name: string;
+              probability: number;
+            }[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              createdAt: string;
+              id: string;
+              isDefault: boolean;
+              name: string;
+              stages: {
+                id: string;
+                kind: 'open' | 'won' | 'lost';
+                name: string;
+                position: number;
+                probability: number;
+              }[];
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/pipelines/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Read a pipeline with its stages */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              createdAt: string;
+              id: string;
+              isDefault: boolean;
+              name: string;
+              stages: {
+                id: string;
+                kind: 'open' | 'won' | 'lost';
+                name: string;
+                position: number;
+                probability: number;
+              }[];
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    /** Delete a pipeline (409 while it holds deals or is the default) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /** Rename a pipeline or make it the default; needs If-Match */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: {
+          'if-match'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            isDefault?: boolean;
+            name?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              createdAt: string;
+              id: string;
+              isDefault: boolean;
+              name: string;
+              stages: {
+                id: string;
+                kind: 'open' | 'won' | 'lost';
+                name: string;
+                position: number;
+                probability: number;
+              }[];
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/pipelines/{id}/board': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The kanban board of a pipeline: one column per stage with its deals in order, count and totals per currency */
+    get: {
+      parameters: {
+        query?: {
+          ownerUserId?: string;
+          perStage?: number;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              columns: {
+                count: number;
+                deals: {
+                  amount: number;
+                  closedAt: string | null;
+                  closeReason: string | null;
+                  createdAt: string;
+                  currency: string;
+                  expectedCloseDate: string | null;
+                  id: string;
+                  organizationId: string | null;
+                  ownerUserId: string | null;
+                  /** @description Linked people by id; read them through the people API */
+                  personIds: string[];
+                  pipelineId: string;
+                  position: number;
+                  stageId: string;
+                  status: 'open' | 'won' | 'lost';
+                  title: string;
+                  updatedAt: string;
+                  version: number;
+                }[];
+                stage: {
+                  id: string;
+                  kind: 'open' | 'won' | 'lost';
+                  name: string;
+                  position: number;
+                  probability: number;
+                };
+                totals: {
+                  amount: number;
+                  currency: string;
+                  weighted: number;
+                }[];
+              }[];
+              pipelineId: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/pipelines/{id}/stage-order': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Reorder the stages (every stage id once); needs If-Match of the pipeline */
+    put: {
+      parameters: {
+        query?: never;
+        header?: {
+          'if-match'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            stageIds: string[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              createdAt: string;
+              id: string;
+              isDefault: boolean;
+              name: string;
+              stages: {
+                id: string;
+                kind: 'open' | 'won' | 'lost';
+                name: string;
+                position: number;
+                probability: number;
+              }[];
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/pipelines/{id}/stages': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Add a stage (at `position`, default last); needs If-Match of the pipeline */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          'if-match'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            kind: 'open' | 'won' | 'lost';
+            name: string;
+            position?: number;
+            probability: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              createdAt: string;
+              id: string;
+              isDefault: boolean;
+              name: string;
+              stages: {
+                id: string;
+                kind: 'open' | 'won' | 'lost';
+                name: string;
+                position: number;
+                probability: number;
+              }[];
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/pipelines/{id}/stages/{stageId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Remove a stage; 409 while it holds deals unless `moveDealsTo` names another stage; needs If-Match of the pipeline */
+    delete: {
+      parameters: {
+        query?: {
+          moveDealsTo?: string;
+        };
+        header?: {
+          'if-match'?: string;
+        };
+        path: {
+          id: string;
+          stageId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              createdAt: string;
+              id: string;
+              isDefault: boolean;
+              name: string;
+              stages: {
+                id: string;
+                kind: 'open' | 'won' | 'lost';
+                name: string;
+                position: number;
+                probability: number;
+              }[];
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /** Rename a stage, change its probability or kind (its deals follow the kind); needs If-Match of the pipeline */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: {
+          'if-match'?: string;
+        };
+        path: {
+          id: string;
+          stageId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            kind?: 'open' | 'won' | 'lost';
+            name?: string;
+            probability?: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              createdAt: string;
+              id: string;
+              isDefault: boolean;
+              name: string;
+              stages: {
+                id: string;
+                kind: 'open' | 'won' | 'lost';
+                name: string;
+                position: number;
+                probability: number;
+              }[];
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
     trace?: never;
   };
   '/api/v1/purposes': {
@@ -2772,6 +4204,8 @@ export interface paths {
             'organisation.name'?: string;
             /** @description Legal regime applied by default */
             regime?: 'gdpr' | 'uk-gdpr' | 'ccpa';
+            /** @description Keep users away from personal data until the training assigned to their role is complete */
+            'training.requiredBeforePersonalData'?: boolean;
           };
         };
       };
@@ -2906,6 +4340,692 @@ export interface paths {
     put?: never;
     post?: never;
     /** Revoke a token */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/training/me': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Your training: open assignments first, by due date */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                assignedAt: string;
+                assignmentId: string;
+                bestScore: number | null;
+                completedAt: string | null;
+                dueAt: string;
+                moduleId: string;
+                refresher: boolean;
+                status: 'completed' | 'due' | 'overdue';
+                title: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/training/me/modules/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A module assigned to you, to read and take (quiz without answers) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              assignment: {
+                assignedAt: string;
+                assignmentId: string;
+                bestScore: number | null;
+                completedAt: string | null;
+                dueAt: string;
+                moduleId: string;
+                refresher: boolean;
+                status: 'completed' | 'due' | 'overdue';
+                title: string;
+              };
+              /** @description Rendered Markdown, sanitised */
+              contentHtml: string;
+              moduleId: string;
+              passMark: number;
+              quiz: {
+                id: string;
+                options: {
+                  id: string;
+                  text: string;
+                }[];
+                text: string;
+              }[];
+              title: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/training/me/modules/{id}/attempts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Answer the quiz of a module assigned to you; the first pass completes it */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description Chosen option ids per question id, e.g. { "q1": ["b"] } */
+            answers: {
+              [key: string]: string[];
+            };
+            /** @description Module version the answers refer to */
+            version: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              assignment: {
+                assignedAt: string;
+                assignmentId: string;
+                bestScore: number | null;
+                completedAt: string | null;
+                dueAt: string;
+                moduleId: string;
+                refresher: boolean;
+                status: 'completed' | 'due' | 'overdue';
+                title: string;
+              };
+              attemptId: string;
+              correctQuestions: string[];
+              moduleVersion: number;
+              passed: boolean;
+              passMark: number;
+              score: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/training/modules': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Training modules (current versions, with their answers) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                active: boolean;
+                content: string;
+                createdAt: string;
+                id: string;
+                passMark: number;
+                quiz: {
+                  id: string;
+                  options: {
+                    correct: boolean;
+                    id: string;
+                    text: string;
+                  }[];
+                  text: string;
+                }[];
+                refresherInterval: string | null;
+                starterKey: string | null;
+                title: string;
+                updatedAt: string;
+                version: number;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Write a training module with its quiz; accepts Idempotency-Key */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            active?: boolean;
+            /** @description Markdown */
+            content: string;
+            /** @description Percentage of questions right needed to pass (0–100); checked by the use-case */
+            passMark: number;
+            /** @description Each question needs two options or more, at least one correct, none empty */
+            quiz: {
+              options: {
+                correct: boolean;
+                text: string;
+              }[];
+              text: string;
+            }[];
+            refresherInterval?: string | null;
+            title: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              active: boolean;
+              content: string;
+              createdAt: string;
+              id: string;
+              passMark: number;
+              quiz: {
+                id: string;
+                options: {
+                  correct: boolean;
+                  id: string;
+                  text: string;
+                }[];
+                text: string;
+              }[];
+              refresherInterval: string | null;
+              starterKey: string | null;
+              title: string;
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/training/modules/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One training module (ETag: its version) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              active: boolean;
+              content: string;
+              createdAt: string;
+              id: string;
+              passMark: number;
+              quiz: {
+                id: string;
+                options: {
+                  correct: boolean;
+                  id: string;
+                  text: string;
+                }[];
+                text: string;
+              }[];
+              refresherInterval: string | null;
+              starterKey: string | null;
+              title: string;
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Change a module (a new version; attempts keep the version they answered); needs If-Match */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: {
+          'if-match'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            active?: boolean;
+            /** @description Markdown */
+            content?: string;
+            /** @description Percentage of questions right needed to pass (0–100); checked by the use-case */
+            passMark?: number;
+            /** @description Each question needs two options or more, at least one correct, none empty */
+            quiz?: {
+              options: {
+                correct: boolean;
+                text: string;
+              }[];
+              text: string;
+            }[];
+            refresherInterval?: string | null;
+            title?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              active: boolean;
+              content: string;
+              createdAt: string;
+              id: string;
+              passMark: number;
+              quiz: {
+                id: string;
+                options: {
+                  correct: boolean;
+                  id: string;
+                  text: string;
+                }[];
+                text: string;
+              }[];
+              refresherInterval: string | null;
+              starterKey: string | null;
+              title: string;
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/training/reports/completion': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Completion of each module per role */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                assigned: number;
+                completed: number;
+                completionRate: number;
+                moduleId: string;
+                moduleTitle: string;
+                overdue: number;
+                roleKey: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/training/reports/people': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Each person's current assignments with status, best score and attempts (`overdue=true`: the overdue list) */
+    get: {
+      parameters: {
+        query?: {
+          overdue?: boolean;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                assignedAt: string;
+                attempts: number;
+                bestScore: number | null;
+                completedAt: string | null;
+                dueAt: string;
+                email: string;
+                moduleId: string;
+                moduleTitle: string;
+                name: string;
+                roleKey: string;
+                status: 'completed' | 'due' | 'overdue';
+                userId: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/training/reports/people.csv': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The per-person training report as CSV */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description text/csv */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': string;
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/training/rules': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Which modules each role must take, and within how many days */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                createdAt: string;
+                dueDays: number;
+                id: string;
+                moduleId: string;
+                moduleTitle: string;
+                roleKey: string;
+                roleName: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Assign a module to a role: every user of the role (now and later) must complete it within the days given */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json':
+            | {
+                /** @description Days from assignment, 1–730 */
+                dueInDays: number;
+                /** Format: uuid */
+                moduleId: string;
+                roleKey: string;
+              }
+            | {
+                /** @description A future date, YYYY-MM-DD */
+                dueDate: string;
+                /** Format: uuid */
+                moduleId: string;
+                roleKey: string;
+              };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Assignments made now */
+              assigned: number;
+              rule: {
+                createdAt: string;
+                dueDays: number;
+                id: string;
+                moduleId: string;
+                moduleTitle: string;
+                roleKey: string;
+                roleName: string;
+              };
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/training/rules/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Stop assigning a module to a role (assignments made stay) */
     delete: {
       parameters: {
         query?: never;
