@@ -1,5 +1,6 @@
 import { createTimelineSourceRegistry } from './crm/timeline/timeline-source.ts';
 import { createPersonReassignerRegistry } from './crm/merge/person-reassigners.ts';
+import { createTimelineArea } from './crm/timeline/timeline-area.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/database.ts';
 import type { AppServices } from './http/app-services.ts';
@@ -53,5 +54,6 @@ export async function createAppServices(deps: { config: Config; db: Db; clock: C
   // CRM features register their erasers (peopleArea.erasure.erasers), timeline sources and reassigners below.
   const customFields = createCustomFieldArea({ db: deps.db, clock: deps.clock, keys, fieldCipher, blindIndex, gate: privacyKernel.gate, catalogue: privacyKernel.catalogue, purposes: privacyKernel.purposes, erasers: peopleArea.erasure.erasers, personReassigners });
   const dealsArea = createDealsArea({ db: deps.db, clock: deps.clock, gate: privacyKernel.gate, erasers: peopleArea.erasure.erasers, personReassigners, timelineSources });
-  return { keyFiles, keys, fieldCipher, blindIndex, mailer, ...privacyKernel, ...peopleArea, timelineSources, personReassigners, trainingGate, customFields, ...dealsArea };
+  const timelineArea = createTimelineArea({ db: deps.db, clock: deps.clock, keys, fieldCipher, gate: privacyKernel.gate, purposes: privacyKernel.purposes, catalogue: privacyKernel.catalogue, erasers: peopleArea.erasure.erasers, timelineSources, personReassigners });
+  return { keyFiles, keys, fieldCipher, blindIndex, mailer, ...privacyKernel, ...peopleArea, timelineSources, personReassigners, trainingGate, customFields, ...dealsArea, ...timelineArea };
 }

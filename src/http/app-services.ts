@@ -11,6 +11,7 @@ import type { DealsArea } from '../crm/deals/deals-area.ts';
 import type { PeopleArea } from '../kernel/people/people-area.ts';
 import type { TimelineSourceRegistry } from '../crm/timeline/timeline-source.ts';
 import type { PersonReassignerRegistry } from '../crm/merge/person-reassigners.ts';
+import type { TimelineArea } from '../crm/timeline/timeline-area.ts';
 import type { TrainingGate } from '../governance/training/training-gate.ts';
 import type { CustomFieldArea } from '../crm/custom-fields/custom-field-area.ts';
 
@@ -18,7 +19,7 @@ import type { CustomFieldArea } from '../crm/custom-fields/custom-field-area.ts'
  * Long-lived services the app and the CLI share, built once by `createAppServices` (src/services.ts).
  * Each area adds what it provides here.
  */
-export interface AppServices extends PeopleArea, DealsArea {
+export interface AppServices extends PeopleArea, DealsArea, TimelineArea {
   /** KEK and server secret, loaded from outside the database. */
   readonly keyFiles: KeyFiles;
   /** Data catalogue: categories and declared attributes. */

@@ -19,6 +19,9 @@ import { customFieldsRoutes } from './routes/custom-fields-routes.ts';
 import { trainingRoutes } from './routes/training-routes.ts';
 import { bulletinsRoutes } from './routes/bulletins-routes.ts';
 
+import { activitiesRoutes } from './routes/activities-routes.ts';
+import { tasksRoutes } from './routes/tasks-routes.ts';
+import { timelineRoutes } from './routes/timeline-routes.ts';
 /**
  * Every route file of the API, registered in one place. A feature adds one line here.
  */
@@ -42,4 +45,7 @@ export async function registerRoutes(app: App, deps: AppDeps): Promise<void> {
   await app.register(customFieldsRoutes(deps));
   await app.register(trainingRoutes(deps));
   await app.register(bulletinsRoutes(deps));
+  await app.register(activitiesRoutes(deps));
+  await app.register(tasksRoutes(deps));
+  await app.register(timelineRoutes(deps));
 }

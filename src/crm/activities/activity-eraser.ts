@@ -1,0 +1,48 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+import type { PersonEraser } from '../../kernel/erasure/person-erasers.ts';
+
+const batch = 500;
+
+async function insertInBatches<T extends keyof Database>(trx: Kysely<Database>, table: T, rows: readonly Database[T][]): Promise<void> {
+  for (let i = 0; i < rows.length; i += batch) await trx.insertInto(table).values(rows.slice(i, i + batch) as never).execute();
+}
+
+/**
+ * The eraser of activities (ADR 0012): the activities keyed under the person (their content is encrypted under the
+ * person's data key, which the pipeline destroys) are deleted with all their links; the person's links to other
+ * activities are removed, so those no longer point at them. Rows are kept in memory for the reversible phase.
+ *
+ * @example
+ * erasure.erasers.register(activityEraser);
+ */
+export const activityEraser: PersonEraser = {
+  name: 'activities',
+  async erase(trx, target) {
+    const { workspaceId, personId } = target;
+    const keyed = await trx.selectFrom('activities').selectAll().where('workspace_id', '=', workspaceId).where('key_person_id', '=', personId).execute();
+    const ids = keyed.map((a) => a.id);
+    const keyedLinks: Database['activity_links'][] = [];
+    for (let i = 0; i < ids.length; i += batch) {
+      const part = ids.slice(i, i + batch);
+      keyedLinks.push(...(await trx.selectFrom('activity_links').selectAll().where('workspace_id', '=', workspaceId).where('activity_id', 'in', part).execute()));
+      await trx.deleteFrom('activity_links').where('workspace_id', '=', workspaceId).where('activity_id', 'in', part).execute();
+      await trx.deleteFrom('activities').where('workspace_id', '=', workspaceId).where('id', 'in', part).execute();
+    }
+    const otherLinks = await trx
+      .selectFrom('activity_links')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('entity', '=', 'person')
+      .where('record_id', '=', personId)
+      .execute();
+    await trx.deleteFrom('activity_links').where('workspace_id', '=', workspaceId).where('entity', '=', 'person').where('record_id', '=', personId).execute();
+    return {
+      erased: keyed.length + otherLinks.length,
+      undo: async (t) => {
+        await insertInBatches(t, 'activities', keyed);
+        await insertInBatches(t, 'activity_links', [...keyedLinks, ...otherLinks]);
+      },
+    };
+  },
+};
