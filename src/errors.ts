@@ -62,6 +62,10 @@ export const errorCatalogue = {
   FIELD_CLASSIFICATION_REFUSED: { status: 422, exit: 2, title: 'The classification of this personal-data field is refused' },
   FIELD_NOT_IN_PURPOSE: { status: 422, exit: 4, title: 'This custom field does not serve the purpose of the request' },
   FIELD_HAS_VALUES: { status: 409, exit: 6, title: 'The custom field still holds values: archive it first' },
+  // governance registers: processors, transfers, records of processing, DPIAs (src/governance)
+  TRANSFER_TOOL_UNFIT: { status: 422, exit: 2, title: 'The transfer tool does not fit the destination country' },
+  DPIA_INCOMPLETE: { status: 422, exit: 2, title: 'The DPIA is incomplete and cannot be signed' },
+  DPIA_SIGNED: { status: 409, exit: 6, title: 'The DPIA is signed: only a review may change it' },
 } as const;
 
 export type ErrorCode = keyof typeof errorCatalogue;

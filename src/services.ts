@@ -12,6 +12,8 @@ import { createBlindIndex } from './kernel/crypto/blind-index.ts';
 import { createFieldCipher } from './kernel/crypto/field-cipher.ts';
 import { createKeyService } from './kernel/crypto/key-service.ts';
 import { createPeopleArea } from './kernel/people/people-area.ts';
+import { createGovernanceArea } from './governance/organisation/governance-area.ts';
+import { securityFactsFrom } from './governance/ropa/security-facts.ts';
 import { findPseudonyms, personExists } from './kernel/people/person-lookups.ts';
 import { createTrainingGate } from './governance/training/training-gate.ts';
 import { createDealsArea } from './crm/deals/deals-area.ts';
@@ -55,5 +57,6 @@ export async function createAppServices(deps: { config: Config; db: Db; clock: C
   const customFields = createCustomFieldArea({ db: deps.db, clock: deps.clock, keys, fieldCipher, blindIndex, gate: privacyKernel.gate, catalogue: privacyKernel.catalogue, purposes: privacyKernel.purposes, erasers: peopleArea.erasure.erasers, personReassigners });
   const dealsArea = createDealsArea({ db: deps.db, clock: deps.clock, gate: privacyKernel.gate, erasers: peopleArea.erasure.erasers, personReassigners, timelineSources });
   const timelineArea = createTimelineArea({ db: deps.db, clock: deps.clock, keys, fieldCipher, gate: privacyKernel.gate, purposes: privacyKernel.purposes, catalogue: privacyKernel.catalogue, erasers: peopleArea.erasure.erasers, timelineSources, personReassigners });
-  return { keyFiles, keys, fieldCipher, blindIndex, mailer, ...privacyKernel, ...peopleArea, timelineSources, personReassigners, trainingGate, customFields, ...dealsArea, ...timelineArea };
+  const governance = createGovernanceArea({ dialect: deps.db.dialect, clock: deps.clock, catalogue: privacyKernel.catalogue, purposes: privacyKernel.purposes, securityFacts: securityFactsFrom({ config, keyFiles }) });
+  return { keyFiles, keys, fieldCipher, blindIndex, mailer, governance, ...privacyKernel, ...peopleArea, timelineSources, personReassigners, trainingGate, customFields, ...dealsArea, ...timelineArea };
 }

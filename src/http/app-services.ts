@@ -9,6 +9,7 @@ import type { FieldCipher } from '../kernel/crypto/field-cipher.ts';
 import type { KeyService } from '../kernel/crypto/key-service.ts';
 import type { DealsArea } from '../crm/deals/deals-area.ts';
 import type { PeopleArea } from '../kernel/people/people-area.ts';
+import type { GovernanceArea } from '../governance/organisation/governance-area.ts';
 import type { TimelineSourceRegistry } from '../crm/timeline/timeline-source.ts';
 import type { PersonReassignerRegistry } from '../crm/merge/person-reassigners.ts';
 import type { TimelineArea } from '../crm/timeline/timeline-area.ts';
@@ -42,6 +43,8 @@ export interface AppServices extends PeopleArea, DealsArea, TimelineArea {
   readonly timelineSources: TimelineSourceRegistry;
   /** Features whose rows follow a person when two people are merged. */
   readonly personReassigners: PersonReassignerRegistry;
+  /** Governance registers: organisation, processors, transfers, records of processing, DPIAs. */
+  readonly governance: GovernanceArea;
   /** Staff training's precondition of the processing gate (forget a user's outcome when they complete a module). */
   readonly trainingGate: TrainingGate;
   /** Custom field definitions and values (person values encrypted and gated). */

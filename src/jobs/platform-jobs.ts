@@ -4,6 +4,8 @@ import type { AppServices } from '../http/app-services.ts';
 import type { AuditCheckpoints } from '../kernel/audit/audit-checkpoints.ts';
 import type { Clock } from '../kernel/clock.ts';
 import { auditCheckpointJob } from './audit-checkpoint-job.ts';
+import { governanceRemindersJob } from '../governance/organisation/governance-reminders-job.ts';
+import { ropaSnapshotJob } from '../governance/ropa/ropa-snapshot-job.ts';
 import type { Job } from './scheduler.ts';
 import { trainingJob } from '../governance/training/training-job.ts';
 
@@ -28,5 +30,7 @@ export type JobFactory = (deps: PlatformJobDeps) => Job;
  */
 export const platformJobs: readonly JobFactory[] = [
   (deps) => auditCheckpointJob({ db: deps.db, clock: deps.clock, checkpoints: deps.auditCheckpoints }),
+  (deps) => governanceRemindersJob({ db: deps.db, clock: deps.clock, mailer: deps.services.mailer, governance: deps.services.governance }),
+  (deps) => ropaSnapshotJob({ db: deps.db, ropa: deps.services.governance.ropa }),
   (deps) => trainingJob({ db: deps.db.kysely, dialect: deps.db.dialect, clock: deps.clock, mailer: deps.services.mailer }),
 ];
