@@ -18,6 +18,9 @@ import { findPseudonyms, personExists } from './kernel/people/person-lookups.ts'
 import { createTrainingGate } from './governance/training/training-gate.ts';
 import { createDealsArea } from './crm/deals/deals-area.ts';
 import { createCustomFieldArea } from './crm/custom-fields/custom-field-area.ts';
+import { createExporter } from './crm/export/create-exporter.ts';
+import { createSavedViews } from './crm/views/saved-views.ts';
+import { createGlobalSearch } from './crm/search/global-search.ts';
 import { createObjectionSuppression, type ObjectionUpheldHook } from './kernel/erasure/objection-suppression.ts';
 
 /** Builds the shared services once (used by `main.ts`, the CLI and the test helpers). */
@@ -55,8 +58,11 @@ export async function createAppServices(deps: { config: Config; db: Db; clock: C
   const personReassigners = createPersonReassignerRegistry();
   // CRM features register their erasers (peopleArea.erasure.erasers), timeline sources and reassigners below.
   const customFields = createCustomFieldArea({ db: deps.db, clock: deps.clock, keys, fieldCipher, blindIndex, gate: privacyKernel.gate, catalogue: privacyKernel.catalogue, purposes: privacyKernel.purposes, erasers: peopleArea.erasure.erasers, personReassigners });
+  const exporter = createExporter({ db: deps.db, clock: deps.clock, keys, fieldCipher, blindIndex, gate: privacyKernel.gate, purposes: privacyKernel.purposes, catalogue: privacyKernel.catalogue, customFields });
+  const savedViews = createSavedViews({ db: deps.db, clock: deps.clock });
+  const globalSearch = createGlobalSearch({ db: deps.db });
   const dealsArea = createDealsArea({ db: deps.db, clock: deps.clock, gate: privacyKernel.gate, erasers: peopleArea.erasure.erasers, personReassigners, timelineSources });
   const timelineArea = createTimelineArea({ db: deps.db, clock: deps.clock, keys, fieldCipher, gate: privacyKernel.gate, purposes: privacyKernel.purposes, catalogue: privacyKernel.catalogue, erasers: peopleArea.erasure.erasers, timelineSources, personReassigners });
   const governance = createGovernanceArea({ dialect: deps.db.dialect, clock: deps.clock, catalogue: privacyKernel.catalogue, purposes: privacyKernel.purposes, securityFacts: securityFactsFrom({ config, keyFiles }) });
-  return { keyFiles, keys, fieldCipher, blindIndex, mailer, governance, ...privacyKernel, ...peopleArea, timelineSources, personReassigners, trainingGate, customFields, ...dealsArea, ...timelineArea };
+  return { keyFiles, keys, fieldCipher, blindIndex, mailer, governance, ...privacyKernel, ...peopleArea, timelineSources, personReassigners, trainingGate, customFields, ...dealsArea, ...timelineArea, exporter, savedViews, globalSearch };
 }

@@ -6,6 +6,7 @@ import { registerKeysCommand } from './keys-command.ts';
 import { registerAuditCommand } from './audit-command.ts';
 import { registerBackupCommand } from './backup-command.ts';
 import { registerRestoreCommand } from './restore-command.ts';
+import { registerExportCommand } from './export-command.ts';
 
 /** Every CLI command, registered in one place. A feature adds one line here. */
 export function registerCommands(program: Command): void {
@@ -16,4 +17,5 @@ export function registerCommands(program: Command): void {
   registerAuditCommand(program);
   registerBackupCommand(program);
   registerRestoreCommand(program);
+  registerExportCommand(program);
 }

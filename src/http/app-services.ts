@@ -15,6 +15,9 @@ import type { PersonReassignerRegistry } from '../crm/merge/person-reassigners.t
 import type { TimelineArea } from '../crm/timeline/timeline-area.ts';
 import type { TrainingGate } from '../governance/training/training-gate.ts';
 import type { CustomFieldArea } from '../crm/custom-fields/custom-field-area.ts';
+import type { Exporter } from '../crm/export/create-exporter.ts';
+import type { SavedViews } from '../crm/views/saved-views.ts';
+import type { GlobalSearch } from '../crm/search/global-search.ts';
 
 /**
  * Long-lived services the app and the CLI share, built once by `createAppServices` (src/services.ts).
@@ -49,4 +52,10 @@ export interface AppServices extends PeopleArea, DealsArea, TimelineArea {
   readonly trainingGate: TrainingGate;
   /** Custom field definitions and values (person values encrypted and gated). */
   readonly customFields: CustomFieldArea;
+  /** Exports of list views (people through the gate). */
+  readonly exporter: Exporter;
+  /** Saved list views. */
+  readonly savedViews: SavedViews;
+  /** Search over organization names and deal titles. */
+  readonly globalSearch: GlobalSearch;
 }

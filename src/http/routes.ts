@@ -20,6 +20,9 @@ import { organizationsRoutes } from './routes/organizations-routes.ts';
 import { pipelinesRoutes } from './routes/pipelines-routes.ts';
 import { dealsRoutes } from './routes/deals-routes.ts';
 import { customFieldsRoutes } from './routes/custom-fields-routes.ts';
+import { exportsRoutes } from './routes/exports-routes.ts';
+import { viewsRoutes } from './routes/views-routes.ts';
+import { searchRoutes } from './routes/search-routes.ts';
 import { trainingRoutes } from './routes/training-routes.ts';
 import { bulletinsRoutes } from './routes/bulletins-routes.ts';
 
@@ -56,4 +59,7 @@ export async function registerRoutes(app: App, deps: AppDeps): Promise<void> {
   await app.register(activitiesRoutes(deps));
   await app.register(tasksRoutes(deps));
   await app.register(timelineRoutes(deps));
+  await app.register(exportsRoutes(deps));
+  await app.register(viewsRoutes(deps));
+  await app.register(searchRoutes(deps));
 }

@@ -124,10 +124,14 @@ describe.each(testDialects)('catalogue API on %s', (dialect) => {
     }[];
     expect(items.filter((a) => a.builtin).map((a) => `${a.attribute}:${a.category}:${a.searchable}`)).toEqual(
       [
+        'address:user.contact.address:false',
         'email:user.contact.email:true',
         'firstName:user.name.first:false',
+        'jobTitle:user.professional_information.job_title:false',
         'lastName:user.name.last:false',
+        'notes:user.content.private:false',
         'phone:user.contact.phone_number:true',
+        'sourceDetail:user.content.private:false',
       ],
     );
     expect(new Set(items.map((a) => a.source))).toEqual(new Set(['provided']));
@@ -145,7 +149,7 @@ describe.each(testDialects)('catalogue API on %s', (dialect) => {
     expect(res.json()).toMatchObject({ retention: 'P30D', special: true, searchable: false, builtin: false });
     const deprecated = await call(ctx().app, officer, 'POST', '/api/v1/catalogue/attributes', {
       entity: 'person',
-      attribute: 'jobTitle',
+      attribute: 'positionHeld',
       category: 'user.job_title',
       source: 'provided',
       retention: 'P2Y',

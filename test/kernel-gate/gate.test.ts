@@ -70,10 +70,14 @@ describe.each(testDialects)('processing gate on %s', (dialect) => {
   it('seeds the built-in person attributes with their fideslang categories', async () => {
     const attributes = await k().catalogue.listAttributes(db(), app().workspaceId, 'person');
     expect(attributes.map((a) => [a.attribute, a.category, a.searchable])).toEqual([
+      ['address', 'user.contact.address', false],
       ['email', 'user.contact.email', true],
       ['firstName', 'user.name.first', false],
+      ['jobTitle', 'user.professional_information.job_title', false],
       ['lastName', 'user.name.last', false],
+      ['notes', 'user.content.private', false],
       ['phone', 'user.contact.phone_number', true],
+      ['sourceDetail', 'user.content.private', false],
     ]);
   });
 
@@ -175,13 +179,7 @@ describe.each(testDialects)('processing gate on %s', (dialect) => {
   });
 
   it('minimisation: a write carrying categories the purpose does not cover is a 422 naming the fields', async () => {
-    await k().catalogue.declareAttribute(db(), actorCtx(), {
-      entity: 'person',
-      attribute: 'jobTitle',
-      category: 'user.professional_information.job_title',
-      source: 'provided',
-      retention: 'P2Y',
-    });
+    // jobTitle is a built-in attribute (user.professional_information.job_title).
     const error = await refusal(
       k().gate.check(db(), ctx('support', builtinRoles.privacy_officer), {
         personIds: [],

@@ -93,7 +93,7 @@ const ListQuery = Type.Object({ entity: Type.Optional(Entity) }, { additionalPro
 
 /**
  * Custom fields: definitions (`crm:configure` to change them; a person field is classified and declared in the
- * catalogue on creation) and their values on people (gated, encrypted).
+ * catalogue on creation) and their values on people (gated, encrypted), organizations and deals (plain).
  */
 export function customFieldsRoutes(deps: Pick<AppDeps, 'db' | 'clock' | 'customFields' | 'purposes'>): FastifyPluginAsync {
   return async (instance) => {
@@ -189,5 +189,27 @@ export function customFieldsRoutes(deps: Pick<AppDeps, 'db' | 'clock' | 'customF
       },
     );
 
+    for (const [entity, path] of [['organization', 'organizations'], ['deal', 'deals']] as const) {
+      app.get(
+        `/api/v1/${path}/:id/custom-fields`,
+        { config: { access: 'crm:read' }, schema: { tags, summary: `An ${entity}'s custom values`, params: IdParams, response: { 200: ValueSet } } },
+        async (request, reply) => {
+          const set = await values.getForRecord(requestContext(request), entity, request.params.id);
+          return withEtag(reply, set.version).send(set);
+        },
+      );
+      app.put(
+        `/api/v1/${path}/:id/custom-fields`,
+        {
+          config: { access: 'crm:write' },
+          schema: { tags, summary: `Set or remove (null) an ${entity}'s custom values; needs If-Match ("0" before the first)`, params: IdParams, headers: IfMatchHeader, body: ValuesBody, response: { 200: ValueSet } },
+        },
+        async (request, reply) => {
+          const version = expectedVersion(request, 'custom values');
+          const set = await values.putForRecord(requestContext(request), entity, request.params.id, version, request.body.values);
+          return withEtag(reply, set.version).send(set);
+        },
+      );
+    }
   };
 }

@@ -223,9 +223,12 @@ export function governanceDpiaRoutes(deps: Pick<AppDeps, 'db' | 'clock' | 'gover
         config: { access: 'governance:read' },
         schema: {
           tags,
-          summary: 'Export a DPIA as JSON or printable HTML',
+          summary: 'Export a DPIA as JSON (default) or printable HTML',
           params: IdParams,
-          querystring: Type.Object({ format: Type.Union([Type.Literal('json'), Type.Literal('html')]) }, { additionalProperties: false }),
+          querystring: Type.Object(
+            { format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('html')], { default: 'json' })) },
+            { additionalProperties: false },
+          ),
           produces: ['application/json', 'text/html'],
           response: { 200: Type.String({ description: 'The document in the requested format' }) },
         },
@@ -233,7 +236,7 @@ export function governanceDpiaRoutes(deps: Pick<AppDeps, 'db' | 'clock' | 'gover
       async (request, reply) => {
         const { workspaceId } = requestContext(request);
         const d = await dpias.getOrThrow(db, workspaceId, request.params.id);
-        if (request.query.format === 'json') {
+        if (request.query.format !== 'html') {
           return reply
             .type('application/json; charset=utf-8')
             .header('content-disposition', `attachment; filename="dpia-${d.id}-v${d.version}.json"`)

@@ -1,8 +1,10 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AppError } from '../../errors.ts';
 import { suppressionOverrideReasons } from '../../kernel/people/people-service.ts';
+import { peopleSorts } from '../../kernel/people/people-list-query.ts';
+import { lifecycleStages, provenanceSources } from '../../kernel/people/person-fields.ts';
 import type { AppDeps } from '../app.ts';
 import { processingContextOf } from '../purpose-header.ts';
 import { requestContext } from '../request-context.ts';
@@ -16,51 +18,162 @@ const literals = <T extends string>(values: readonly T[]) => Type.Union(values.m
 const name = Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' });
 const email = Type.String({ minLength: 3, maxLength: 254, pattern: '^[^\\s@]+@[^\\s@]+$' });
 const phone = Type.String({ minLength: 3, maxLength: 40, pattern: '^\\+?[0-9 ().\\-/]*[0-9][0-9 ().\\-/]*$' });
-const nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 const SuppressionOverride = Type.Object({ reason: literals(suppressionOverrideReasons) }, { additionalProperties: false });
 
+const label = Type.String({ maxLength: 40 });
+const EmailPoint = Type.Object({ value: email, label: Type.Optional(Type.Union([label, Type.Null()])), primary: Type.Optional(Type.Boolean()) }, { additionalProperties: false });
+const PhonePoint = Type.Object({ value: phone, label: Type.Optional(Type.Union([label, Type.Null()])), primary: Type.Optional(Type.Boolean()) }, { additionalProperties: false });
+const addressPart = Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()]));
+const Address = Type.Object(
+  { street: addressPart, city: addressPart, postalCode: addressPart, region: addressPart, country: Type.Optional(Type.Union([Type.String({ minLength: 2, maxLength: 2 }), Type.Null()])) },
+  { additionalProperties: false },
+);
+const id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.:-]+$' });
+const instant = Type.String({ format: 'date-time', maxLength: 40 });
+const ProvenanceIn = Type.Object(
+  {
+    source: literals(provenanceSources),
+    sourceDetail: Type.Optional(Type.Union([Type.String({ maxLength: 500 }), Type.Null()])),
+    obtainedAt: Type.Optional(instant),
+    importId: Type.Optional(Type.Union([id, Type.Null()])),
+  },
+  { additionalProperties: false },
+);
+const FieldProvenanceIn = Type.Object(
+  {
+    firstName: Type.Optional(ProvenanceIn),
+    lastName: Type.Optional(ProvenanceIn),
+    emails: Type.Optional(ProvenanceIn),
+    phones: Type.Optional(ProvenanceIn),
+    jobTitle: Type.Optional(ProvenanceIn),
+    address: Type.Optional(ProvenanceIn),
+    notes: Type.Optional(ProvenanceIn),
+  },
+  { additionalProperties: false },
+);
+const tag = Type.String({ minLength: 1, maxLength: 50 });
+const stage = literals(lifecycleStages);
+const jobTitle = Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' });
+const notes = Type.String({ minLength: 1, maxLength: 10_000, pattern: '\\S' });
+const emails = Type.Array(EmailPoint, { maxItems: 20 });
+const phones = Type.Array(PhonePoint, { maxItems: 20 });
+const tagList = Type.Array(tag, { maxItems: 50 });
+const orNull = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+
+/** On a create every field is optional (at least one personal value is needed). */
 const NewPerson = Type.Object(
   {
     firstName: Type.Optional(name),
     lastName: Type.Optional(name),
     email: Type.Optional(email),
     phone: Type.Optional(phone),
+    emails: Type.Optional(emails),
+    phones: Type.Optional(phones),
+    jobTitle: Type.Optional(jobTitle),
+    address: Type.Optional(Address),
+    notes: Type.Optional(notes),
+    organizationId: Type.Optional(id),
+    ownerUserId: Type.Optional(id),
+    lifecycleStage: Type.Optional(stage),
+    tags: Type.Optional(tagList),
+    provenance: Type.Optional(ProvenanceIn),
+    fieldProvenance: Type.Optional(FieldProvenanceIn),
     suppressionOverride: Type.Optional(SuppressionOverride),
   },
   { additionalProperties: false },
 );
 
+/** On a patch, null removes a value; `reason` is kept (encrypted) in the person's history. */
 const PersonPatch = Type.Object(
   {
-    firstName: Type.Optional(nullable(name)),
-    lastName: Type.Optional(nullable(name)),
-    email: Type.Optional(nullable(email)),
-    phone: Type.Optional(nullable(phone)),
+    firstName: Type.Optional(orNull(name)),
+    lastName: Type.Optional(orNull(name)),
+    email: Type.Optional(orNull(email)),
+    phone: Type.Optional(orNull(phone)),
+    emails: Type.Optional(orNull(emails)),
+    phones: Type.Optional(orNull(phones)),
+    jobTitle: Type.Optional(orNull(jobTitle)),
+    address: Type.Optional(orNull(Address)),
+    notes: Type.Optional(orNull(notes)),
+    organizationId: Type.Optional(orNull(id)),
+    ownerUserId: Type.Optional(orNull(id)),
+    lifecycleStage: Type.Optional(orNull(stage)),
+    tags: Type.Optional(orNull(tagList)),
+    provenance: Type.Optional(ProvenanceIn),
+    fieldProvenance: Type.Optional(FieldProvenanceIn),
+    reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
     suppressionOverride: Type.Optional(SuppressionOverride),
   },
   { additionalProperties: false, minProperties: 1 },
 );
 
+const str = Type.Union([Type.String(), Type.Null()]);
+const ContactPointOut = Type.Object({ value: Type.String(), label: str, primary: Type.Boolean() });
+const ProvenanceOut = Type.Object({ source: Type.String(), sourceDetail: str, obtainedAt: str, importId: str });
 const Person = Type.Object({
   id: Type.String(),
   pseudonym: Type.String(),
-  firstName: Type.Union([Type.String(), Type.Null()]),
-  lastName: Type.Union([Type.String(), Type.Null()]),
-  email: Type.Union([Type.String(), Type.Null()]),
-  phone: Type.Union([Type.String(), Type.Null()]),
+  firstName: str,
+  lastName: str,
+  email: str,
+  phone: str,
+  emails: Type.Array(ContactPointOut),
+  phones: Type.Array(ContactPointOut),
+  jobTitle: str,
+  address: Type.Union([Type.Object({ street: Type.Optional(str), city: Type.Optional(str), postalCode: Type.Optional(str), region: Type.Optional(str), country: Type.Optional(str) }), Type.Null()]),
+  notes: str,
+  organizationId: str,
+  ownerUserId: str,
+  lifecycleStage: Type.Union([stage, Type.Null()]),
+  tags: Type.Array(Type.String()),
+  provenance: ProvenanceOut,
+  fieldProvenance: Type.Array(Type.Intersect([Type.Object({ field: Type.String() }), ProvenanceOut])),
+  withheld: Type.Array(Type.String(), { description: 'Attributes the purpose or the role does not cover (shown as null)' }),
   createdAt: Type.String(),
   updatedAt: Type.String(),
   version: Type.Integer(),
 });
 
 const PersonParams = Type.Object({ id: Type.String({ format: 'uuid', maxLength: 36 }) }, { additionalProperties: false });
-const ListQuery = Type.Object(
-  {
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 300, pattern: '^[A-Za-z0-9_-]+$' })),
-  },
+/** Filters and sort of a list: business data only (names and values are encrypted and never go in a URL). */
+const listFilters = {
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 400, pattern: '^[A-Za-z0-9_-]+$' })),
+  sort: Type.Optional(literals(peopleSorts)),
+  order: Type.Optional(literals(['asc', 'desc'] as const)),
+  lifecycleStage: Type.Optional(stage),
+  ownerUserId: Type.Optional(id),
+  organizationId: Type.Optional(id),
+  tag: Type.Optional(tag),
+  createdFrom: Type.Optional(instant),
+  createdTo: Type.Optional(instant),
+  updatedFrom: Type.Optional(instant),
+  updatedTo: Type.Optional(instant),
+};
+const ListQuery = Type.Object(listFilters, { additionalProperties: false });
+const CustomFieldFilter = Type.Object(
+  { key: Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z][a-z0-9_]*$' }), value: Type.String({ minLength: 1, maxLength: 500 }) },
   { additionalProperties: false },
 );
+const QueryBody = Type.Object({ ...listFilters, customFields: Type.Optional(Type.Array(CustomFieldFilter, { maxItems: 5 })) }, { additionalProperties: false });
+const SearchBody = Type.Object(
+  { query: Type.String({ minLength: 1, maxLength: 200, pattern: '[\\p{L}\\p{N}]' }), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 20 })) },
+  { additionalProperties: false },
+);
+const Page = Type.Object({ items: Type.Array(Person), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+const HistoryQuery = Type.Object(
+  { before: Type.Optional(instant), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })) },
+  { additionalProperties: false },
+);
+const Rectification = Type.Object({
+  id: Type.String(),
+  at: Type.String(),
+  version: Type.Integer(),
+  fields: Type.Array(Type.String()),
+  oldValues: Type.Record(Type.String(), Type.Unknown()),
+  reason: str,
+  actor: Type.Object({ type: Type.String(), id: str }),
+});
 // Lookups normalise (trim, case, phone punctuation), so surrounding blanks are tolerated.
 const lookupEmail = Type.String({ minLength: 3, maxLength: 254, pattern: '^\\s*[^\\s@]+@[^\\s@]+\\s*$' });
 const Lookup = Type.Union([
@@ -110,20 +223,83 @@ export function peopleRoutes(deps: Pick<AppDeps, 'db' | 'clock' | 'people' | 'pu
       },
     );
 
+    /** Dates in filters are compared as stored: ISO-8601 UTC. */
+    const utc = (value: string | undefined) => (value === undefined ? undefined : new Date(value).toISOString());
+    const listOf = (q: Static<typeof QueryBody>) => ({
+      ...q,
+      limit: q.limit ?? 50,
+      createdFrom: utc(q.createdFrom),
+      createdTo: utc(q.createdTo),
+      updatedFrom: utc(q.updatedFrom),
+      updatedTo: utc(q.updatedTo),
+    });
+
     app.get(
       '/api/v1/people',
       {
         config: { access: 'people:read' },
         schema: {
           tags,
-          summary: 'List people in creation order (cursor pagination). Exact lookup: POST /api/v1/people/lookup',
+          summary: 'List people with filters (stage, owner, tag, organization, dates), sorted by creation or update, cursor pagination',
           querystring: ListQuery,
-          response: { 200: Type.Object({ items: Type.Array(Person), nextCursor: Type.Union([Type.String(), Type.Null()]) }) },
+          response: { 200: Page },
         },
       },
       async (request, reply) => {
         const ctx = await processingContextOf(request, reply, deps);
-        return deps.people.list(ctx, { limit: request.query.limit ?? 50, cursor: request.query.cursor });
+        return deps.people.list(ctx, listOf(request.query));
+      },
+    );
+
+    app.post(
+      '/api/v1/people/query',
+      {
+        config: { access: 'people:read' },
+        schema: {
+          tags,
+          summary: 'List people like GET /api/v1/people, with exact custom-field filters in the body (values never go in a URL)',
+          body: QueryBody,
+          response: { 200: Page },
+        },
+      },
+      async (request, reply) => {
+        const ctx = await processingContextOf(request, reply, deps);
+        return deps.people.list(ctx, listOf(request.body));
+      },
+    );
+
+    app.post(
+      '/api/v1/people/search',
+      {
+        config: { access: 'people:read' },
+        schema: {
+          tags,
+          summary: 'Search people by name (prefixes of 3 letters or more, every word must match); the query is in the body',
+          body: SearchBody,
+          response: { 200: Type.Object({ items: Type.Array(Person) }) },
+        },
+      },
+      async (request, reply) => {
+        const ctx = await processingContextOf(request, reply, deps);
+        return { items: await deps.people.search(ctx, { text: request.body.query, limit: request.body.limit ?? 20 }) };
+      },
+    );
+
+    app.get(
+      '/api/v1/people/:id/rectifications',
+      {
+        config: { access: 'people:read' },
+        schema: {
+          tags,
+          summary: 'History of the changes to a person: who, when, why, and the old values (newest first)',
+          params: PersonParams,
+          querystring: HistoryQuery,
+          response: { 200: Type.Object({ items: Type.Array(Rectification) }) },
+        },
+      },
+      async (request, reply) => {
+        const ctx = await processingContextOf(request, reply, deps);
+        return { items: await deps.people.rectifications(ctx, request.params.id, { before: utc(request.query.before), limit: request.query.limit ?? 50 }) };
       },
     );
 
@@ -164,7 +340,7 @@ export function peopleRoutes(deps: Pick<AppDeps, 'db' | 'clock' | 'people' | 'pu
         config: { access: 'people:write' },
         schema: {
           tags,
-          summary: 'Change values (null removes one); needs If-Match with the ETag read',
+          summary: 'Change values (null removes one; the old ones are kept, encrypted, in the history with the reason); needs If-Match',
           params: PersonParams,
           headers: IfMatchHeader,
           body: PersonPatch,
@@ -174,8 +350,8 @@ export function peopleRoutes(deps: Pick<AppDeps, 'db' | 'clock' | 'people' | 'pu
       async (request, reply) => {
         const version = expectedVersion(request, 'person');
         const ctx = await processingContextOf(request, reply, deps);
-        const { suppressionOverride, ...patch } = request.body;
-        const person = await deps.people.update(ctx, request.params.id, version, patch, overrideOf(request, suppressionOverride));
+        const { suppressionOverride, reason, ...patch } = request.body;
+        const person = await deps.people.update(ctx, request.params.id, version, patch, { ...overrideOf(request, suppressionOverride), reason });
         return reply.header('etag', etagOf(person.version)).send(person);
       },
     );

@@ -44,11 +44,43 @@ export const builtinPersonAttributes: readonly {
     retention: 'P3Y',
     description: 'Phone number',
   },
+  {
+    attribute: 'jobTitle',
+    category: 'user.professional_information.job_title',
+    searchable: false,
+    source: 'provided',
+    retention: 'P3Y',
+    description: 'Job title',
+  },
+  {
+    attribute: 'address',
+    category: 'user.contact.address',
+    searchable: false,
+    source: 'provided',
+    retention: 'P3Y',
+    description: 'Postal address (street, city, postal code, region, country)',
+  },
+  {
+    attribute: 'notes',
+    category: 'user.content.private',
+    searchable: false,
+    source: 'provided',
+    retention: 'P3Y',
+    description: 'Private notes about the person',
+  },
+  {
+    attribute: 'sourceDetail',
+    category: 'user.content.private',
+    searchable: false,
+    source: 'provided',
+    retention: 'P3Y',
+    description: 'Where the data was obtained, in free text (Art. 14)',
+  },
 ];
 
 /**
  * Workspace seeder: declares the built-in person attributes (`person.firstName`, `person.lastName`, `person.email`,
- * `person.phone`).
+ * `person.phone`, `person.jobTitle`, `person.address`, `person.notes`, `person.sourceDetail`).
  *
  * @example
  * export const workspaceSeeders = [seedBuiltinRoles, seedCatalogue];

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { sql, type CompiledQuery, type Kysely } from 'kysely';
+import { sql, type CompiledQuery, type Insertable, type Kysely } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import { forUpdate } from '../../db/dialect.ts';
 import type { Database } from '../../db/schema.ts';
@@ -38,6 +38,11 @@ export interface KeyService {
    * on the create path. Throws `KEY_DESTROYED` when the person's key was shredded.
    */
   getOrCreateDataKey(trx: Kysely<Database>, workspaceId: string, personId: string): Promise<DataKey>;
+  /**
+   * New data keys for persons being created (no key yet), inserted in multi-row statements: the bulk create path.
+   * Same order as `personIds`.
+   */
+  createDataKeys(trx: Kysely<Database>, workspaceId: string, personIds: readonly string[]): Promise<DataKey[]>;
   /** The person's data key (from the cache, or one indexed select). Throws `KEY_DESTROYED` or `NOT_FOUND`. */
   getDataKey(trx: Kysely<Database>, workspaceId: string, personId: string): Promise<DataKey>;
   /**
@@ -219,6 +224,23 @@ export function createKeyService(deps: KeyServiceDeps): KeyService {
       const row = await selectRow(trx, workspaceId, personId);
       if (!row) throw new AppError('CONFLICT', { detail: 'the data key row vanished while being created' });
       return unwrapRow(workspaceId, personId, row);
+    },
+
+    async createDataKeys(trx, workspaceId, personIds) {
+      const kek = ring.current();
+      const createdAt = clock.now().toISOString();
+      const made: DataKey[] = [];
+      const rows: Insertable<Database['person_keys']>[] = [];
+      for (const personId of personIds) {
+        const keyId = randomUUID();
+        const key = randomBytes(32);
+        const wrapped = wrapDataKey(kek.key, key, { workspaceId, personId, keyId, keyVersion: 1, kekVersion: kek.version });
+        made.push({ keyId, version: 1, key });
+        rows.push({ id: keyId, workspace_id: workspaceId, person_id: personId, key_version: 1, kek_version: kek.version, wrapped_key: wrapped, created_at: createdAt, destroyed_at: null });
+      }
+      // 8 parameters a row: 2,000 rows stay under both databases' parameter limits.
+      for (let i = 0; i < rows.length; i += 2000) await trx.insertInto('person_keys').values(rows.slice(i, i + 2000)).execute();
+      return made;
     },
 
     async getDataKey(trx, workspaceId, personId) {

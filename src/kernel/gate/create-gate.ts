@@ -63,8 +63,10 @@ export interface GateRequest {
    */
   readonly allowedEntry?: {
     readonly action: string;
-    readonly resourceId: string;
-    readonly subjectPseudonym: string;
+    /** Null for a bulk operation (no one resource). */
+    readonly resourceId: string | null;
+    /** Null for a bulk operation: `details` then carries the count and digest. */
+    readonly subjectPseudonym: string | null;
     readonly details?: Record<string, unknown>;
   };
 }

@@ -12,6 +12,7 @@ import type { Gate } from '../gate/create-gate.ts';
 import type { PurposeRegister } from '../purposes/purpose-register.ts';
 import { eraseStanding } from '../standing/erase-standing.ts';
 import { createPeopleService, type PeopleService } from './people-service.ts';
+import { createPersonDetailsErasers } from './person-details-eraser.ts';
 
 /** The services of the people area, as `AppServices` carries them. */
 export interface PeopleArea {
@@ -24,7 +25,8 @@ export interface PeopleArea {
 }
 
 /**
- * Wires people, the suppression list and the erasure pipeline (with the standing eraser registered first).
+ * Wires people, the suppression list and the erasure pipeline (with the standing and person-details erasers
+ * registered first).
  *
  * @example
  * const area = createPeopleArea({ db, clock, keys, fieldCipher, blindIndex, gate, purposes, catalogue, serverSecret: keyFiles.serverSecret });
@@ -36,7 +38,7 @@ export function createPeopleArea(deps: {
   readonly fieldCipher: FieldCipher;
   readonly blindIndex: BlindIndex;
   readonly gate: Gate;
-  readonly purposes: Pick<PurposeRegister, 'list' | 'getOrThrow'>;
+  readonly purposes: Pick<PurposeRegister, 'list' | 'getOrThrow' | 'find'>;
   readonly catalogue: Pick<Catalogue, 'assertDeclared' | 'categoryFacts'>;
   readonly serverSecret: Buffer;
   /** Folder of the suppression journal (the keys folder); without it the list lives in the database only. */
@@ -49,7 +51,10 @@ export function createPeopleArea(deps: {
     keys: deps.keys,
     fieldCipher: deps.fieldCipher,
     suppression,
-    erasers: createEraserRegistry([createStandingEraser(eraseStanding)]),
+    erasers: createEraserRegistry([
+      createStandingEraser(eraseStanding),
+      ...createPersonDetailsErasers({ keys: deps.keys, fieldCipher: deps.fieldCipher, suppression }),
+    ]),
     purposeFacts: (db, workspaceId) => deps.purposes.list(db, workspaceId),
     serverSecret: deps.serverSecret,
   });

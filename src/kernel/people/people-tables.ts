@@ -1,6 +1,13 @@
-/** Tables of the people (data subjects) and the erasure pipeline (migration 0012_people_erasure). */
+/**
+ * Tables of the people (data subjects) and the erasure pipeline (migration 0012_people_erasure); contact details,
+ * tags, provenance and rectification history (migration 0020_person_contacts).
+ */
 export interface PeopleTables {
   persons: PersonTable;
+  person_contact_points: PersonContactPointTable;
+  person_tags: PersonTagTable;
+  person_field_provenance: PersonFieldProvenanceTable;
+  person_rectifications: PersonRectificationTable;
   person_blind_indexes: PersonBlindIndexTable;
   suppressions: SuppressionTable;
   legal_holds: LegalHoldTable;
@@ -20,6 +27,24 @@ export interface PersonTable {
   last_name: Buffer | null;
   email: Buffer | null;
   phone: Buffer | null;
+  job_title: Buffer | null;
+  /** JSON `{ street, city, postalCode, region, country }`, encrypted as one value. */
+  address: Buffer | null;
+  notes: Buffer | null;
+  /** Record-level provenance: free text, so encrypted (`person.sourceDetail`). */
+  source_detail: Buffer | null;
+  /** Business data, plain. The organization (table `organizations`, no foreign key). */
+  organization_id: string | null;
+  /** The user who owns the contact. */
+  owner_user_id: string | null;
+  /** `lead`, `prospect`, `customer` or `former`. */
+  lifecycle_stage: string | null;
+  /** Record-level provenance: `provided`, `form`, `import`, `enrichment`, `event` or `referral`. */
+  source: string;
+  /** When the data was obtained (ISO-8601 UTC); null for rows older than provenance. */
+  obtained_at: string | null;
+  /** The import that created the person, when one did. */
+  import_id: string | null;
   created_at: string;
   updated_at: string;
   /** Set when the erasure pipeline finished: the person answers 410 from then on. */
@@ -28,6 +53,60 @@ export interface PersonTable {
   erasing_run_id: string | null;
   /** Optimistic concurrency: +1 on every change. */
   version: number;
+}
+
+/** One email or phone of a person; the primary one is also in `persons.email` / `persons.phone`. */
+export interface PersonContactPointTable {
+  id: string;
+  workspace_id: string;
+  person_id: string;
+  /** `email` or `phone`. */
+  kind: string;
+  /** Order shown, from 0. */
+  position: number;
+  /** Field-cipher envelope bound to (workspace, `person_contact_points`, `value`, id). */
+  value: Buffer;
+  /** `work`, `home`… (a label, not a value about the person). */
+  label: string | null;
+  is_primary: number;
+}
+
+/** A tag on a person (plain: lists filter on it). */
+export interface PersonTagTable {
+  workspace_id: string;
+  person_id: string;
+  tag: string;
+}
+
+/** Provenance of one field where it differs from the person's record-level provenance (Art. 14, Art. 15(1)(g)). */
+export interface PersonFieldProvenanceTable {
+  workspace_id: string;
+  person_id: string;
+  /** Attribute name (`email`, `jobTitle`…). */
+  field: string;
+  source: string;
+  /** Free text, encrypted under the person's key. */
+  source_detail: Buffer | null;
+  obtained_at: string;
+  import_id: string | null;
+}
+
+/** One rectification of a person (Art. 16): who, when, why, and the old values encrypted under the person's key. */
+export interface PersonRectificationTable {
+  id: string;
+  workspace_id: string;
+  person_id: string;
+  /** The person's version after the change. */
+  version: number;
+  /** JSON array of the attribute names changed (names only). */
+  fields: string;
+  /** Envelope of the JSON object of old values. */
+  old_values: Buffer;
+  /** Envelope of the reason given, when one was. */
+  reason: Buffer | null;
+  actor_type: string;
+  actor_id: string | null;
+  changed_at: string;
 }
 
 /** Truncated keyed hash of a normalised searchable value (`src/kernel/crypto/blind-index.ts`). */
