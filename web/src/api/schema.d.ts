@@ -3,6 +3,284 @@
  */
 
 export interface paths {
+  '/api/v1/activities': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Log an activity (body: sanitised rich text); accepts Idempotency-Key */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            body?: string | null;
+            direction?: ('in' | 'out') | null;
+            durationMinutes?: number | null;
+            links: {
+              entity: 'person' | 'organization' | 'deal';
+              id: string;
+            }[];
+            occurredAt: string;
+            outcome?:
+              | (
+                  | 'connected'
+                  | 'no_answer'
+                  | 'left_message'
+                  | 'busy'
+                  | 'wrong_number'
+                  | 'held'
+                  | 'rescheduled'
+                  | 'cancelled'
+                  | 'sent'
+                  | 'replied'
+                )
+              | null;
+            subject: string;
+            type: 'note' | 'call' | 'meeting' | 'email';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              body: string | null;
+              createdAt: string;
+              createdBy: {
+                id: string | null;
+                type: string;
+              };
+              direction: ('in' | 'out') | null;
+              durationMinutes: number | null;
+              id: string;
+              keyPersonId: string | null;
+              links: {
+                entity: 'person' | 'organization' | 'deal';
+                id: string;
+              }[];
+              occurredAt: string;
+              outcome:
+                | (
+                    | 'connected'
+                    | 'no_answer'
+                    | 'left_message'
+                    | 'busy'
+                    | 'wrong_number'
+                    | 'held'
+                    | 'rescheduled'
+                    | 'cancelled'
+                    | 'sent'
+                    | 'replied'
+                  )
+                | null;
+              subject: string;
+              type: 'note' | 'call' | 'meeting' | 'email';
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/activities/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Read an activity */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              body: string | null;
+              createdAt: string;
+              createdBy: {
+                id: string | null;
+                type: string;
+              };
+              direction: ('in' | 'out') | null;
+              durationMinutes: number | null;
+              id: string;
+              keyPersonId: string | null;
+              links: {
+                entity: 'person' | 'organization' | 'deal';
+                id: string;
+              }[];
+              occurredAt: string;
+              outcome:
+                | (
+                    | 'connected'
+                    | 'no_answer'
+                    | 'left_message'
+                    | 'busy'
+                    | 'wrong_number'
+                    | 'held'
+                    | 'rescheduled'
+                    | 'cancelled'
+                    | 'sent'
+                    | 'replied'
+                  )
+                | null;
+              subject: string;
+              type: 'note' | 'call' | 'meeting' | 'email';
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    /** Delete an activity and its links */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /** Change an activity (links, when given, replace the list); needs If-Match */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: {
+          'if-match'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            body?: string | null;
+            direction?: ('in' | 'out') | null;
+            durationMinutes?: number | null;
+            links?: {
+              entity: 'person' | 'organization' | 'deal';
+              id: string;
+            }[];
+            occurredAt?: string;
+            outcome?:
+              | (
+                  | 'connected'
+                  | 'no_answer'
+                  | 'left_message'
+                  | 'busy'
+                  | 'wrong_number'
+                  | 'held'
+                  | 'rescheduled'
+                  | 'cancelled'
+                  | 'sent'
+                  | 'replied'
+                )
+              | null;
+            subject?: string;
+            type?: 'note' | 'call' | 'meeting' | 'email';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              body: string | null;
+              createdAt: string;
+              createdBy: {
+                id: string | null;
+                type: string;
+              };
+              direction: ('in' | 'out') | null;
+              durationMinutes: number | null;
+              id: string;
+              keyPersonId: string | null;
+              links: {
+                entity: 'person' | 'organization' | 'deal';
+                id: string;
+              }[];
+              occurredAt: string;
+              outcome:
+                | (
+                    | 'connected'
+                    | 'no_answer'
+                    | 'left_message'
+                    | 'busy'
+                    | 'wrong_number'
+                    | 'held'
+                    | 'rescheduled'
+                    | 'cancelled'
+                    | 'sent'
+                    | 'replied'
+                  )
+                | null;
+              subject: string;
+              type: 'note' | 'call' | 'meeting' | 'email';
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
   '/api/v1/audit': {
     parameters: {
       query?: never;
@@ -1461,6 +1739,90 @@ export interface paths {
     };
     trace?: never;
   };
+  '/api/v1/deals/{id}/custom-fields': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** An deal's custom values */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              entity: 'person' | 'organization' | 'deal';
+              recordId: string;
+              values: {
+                [key: string]: string[] | boolean | number | string;
+              };
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    /** Set or remove (null) an deal's custom values; needs If-Match ("0" before the first) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: {
+          'if-match'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            values: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              entity: 'person' | 'organization' | 'deal';
+              recordId: string;
+              values: {
+                [key: string]: string[] | boolean | number | string;
+              };
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/deals/{id}/move': {
     parameters: {
       query?: never;
@@ -1565,6 +1927,68 @@ export interface paths {
                 toStageId: string;
                 toStageName: string;
               }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/deals/{id}/timeline': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The deal's timeline, newest first (before: ISO time; cursor: nextCursor) */
+    get: {
+      parameters: {
+        query?: {
+          before?: string;
+          cursor?: string;
+          limit?: number;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                actor?: {
+                  id: string | null;
+                  type: string;
+                } | null;
+                at: string;
+                body?: string | null;
+                facts?: {
+                  [key: string]: unknown;
+                };
+                id: string;
+                kind: string;
+                links?: {
+                  entity: 'person' | 'organization' | 'deal';
+                  id: string;
+                }[];
+                title: string;
+              }[];
+              nextCursor: string | null;
             };
           };
         };
@@ -1704,6 +2128,2083 @@ export interface paths {
       };
     };
     put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/exports': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Export a list view as CSV or JSON (people: people:export, purpose-checked and audited; others: crm:read) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            entity: 'person' | 'organization' | 'deal';
+            /** @description The list view filters of the entity (see /api/v1/views) */
+            filters?: {
+              [key: string]: unknown;
+            };
+            format: 'csv' | 'json';
+            /** @description The purpose the export is for: checked by the gate and audited */
+            purpose: string;
+          };
+        };
+      };
+      responses: {
+        /** @description The CSV text (text/csv) or the JSON array of records (application/json), streamed */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': unknown;
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/governance/adequacy': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The EEA countries and the Art. 45 adequacy decisions Custodian ships (with their as-of date) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              asOf: string;
+              decisions: {
+                adoptedOn: string;
+                country: string;
+                countryName: string;
+                coverage: 'full' | 'partial' | 'dpf';
+                decision: string;
+                scope: string;
+                validUntil: string | null;
+              }[];
+              eea: {
+                code: string;
+                name: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/governance/dpias': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** DPIAs, oldest first (cursor pagination), with their screening, completeness and review flag */
+    get: {
+      parameters: {
+        query?: {
+          cursor?: string;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                actionPlan: {
+                  /** @description Calendar date YYYY-MM-DD */
+                  dueOn: string;
+                  measure: string;
+                  /** Format: uuid */
+                  ownerUserId: string;
+                  status: 'planned' | 'in_progress' | 'done';
+                }[];
+                context: {
+                  dataCategories: string[];
+                  description: string;
+                  purposeKeys: string[];
+                  retention: string;
+                  supportingAssets: string;
+                };
+                createdAt: string;
+                criteria: (
+                  | 'evaluation_scoring'
+                  | 'automated_decision'
+                  | 'systematic_monitoring'
+                  | 'sensitive_data'
+                  | 'large_scale'
+                  | 'matching_datasets'
+                  | 'vulnerable_subjects'
+                  | 'innovative_technology'
+                  | 'prevents_rights'
+                )[];
+                dpoOpinion: string;
+                id: string;
+                missing: string[];
+                principles: {
+                  necessityAndProportionality: string;
+                  rightsMeasures: string;
+                };
+                review: {
+                  needed: boolean;
+                  reasons: string[];
+                };
+                reviewOn: string | null;
+                risks: {
+                  disappearance: {
+                    existingMeasures: string[];
+                    impacts: string[];
+                    likelihood: (1 | 2 | 3 | 4) | null;
+                    plannedMeasures: string[];
+                    severity: (1 | 2 | 3 | 4) | null;
+                    sources: string[];
+                    threats: string[];
+                  };
+                  illegitimate_access: {
+                    existingMeasures: string[];
+                    impacts: string[];
+                    likelihood: (1 | 2 | 3 | 4) | null;
+                    plannedMeasures: string[];
+                    severity: (1 | 2 | 3 | 4) | null;
+                    sources: string[];
+                    threats: string[];
+                  };
+                  unwanted_modification: {
+                    existingMeasures: string[];
+                    impacts: string[];
+                    likelihood: (1 | 2 | 3 | 4) | null;
+                    plannedMeasures: string[];
+                    severity: (1 | 2 | 3 | 4) | null;
+                    sources: string[];
+                    threats: string[];
+                  };
+                };
+                screening: {
+                  count: number;
+                  criteria: string[];
+                  recommended: boolean;
+                };
+                signedAt: string | null;
+                signedBy: string | null;
+                signedPurposeVersions: {
+                  [key: string]: number;
+                } | null;
+                status: 'draft' | 'signed';
+                title: string;
+                updatedAt: string;
+                version: number;
+              }[];
+              nextCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Start a DPIA (a draft; anything left out starts empty); accepts Idempotency-Key */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            actionPlan?: {
+              /** @description Calendar date YYYY-MM-DD */
+              dueOn: string;
+              measure: string;
+              /** Format: uuid */
+              ownerUserId: string;
+              status: 'planned' | 'in_progress' | 'done';
+            }[];
+            context?: {
+              dataCategories?: string[];
+              description?: string;
+              purposeKeys?: string[];
+              retention?: string;
+              supportingAssets?: string;
+            };
+            criteria?: (
+              | 'evaluation_scoring'
+              | 'automated_decision'
+              | 'systematic_monitoring'
+              | 'sensitive_data'
+              | 'large_scale'
+              | 'matching_datasets'
+              | 'vulnerable_subjects'
+              | 'innovative_technology'
+              | 'prevents_rights'
+            )[];
+            dpoOpinion?: string;
+            principles?: {
+              necessityAndProportionality?: string;
+              rightsMeasures?: string;
+            };
+            reviewOn?: string | null;
+            risks?: {
+              disappearance?: {
+                existingMeasures?: string[];
+                impacts?: string[];
+                likelihood?: (1 | 2 | 3 | 4) | null;
+                plannedMeasures?: string[];
+                severity?: (1 | 2 | 3 | 4) | null;
+                sources?: string[];
+                threats?: string[];
+              };
+              illegitimate_access?: {
+                existingMeasures?: string[];
+                impacts?: string[];
+                likelihood?: (1 | 2 | 3 | 4) | null;
+                plannedMeasures?: string[];
+                severity?: (1 | 2 | 3 | 4) | null;
+                sources?: string[];
+                threats?: string[];
+              };
+              unwanted_modification?: {
+                existingMeasures?: string[];
+                impacts?: string[];
+                likelihood?: (1 | 2 | 3 | 4) | null;
+                plannedMeasures?: string[];
+                severity?: (1 | 2 | 3 | 4) | null;
+                sources?: string[];
+                threats?: string[];
+              };
+            };
+            title: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              actionPlan: {
+                /** @description Calendar date YYYY-MM-DD */
+                dueOn: string;
+                measure: string;
+                /** Format: uuid */
+                ownerUserId: string;
+                status: 'planned' | 'in_progress' | 'done';
+              }[];
+              context: {
+                dataCategories: string[];
+                description: string;
+                purposeKeys: string[];
+                retention: string;
+                supportingAssets: string;
+              };
+              createdAt: string;
+              criteria: (
+                | 'evaluation_scoring'
+                | 'automated_decision'
+                | 'systematic_monitoring'
+                | 'sensitive_data'
+                | 'large_scale'
+                | 'matching_datasets'
+                | 'vulnerable_subjects'
+                | 'innovative_technology'
+                | 'prevents_rights'
+              )[];
+              dpoOpinion: string;
+              id: string;
+              missing: string[];
+              principles: {
+                necessityAndProportionality: string;
+                rightsMeasures: string;
+              };
+              review: {
+                needed: boolean;
+                reasons: string[];
+              };
+              reviewOn: string | null;
+              risks: {
+                disappearance: {
+                  existingMeasures: string[];
+                  impacts: string[];
+                  likelihood: (1 | 2 | 3 | 4) | null;
+                  plannedMeasures: string[];
+                  severity: (1 | 2 | 3 | 4) | null;
+                  sources: string[];
+                  threats: string[];
+                };
+                illegitimate_access: {
+                  existingMeasures: string[];
+                  impacts: string[];
+                  likelihood: (1 | 2 | 3 | 4) | null;
+                  plannedMeasures: string[];
+                  severity: (1 | 2 | 3 | 4) | null;
+                  sources: string[];
+                  threats: string[];
+                };
+                unwanted_modification: {
+                  existingMeasures: string[];
+                  impacts: string[];
+                  likelihood: (1 | 2 | 3 | 4) | null;
+                  plannedMeasures: string[];
+                  severity: (1 | 2 | 3 | 4) | null;
+                  sources: string[];
+                  threats: string[];
+                };
+              };
+              screening: {
+                count: number;
+                criteria: string[];
+                recommended: boolean;
+              };
+              signedAt: string | null;
+              signedBy: string | null;
+              signedPurposeVersions: {
+                [key: string]: number;
+              } | null;
+              status: 'draft' | 'signed';
+              title: string;
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/governance/dpias/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One DPIA (ETag = version) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              actionPlan: {
+                /** @description Calendar date YYYY-MM-DD */
+                dueOn: string;
+                measure: string;
+                /** Format: uuid */
+                ownerUserId: string;
+                status: 'planned' | 'in_progress' | 'done';
+              }[];
+              context: {
+                dataCategories: string[];
+                description: string;
+                purposeKeys: string[];
+                retention: string;
+                supportingAssets: string;
+              };
+              createdAt: string;
+              criteria: (
+                | 'evaluation_scoring'
+                | 'automated_decision'
+                | 'systematic_monitoring'
+                | 'sensitive_data'
+                | 'large_scale'
+                | 'matching_datasets'
+                | 'vulnerable_subjects'
+                | 'innovative_technology'
+                | 'prevents_rights'
+              )[];
+              dpoOpinion: string;
+              id: string;
+              missing: string[];
+              principles: {
+                necessityAndProportionality: string;
+                rightsMeasures: string;
+              };
+              review: {
+                needed: boolean;
+                reasons: string[];
+              };
+              reviewOn: string | null;
+              risks: {
+                disappearance: {
+                  existingMeasures: string[];
+                  impacts: string[];
+                  likelihood: (1 | 2 | 3 | 4) | null;
+                  plannedMeasures: string[];
+                  severity: (1 | 2 | 3 | 4) | null;
+                  sources: string[];
+                  threats: string[];
+                };
+                illegitimate_access: {
+                  existingMeasures: string[];
+                  impacts: string[];
+                  likelihood: (1 | 2 | 3 | 4) | null;
+                  plannedMeasures: string[];
+                  severity: (1 | 2 | 3 | 4) | null;
+                  sources: string[];
+                  threats: string[];
+                };
+                unwanted_modification: {
+                  existingMeasures: string[];
+                  impacts: string[];
+                  likelihood: (1 | 2 | 3 | 4) | null;
+                  plannedMeasures: string[];
+                  severity: (1 | 2 | 3 | 4) | null;
+                  sources: string[];
+                  threats: string[];
+                };
+              };
+              screening: {
+                count: number;
+                criteria: string[];
+                recommended: boolean;
+              };
+              signedAt: string | null;
+              signedBy: string | null;
+              signedPurposeVersions: {
+                [key: string]: number;
+              } | null;
+              status: 'draft' | 'signed';
+              title: string;
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    /** Replace a draft DPIA (If-Match); a signed one answers DPIA_SIGNED */
+    put: {
+      parameters: {
+        query?: never;
+        header?: {
+          'if-match'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            actionPlan?: {
+              /** @description Calendar date YYYY-MM-DD */
+              dueOn: string;
+              measure: string;
+              /** Format: uuid */
+              ownerUserId: string;
+              status: 'planned' | 'in_progress' | 'done';
+            }[];
+            context?: {
+              dataCategories?: string[];
+              description?: string;
+              purposeKeys?: string[];
+              retention?: string;
+              supportingAssets?: string;
+            };
+            criteria?: (
+              | 'evaluation_scoring'
+              | 'automated_decision'
+              | 'systematic_monitoring'
+              | 'sensitive_data'
+              | 'large_scale'
+              | 'matching_datasets'
+              | 'vulnerable_subjects'
+              | 'innovative_technology'
+              | 'prevents_rights'
+            )[];
+            dpoOpinion?: string;
+            principles?: {
+              necessityAndProportionality?: string;
+              rightsMeasures?: string;
+            };
+            reviewOn?: string | null;
+            risks?: {
+              disappearance?: {
+                existingMeasures?: string[];
+                impacts?: string[];
+                likelihood?: (1 | 2 | 3 | 4) | null;
+                plannedMeasures?: string[];
+                severity?: (1 | 2 | 3 | 4) | null;
+                sources?: string[];
+                threats?: string[];
+              };
+              illegitimate_access?: {
+                existingMeasures?: string[];
+                impacts?: string[];
+                likelihood?: (1 | 2 | 3 | 4) | null;
+                plannedMeasures?: string[];
+                severity?: (1 | 2 | 3 | 4) | null;
+                sources?: string[];
+                threats?: string[];
+              };
+              unwanted_modification?: {
+                existingMeasures?: string[];
+                impacts?: string[];
+                likelihood?: (1 | 2 | 3 | 4) | null;
+                plannedMeasures?: string[];
+                severity?: (1 | 2 | 3 | 4) | null;
+                sources?: string[];
+                threats?: string[];
+              };
+            };
+            title: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              actionPlan: {
+                /** @description Calendar date YYYY-MM-DD */
+                dueOn: string;
+                measure: string;
+                /** Format: uuid */
+                ownerUserId: string;
+                status: 'planned' | 'in_progress' | 'done';
+              }[];
+              context: {
+                dataCategories: string[];
+                description: string;
+                purposeKeys: string[];
+                retention: string;
+                supportingAssets: string;
+              };
+              createdAt: string;
+              criteria: (
+                | 'evaluation_scoring'
+                | 'automated_decision'
+                | 'systematic_monitoring'
+                | 'sensitive_data'
+                | 'large_scale'
+                | 'matching_datasets'
+                | 'vulnerable_subjects'
+                | 'innovative_technology'
+                | 'prevents_rights'
+              )[];
+              dpoOpinion: string;
+              id: string;
+              missing: string[];
+              principles: {
+                necessityAndProportionality: string;
+                rightsMeasures: string;
+              };
+              review: {
+                needed: boolean;
+                reasons: string[];
+              };
+              reviewOn: string | null;
+              risks: {
+                disappearance: {
+                  existingMeasures: string[];
+                  impacts: string[];
+                  likelihood: (1 | 2 | 3 | 4) | null;
+                  plannedMeasures: string[];
+                  severity: (1 | 2 | 3 | 4) | null;
+                  sources: string[];
+                  threats: string[];
+                };
+                illegitimate_access: {
+                  existingMeasures: string[];
+                  impacts: string[];
+                  likelihood: (1 | 2 | 3 | 4) | null;
+                  plannedMeasures: string[];
+                  severity: (1 | 2 | 3 | 4) | null;
+                  sources: string[];
+                  threats: string[];
+                };
+                unwanted_modification: {
+                  existingMeasures: string[];
+                  impacts: string[];
+                  likelihood: (1 | 2 | 3 | 4) | null;
+                  plannedMeasures: string[];
+                  severity: (1 | 2 | 3 | 4) | null;
+                  sources: string[];
+                  threats: string[];
+                };
+              };
+              screening: {
+                count: number;
+                criteria: string[];
+                recommended: boolean;
+              };
+              signedAt: string | null;
+              signedBy: string | null;
+              signedPurposeVersions: {
+                [key: string]: number;
+              } | null;
+              status: 'draft' | 'signed';
+              title: string;
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/governance/dpias/{id}/export': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Export a DPIA as JSON or printable HTML */
+    get: {
+      parameters: {
+        query: {
+          format: 'json' | 'html';
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The document in the requested format */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': string;
+            'text/html': string;
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/governance/dpias/{id}/review': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Review a signed DPIA (If-Match): confirm it for the current purposes, or reopen it as a draft */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          'if-match'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description Calendar date YYYY-MM-DD */
+            nextReviewOn: string;
+            outcome: 'confirmed' | 'reopened';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              actionPlan: {
+                /** @description Calendar date YYYY-MM-DD */
+                dueOn: string;
+                measure: string;
+                /** Format: uuid */
+                ownerUserId: string;
+                status: 'planned' | 'in_progress' | 'done';
+              }[];
+              context: {
+                dataCategories: string[];
+                description: string;
+                purposeKeys: string[];
+                retention: string;
+                supportingAssets: string;
+              };
+              createdAt: string;
+              criteria: (
+                | 'evaluation_scoring'
+                | 'automated_decision'
+                | 'systematic_monitoring'
+                | 'sensitive_data'
+                | 'large_scale'
+                | 'matching_datasets'
+                | 'vulnerable_subjects'
+                | 'innovative_technology'
+                | 'prevents_rights'
+              )[];
+              dpoOpinion: string;
+              id: string;
+              missing: string[];
+              principles: {
+                necessityAndProportionality: string;
+                rightsMeasures: string;
+              };
+              review: {
+                needed: boolean;
+                reasons: string[];
+              };
+              reviewOn: string | null;
+              risks: {
+                disappearance: {
+                  existingMeasures: string[];
+                  impacts: string[];
+                  likelihood: (1 | 2 | 3 | 4) | null;
+                  plannedMeasures: string[];
+                  severity: (1 | 2 | 3 | 4) | null;
+                  sources: string[];
+                  threats: string[];
+                };
+                illegitimate_access: {
+                  existingMeasures: string[];
+                  impacts: string[];
+                  likelihood: (1 | 2 | 3 | 4) | null;
+                  plannedMeasures: string[];
+                  severity: (1 | 2 | 3 | 4) | null;
+                  sources: string[];
+                  threats: string[];
+                };
+                unwanted_modification: {
+                  existingMeasures: string[];
+                  impacts: string[];
+                  likelihood: (1 | 2 | 3 | 4) | null;
+                  plannedMeasures: string[];
+                  severity: (1 | 2 | 3 | 4) | null;
+                  sources: string[];
+                  threats: string[];
+                };
+              };
+              screening: {
+                count: number;
+                criteria: string[];
+                recommended: boolean;
+              };
+              signedAt: string | null;
+              signedBy: string | null;
+              signedPurposeVersions: {
+                [key: string]: number;
+              } | null;
+              status: 'draft' | 'signed';
+              title: string;
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/governance/dpias/{id}/sign': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Sign a complete DPIA (If-Match); DPIA_INCOMPLETE lists what is missing */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          'if-match'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              actionPlan: {
+                /** @description Calendar date YYYY-MM-DD */
+                dueOn: string;
+                measure: string;
+                /** Format: uuid */
+                ownerUserId: string;
+                status: 'planned' | 'in_progress' | 'done';
+              }[];
+              context: {
+                dataCategories: string[];
+                description: string;
+                purposeKeys: string[];
+                retention: string;
+                supportingAssets: string;
+              };
+              createdAt: string;
+              criteria: (
+                | 'evaluation_scoring'
+                | 'automated_decision'
+                | 'systematic_monitoring'
+                | 'sensitive_data'
+                | 'large_scale'
+                | 'matching_datasets'
+                | 'vulnerable_subjects'
+                | 'innovative_technology'
+                | 'prevents_rights'
+              )[];
+              dpoOpinion: string;
+              id: string;
+              missing: string[];
+              principles: {
+                necessityAndProportionality: string;
+                rightsMeasures: string;
+              };
+              review: {
+                needed: boolean;
+                reasons: string[];
+              };
+              reviewOn: string | null;
+              risks: {
+                disappearance: {
+                  existingMeasures: string[];
+                  impacts: string[];
+                  likelihood: (1 | 2 | 3 | 4) | null;
+                  plannedMeasures: string[];
+                  severity: (1 | 2 | 3 | 4) | null;
+                  sources: string[];
+                  threats: string[];
+                };
+                illegitimate_access: {
+                  existingMeasures: string[];
+                  impacts: string[];
+                  likelihood: (1 | 2 | 3 | 4) | null;
+                  plannedMeasures: string[];
+                  severity: (1 | 2 | 3 | 4) | null;
+                  sources: string[];
+                  threats: string[];
+                };
+                unwanted_modification: {
+                  existingMeasures: string[];
+                  impacts: string[];
+                  likelihood: (1 | 2 | 3 | 4) | null;
+                  plannedMeasures: string[];
+                  severity: (1 | 2 | 3 | 4) | null;
+                  sources: string[];
+                  threats: string[];
+                };
+              };
+              screening: {
+                count: number;
+                criteria: string[];
+                recommended: boolean;
+              };
+              signedAt: string | null;
+              signedBy: string | null;
+              signedPurposeVersions: {
+                [key: string]: number;
+              } | null;
+              status: 'draft' | 'signed';
+              title: string;
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/governance/due': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Governance items due within 30 days or overdue (agreements, reviews, transfers, DPIAs) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                dueOn: string | null;
+                key: string;
+                kind:
+                  | 'agreement_expiry'
+                  | 'processor_review'
+                  | 'objection_window'
+                  | 'transfer_expiry'
+                  | 'transfer_flag'
+                  | 'dpia_review';
+                overdue: boolean;
+                resourceId: string;
+                title: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/governance/organisation': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Organisation settings: controller, EU representative, DPO (ETag = version) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              controller: {
+                address: string;
+                email: '' | string;
+                name: string;
+                phone: string;
+              };
+              dpo: {
+                email: '' | string;
+                name: string;
+                phone: string;
+              } | null;
+              representative: {
+                address: string;
+                email: '' | string;
+                name: string;
+                phone: string;
+              } | null;
+              updatedAt: string | null;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    /** Save the organisation settings as a new version (If-Match: the version read; "0" before the first save) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: {
+          'if-match'?: string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            controller: {
+              address: string;
+              email: '' | string;
+              name: string;
+              phone: string;
+            };
+            dpo: {
+              email: '' | string;
+              name: string;
+              phone: string;
+            } | null;
+            representative: {
+              address: string;
+              email: '' | string;
+              name: string;
+              phone: string;
+            } | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              controller: {
+                address: string;
+                email: '' | string;
+                name: string;
+                phone: string;
+              };
+              dpo: {
+                email: '' | string;
+                name: string;
+                phone: string;
+              } | null;
+              representative: {
+                address: string;
+                email: '' | string;
+                name: string;
+                phone: string;
+              } | null;
+              updatedAt: string | null;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/governance/processors': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Processors and recipients by name (cursor pagination); drafts say what they lack */
+    get: {
+      parameters: {
+        query?: {
+          cursor?: string;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                agreement: {
+                  documentReference: string | null;
+                  expiresOn: string | null;
+                  signedOn: string | null;
+                  /** @description Art. 28(3)(a)–(h) terms checked */
+                  terms: (
+                    | 'instructions'
+                    | 'confidentiality'
+                    | 'security'
+                    | 'sub_processors'
+                    | 'data_subject_rights'
+                    | 'assistance'
+                    | 'deletion_or_return'
+                    | 'audits'
+                  )[];
+                } | null;
+                certifications: string[];
+                countries: string[];
+                createdAt: string;
+                dataCategories: string[];
+                id: string;
+                missing: string[];
+                name: string;
+                objectionDeadline: string | null;
+                parentId: string | null;
+                purposes: string[];
+                reviewOn: string | null;
+                role: 'processor' | 'sub_processor' | 'joint_controller' | 'recipient';
+                services: string;
+                status: 'draft' | 'complete';
+                subProcessorNotice: {
+                  /** @description Calendar date YYYY-MM-DD */
+                  noticeOn: string;
+                  objectionWindowDays: number;
+                } | null;
+                updatedAt: string;
+                version: number;
+              }[];
+              nextCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Record a processor or recipient (saved as a draft while items are missing); accepts Idempotency-Key */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            agreement?: {
+              documentReference: string | null;
+              expiresOn: string | null;
+              signedOn: string | null;
+              /** @description Art. 28(3)(a)–(h) terms checked */
+              terms: (
+                | 'instructions'
+                | 'confidentiality'
+                | 'security'
+                | 'sub_processors'
+                | 'data_subject_rights'
+                | 'assistance'
+                | 'deletion_or_return'
+                | 'audits'
+              )[];
+            } | null;
+            certifications?: string[];
+            /** @description ISO 3166-1 alpha-2 */
+            countries?: string[];
+            dataCategories?: string[];
+            name: string;
+            parentId?: string | null;
+            purposes?: string[];
+            reviewOn?: string | null;
+            role: 'processor' | 'sub_processor' | 'joint_controller' | 'recipient';
+            services?: string;
+            subProcessorNotice?: {
+              /** @description Calendar date YYYY-MM-DD */
+              noticeOn: string;
+              objectionWindowDays: number;
+            } | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              agreement: {
+                documentReference: string | null;
+                expiresOn: string | null;
+                signedOn: string | null;
+                /** @description Art. 28(3)(a)–(h) terms checked */
+                terms: (
+                  | 'instructions'
+                  | 'confidentiality'
+                  | 'security'
+                  | 'sub_processors'
+                  | 'data_subject_rights'
+                  | 'assistance'
+                  | 'deletion_or_return'
+                  | 'audits'
+                )[];
+              } | null;
+              certifications: string[];
+              countries: string[];
+              createdAt: string;
+              dataCategories: string[];
+              id: string;
+              missing: string[];
+              name: string;
+              objectionDeadline: string | null;
+              parentId: string | null;
+              purposes: string[];
+              reviewOn: string | null;
+              role: 'processor' | 'sub_processor' | 'joint_controller' | 'recipient';
+              services: string;
+              status: 'draft' | 'complete';
+              subProcessorNotice: {
+                /** @description Calendar date YYYY-MM-DD */
+                noticeOn: string;
+                objectionWindowDays: number;
+              } | null;
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/governance/processors/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One processor (ETag = version) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              agreement: {
+                documentReference: string | null;
+                expiresOn: string | null;
+                signedOn: string | null;
+                /** @description Art. 28(3)(a)–(h) terms checked */
+                terms: (
+                  | 'instructions'
+                  | 'confidentiality'
+                  | 'security'
+                  | 'sub_processors'
+                  | 'data_subject_rights'
+                  | 'assistance'
+                  | 'deletion_or_return'
+                  | 'audits'
+                )[];
+              } | null;
+              certifications: string[];
+              countries: string[];
+              createdAt: string;
+              dataCategories: string[];
+              id: string;
+              missing: string[];
+              name: string;
+              objectionDeadline: string | null;
+              parentId: string | null;
+              purposes: string[];
+              reviewOn: string | null;
+              role: 'processor' | 'sub_processor' | 'joint_controller' | 'recipient';
+              services: string;
+              status: 'draft' | 'complete';
+              subProcessorNotice: {
+                /** @description Calendar date YYYY-MM-DD */
+                noticeOn: string;
+                objectionWindowDays: number;
+              } | null;
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    /** Replace a processor record (If-Match) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: {
+          'if-match'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            agreement?: {
+              documentReference: string | null;
+              expiresOn: string | null;
+              signedOn: string | null;
+              /** @description Art. 28(3)(a)–(h) terms checked */
+              terms: (
+                | 'instructions'
+                | 'confidentiality'
+                | 'security'
+                | 'sub_processors'
+                | 'data_subject_rights'
+                | 'assistance'
+                | 'deletion_or_return'
+                | 'audits'
+              )[];
+            } | null;
+            certifications?: string[];
+            /** @description ISO 3166-1 alpha-2 */
+            countries?: string[];
+            dataCategories?: string[];
+            name: string;
+            parentId?: string | null;
+            purposes?: string[];
+            reviewOn?: string | null;
+            role: 'processor' | 'sub_processor' | 'joint_controller' | 'recipient';
+            services?: string;
+            subProcessorNotice?: {
+              /** @description Calendar date YYYY-MM-DD */
+              noticeOn: string;
+              objectionWindowDays: number;
+            } | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              agreement: {
+                documentReference: string | null;
+                expiresOn: string | null;
+                signedOn: string | null;
+                /** @description Art. 28(3)(a)–(h) terms checked */
+                terms: (
+                  | 'instructions'
+                  | 'confidentiality'
+                  | 'security'
+                  | 'sub_processors'
+                  | 'data_subject_rights'
+                  | 'assistance'
+                  | 'deletion_or_return'
+                  | 'audits'
+                )[];
+              } | null;
+              certifications: string[];
+              countries: string[];
+              createdAt: string;
+              dataCategories: string[];
+              id: string;
+              missing: string[];
+              name: string;
+              objectionDeadline: string | null;
+              parentId: string | null;
+              purposes: string[];
+              reviewOn: string | null;
+              role: 'processor' | 'sub_processor' | 'joint_controller' | 'recipient';
+              services: string;
+              status: 'draft' | 'complete';
+              subProcessorNotice: {
+                /** @description Calendar date YYYY-MM-DD */
+                noticeOn: string;
+                objectionWindowDays: number;
+              } | null;
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/governance/ropa': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Records of processing: current, or as they stood at `asOf` */
+    get: {
+      parameters: {
+        query?: {
+          /** @description A date (YYYY-MM-DD, read as the end of that day, UTC) or an ISO 8601 timestamp */
+          asOf?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              digest: string;
+              document: {
+                activities: {
+                  accessRoles: string[];
+                  active: boolean;
+                  art9Condition: string | null;
+                  dataCategories: {
+                    attributes: {
+                      attribute: string;
+                      retention: string;
+                    }[];
+                    criminal: boolean;
+                    key: string;
+                    name: string;
+                    special: boolean;
+                  }[];
+                  dataSubjects: string[];
+                  description: string;
+                  lawfulBasis: string;
+                  name: string;
+                  purposeKey: string;
+                  purposeVersion: number;
+                  recipients: {
+                    countries: string[];
+                    kind: string;
+                    name: string;
+                    status: string;
+                  }[];
+                  retention: string;
+                  transfers: {
+                    country: string;
+                    countryName: string;
+                    flags: string[];
+                    recipient: string;
+                    safeguards: string;
+                    supplementaryMeasures: string | null;
+                    tiaReference: string | null;
+                  }[];
+                }[];
+                controller: {
+                  address: string;
+                  email: string;
+                  name: string;
+                  phone: string;
+                };
+                dpo: {
+                  email: string;
+                  name: string;
+                  phone: string;
+                } | null;
+                openItems: string[];
+                representative: {
+                  address: string;
+                  email: string;
+                  name: string;
+                  phone: string;
+                } | null;
+                securityMeasures: string[];
+              };
+              reason: string;
+              takenAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/governance/ropa/export': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Export the records of processing (current or as of a date) as JSON, CSV or printable HTML */
+    get: {
+      parameters: {
+        query: {
+          /** @description A date (YYYY-MM-DD, read as the end of that day, UTC) or an ISO 8601 timestamp */
+          asOf?: string;
+          format: 'json' | 'csv' | 'html';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The document in the requested format */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': string;
+            'text/csv': string;
+            'text/html': string;
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/governance/ropa/snapshots': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Record a version of the records of processing now (on demand) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              digest: string;
+              document: {
+                activities: {
+                  accessRoles: string[];
+                  active: boolean;
+                  art9Condition: string | null;
+                  dataCategories: {
+                    attributes: {
+                      attribute: string;
+                      retention: string;
+                    }[];
+                    criminal: boolean;
+                    key: string;
+                    name: string;
+                    special: boolean;
+                  }[];
+                  dataSubjects: string[];
+                  description: string;
+                  lawfulBasis: string;
+                  name: string;
+                  purposeKey: string;
+                  purposeVersion: number;
+                  recipients: {
+                    countries: string[];
+                    kind: string;
+                    name: string;
+                    status: string;
+                  }[];
+                  retention: string;
+                  transfers: {
+                    country: string;
+                    countryName: string;
+                    flags: string[];
+                    recipient: string;
+                    safeguards: string;
+                    supplementaryMeasures: string | null;
+                    tiaReference: string | null;
+                  }[];
+                }[];
+                controller: {
+                  address: string;
+                  email: string;
+                  name: string;
+                  phone: string;
+                };
+                dpo: {
+                  email: string;
+                  name: string;
+                  phone: string;
+                } | null;
+                openItems: string[];
+                representative: {
+                  address: string;
+                  email: string;
+                  name: string;
+                  phone: string;
+                } | null;
+                securityMeasures: string[];
+              };
+              reason: string;
+              takenAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/governance/ropa/versions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Versions of the records of processing, newest first (up to 500) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                digest: string;
+                reason: string;
+                takenAt: string;
+                version: number;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/governance/transfers': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Transfers to third countries with their flags, and the non-EEA countries of processors no transfer covers */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              gaps: {
+                country: string;
+                countryName: string;
+                flags: ('missing_tool' | 'tool_unfit' | 'expired' | 'no_tia')[];
+                processorId: string;
+                processorName: string;
+              }[];
+              items: {
+                art49Derogation:
+                  | (
+                      | 'explicit_consent'
+                      | 'contract_with_subject'
+                      | 'contract_in_subject_interest'
+                      | 'public_interest'
+                      | 'legal_claims'
+                      | 'vital_interests'
+                      | 'public_register'
+                      | 'compelling_legitimate_interests'
+                    )
+                  | null;
+                country: string;
+                countryName: string;
+                createdAt: string;
+                expiresOn: string | null;
+                flags: ('missing_tool' | 'tool_unfit' | 'expired' | 'no_tia')[];
+                id: string;
+                processorId: string;
+                processorName: string;
+                sccModule: number | null;
+                supplementaryMeasures: string | null;
+                tiaReference: string | null;
+                tool: 'adequacy' | 'dpf' | 'scc' | 'bcr' | 'art49';
+                updatedAt: string;
+                version: number;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Record a transfer: destination outside the EEA and a tool that fits it; accepts Idempotency-Key */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            art49Derogation?:
+              | (
+                  | 'explicit_consent'
+                  | 'contract_with_subject'
+                  | 'contract_in_subject_interest'
+                  | 'public_interest'
+                  | 'legal_claims'
+                  | 'vital_interests'
+                  | 'public_register'
+                  | 'compelling_legitimate_interests'
+                )
+              | null;
+            /** @description ISO 3166-1 alpha-2, outside the EEA */
+            country: string;
+            expiresOn?: string | null;
+            /** Format: uuid */
+            processorId: string;
+            sccModule?: number | null;
+            supplementaryMeasures?: string | null;
+            tiaReference?: string | null;
+            tool: 'adequacy' | 'dpf' | 'scc' | 'bcr' | 'art49';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              art49Derogation:
+                | (
+                    | 'explicit_consent'
+                    | 'contract_with_subject'
+                    | 'contract_in_subject_interest'
+                    | 'public_interest'
+                    | 'legal_claims'
+                    | 'vital_interests'
+                    | 'public_register'
+                    | 'compelling_legitimate_interests'
+                  )
+                | null;
+              country: string;
+              countryName: string;
+              createdAt: string;
+              expiresOn: string | null;
+              flags: ('missing_tool' | 'tool_unfit' | 'expired' | 'no_tia')[];
+              id: string;
+              processorId: string;
+              processorName: string;
+              sccModule: number | null;
+              supplementaryMeasures: string | null;
+              tiaReference: string | null;
+              tool: 'adequacy' | 'dpf' | 'scc' | 'bcr' | 'art49';
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/governance/transfers/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One transfer (ETag = version) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              art49Derogation:
+                | (
+                    | 'explicit_consent'
+                    | 'contract_with_subject'
+                    | 'contract_in_subject_interest'
+                    | 'public_interest'
+                    | 'legal_claims'
+                    | 'vital_interests'
+                    | 'public_register'
+                    | 'compelling_legitimate_interests'
+                  )
+                | null;
+              country: string;
+              countryName: string;
+              createdAt: string;
+              expiresOn: string | null;
+              flags: ('missing_tool' | 'tool_unfit' | 'expired' | 'no_tia')[];
+              id: string;
+              processorId: string;
+              processorName: string;
+              sccModule: number | null;
+              supplementaryMeasures: string | null;
+              tiaReference: string | null;
+              tool: 'adequacy' | 'dpf' | 'scc' | 'bcr' | 'art49';
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    /** Replace a transfer (If-Match) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: {
+          'if-match'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            art49Derogation?:
+              | (
+                  | 'explicit_consent'
+                  | 'contract_with_subject'
+                  | 'contract_in_subject_interest'
+                  | 'public_interest'
+                  | 'legal_claims'
+                  | 'vital_interests'
+                  | 'public_register'
+                  | 'compelling_legitimate_interests'
+                )
+              | null;
+            /** @description ISO 3166-1 alpha-2, outside the EEA */
+            country: string;
+            expiresOn?: string | null;
+            /** Format: uuid */
+            processorId: string;
+            sccModule?: number | null;
+            supplementaryMeasures?: string | null;
+            tiaReference?: string | null;
+            tool: 'adequacy' | 'dpf' | 'scc' | 'bcr' | 'art49';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              art49Derogation:
+                | (
+                    | 'explicit_consent'
+                    | 'contract_with_subject'
+                    | 'contract_in_subject_interest'
+                    | 'public_interest'
+                    | 'legal_claims'
+                    | 'vital_interests'
+                    | 'public_register'
+                    | 'compelling_legitimate_interests'
+                  )
+                | null;
+              country: string;
+              countryName: string;
+              createdAt: string;
+              expiresOn: string | null;
+              flags: ('missing_tool' | 'tool_unfit' | 'expired' | 'no_tia')[];
+              id: string;
+              processorId: string;
+              processorName: string;
+              sccModule: number | null;
+              supplementaryMeasures: string | null;
+              tiaReference: string | null;
+              tool: 'adequacy' | 'dpf' | 'scc' | 'bcr' | 'art49';
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
     post?: never;
     delete?: never;
     options?: never;
@@ -2098,6 +4599,152 @@ export interface paths {
         };
       };
     };
+    trace?: never;
+  };
+  '/api/v1/organizations/{id}/custom-fields': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** An organization's custom values */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              entity: 'person' | 'organization' | 'deal';
+              recordId: string;
+              values: {
+                [key: string]: string[] | boolean | number | string;
+              };
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    /** Set or remove (null) an organization's custom values; needs If-Match ("0" before the first) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: {
+          'if-match'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            values: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              entity: 'person' | 'organization' | 'deal';
+              recordId: string;
+              values: {
+                [key: string]: string[] | boolean | number | string;
+              };
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/organizations/{id}/timeline': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The organization's timeline, newest first (before: ISO time; cursor: nextCursor) */
+    get: {
+      parameters: {
+        query?: {
+          before?: string;
+          cursor?: string;
+          limit?: number;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                actor?: {
+                  id: string | null;
+                  type: string;
+                } | null;
+                at: string;
+                body?: string | null;
+                facts?: {
+                  [key: string]: unknown;
+                };
+                id: string;
+                kind: string;
+                links?: {
+                  entity: 'person' | 'organization' | 'deal';
+                  id: string;
+                }[];
+                title: string;
+              }[];
+              nextCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   '/api/v1/people': {
@@ -2714,6 +5361,68 @@ export interface paths {
                 reason: 'accuracy_contested' | 'unlawful_processing' | 'legal_claims' | 'objection_pending';
                 restrictedAt: string;
               } | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/people/{id}/timeline': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The person's timeline, newest first (before: ISO time; cursor: nextCursor) */
+    get: {
+      parameters: {
+        query?: {
+          before?: string;
+          cursor?: string;
+          limit?: number;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                actor?: {
+                  id: string | null;
+                  type: string;
+                } | null;
+                at: string;
+                body?: string | null;
+                facts?: {
+                  [key: string]: unknown;
+                };
+                id: string;
+                kind: string;
+                links?: {
+                  entity: 'person' | 'organization' | 'deal';
+                  id: string;
+                }[];
+                title: string;
+              }[];
+              nextCursor: string | null;
             };
           };
         };
@@ -4144,6 +6853,58 @@ export interface paths {
     };
     trace?: never;
   };
+  '/api/v1/search': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Search organization names and domains and deal titles (case-insensitive substring); the query goes in the body, never the URL */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @default 10 */
+            limit?: number;
+            query: string;
+            types?: ('organization' | 'deal')[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                subtitle: string | null;
+                title: string;
+                type: 'organization' | 'deal';
+              }[];
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/settings': {
     parameters: {
       query?: never;
@@ -4221,6 +6982,262 @@ export interface paths {
                 key: string;
                 value: unknown;
               }[];
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/tasks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List tasks by due time (undated last), with filters; assignee=me&status=open is "my tasks" */
+    get: {
+      parameters: {
+        query?: {
+          assignee?: 'me' | string;
+          cursor?: string;
+          dueBefore?: string;
+          limit?: number;
+          linkedEntity?: 'person' | 'organization' | 'deal';
+          linkedId?: string;
+          overdue?: boolean;
+          status?: 'open' | 'done' | 'cancelled';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                assigneeId: string | null;
+                completedAt: string | null;
+                createdAt: string;
+                dueAt: string | null;
+                dueDate: string | null;
+                dueTime: string | null;
+                hidden: boolean;
+                id: string;
+                link: {
+                  entity: 'person' | 'organization' | 'deal';
+                  id: string;
+                } | null;
+                overdue: boolean;
+                priority: 'low' | 'normal' | 'high';
+                status: 'open' | 'done' | 'cancelled';
+                title: string | null;
+                updatedAt: string;
+                version: number;
+              }[];
+              nextCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Create a task; accepts Idempotency-Key */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            assigneeId?: string | null;
+            dueDate?: string | null;
+            dueTime?: string | null;
+            link?: {
+              entity: 'person' | 'organization' | 'deal';
+              id: string;
+            } | null;
+            priority?: 'low' | 'normal' | 'high';
+            status?: 'open' | 'done' | 'cancelled';
+            title: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              assigneeId: string | null;
+              completedAt: string | null;
+              createdAt: string;
+              dueAt: string | null;
+              dueDate: string | null;
+              dueTime: string | null;
+              hidden: boolean;
+              id: string;
+              link: {
+                entity: 'person' | 'organization' | 'deal';
+                id: string;
+              } | null;
+              overdue: boolean;
+              priority: 'low' | 'normal' | 'high';
+              status: 'open' | 'done' | 'cancelled';
+              title: string | null;
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/tasks/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Read a task */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              assigneeId: string | null;
+              completedAt: string | null;
+              createdAt: string;
+              dueAt: string | null;
+              dueDate: string | null;
+              dueTime: string | null;
+              hidden: boolean;
+              id: string;
+              link: {
+                entity: 'person' | 'organization' | 'deal';
+                id: string;
+              } | null;
+              overdue: boolean;
+              priority: 'low' | 'normal' | 'high';
+              status: 'open' | 'done' | 'cancelled';
+              title: string | null;
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    /** Delete a task */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /** Change a task (status done sets completedAt); needs If-Match */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: {
+          'if-match'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            assigneeId?: string | null;
+            dueDate?: string | null;
+            dueTime?: string | null;
+            link?: {
+              entity: 'person' | 'organization' | 'deal';
+              id: string;
+            } | null;
+            priority?: 'low' | 'normal' | 'high';
+            status?: 'open' | 'done' | 'cancelled';
+            title?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              assigneeId: string | null;
+              completedAt: string | null;
+              createdAt: string;
+              dueAt: string | null;
+              dueDate: string | null;
+              dueTime: string | null;
+              hidden: boolean;
+              id: string;
+              link: {
+                entity: 'person' | 'organization' | 'deal';
+                id: string;
+              } | null;
+              overdue: boolean;
+              priority: 'low' | 'normal' | 'high';
+              status: 'open' | 'done' | 'cancelled';
+              title: string | null;
+              updatedAt: string;
+              version: number;
             };
           };
         };
@@ -5543,6 +8560,249 @@ export interface paths {
     options?: never;
     head?: never;
     patch?: never;
+    trace?: never;
+  };
+  '/api/v1/views': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List my saved views and the shared ones */
+    get: {
+      parameters: {
+        query?: {
+          entity?: 'person' | 'organization' | 'deal';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                columns: string[];
+                createdAt: string;
+                entity: 'person' | 'organization' | 'deal';
+                filters: {
+                  [key: string]: unknown;
+                };
+                id: string;
+                name: string;
+                ownerUserId: string;
+                shared: boolean;
+                sort: {
+                  direction: string;
+                  field: string;
+                } | null;
+                updatedAt: string;
+                version: number;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Save a list view (filters checked per entity); accepts Idempotency-Key */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            columns?: string[];
+            entity: 'person' | 'organization' | 'deal';
+            /** @description Filters of the entity’s list (checked per entity) */
+            filters?: {
+              [key: string]: unknown;
+            };
+            name: string;
+            shared?: boolean;
+            sort?: {
+              direction: 'asc' | 'desc';
+              field: string;
+            } | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              columns: string[];
+              createdAt: string;
+              entity: 'person' | 'organization' | 'deal';
+              filters: {
+                [key: string]: unknown;
+              };
+              id: string;
+              name: string;
+              ownerUserId: string;
+              shared: boolean;
+              sort: {
+                direction: string;
+                field: string;
+              } | null;
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/views/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Read a saved view (mine or shared) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              columns: string[];
+              createdAt: string;
+              entity: 'person' | 'organization' | 'deal';
+              filters: {
+                [key: string]: unknown;
+              };
+              id: string;
+              name: string;
+              ownerUserId: string;
+              shared: boolean;
+              sort: {
+                direction: string;
+                field: string;
+              } | null;
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    /** Delete a saved view (owner only; shared views also crm:configure) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /** Change a saved view (owner only; shared views also crm:configure); needs If-Match */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: {
+          'if-match'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            columns?: string[];
+            /** @description Filters of the entity’s list (checked per entity) */
+            filters?: {
+              [key: string]: unknown;
+            };
+            name?: string;
+            shared?: boolean;
+            sort?: {
+              direction: 'asc' | 'desc';
+              field: string;
+            } | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              columns: string[];
+              createdAt: string;
+              entity: 'person' | 'organization' | 'deal';
+              filters: {
+                [key: string]: unknown;
+              };
+              id: string;
+              name: string;
+              ownerUserId: string;
+              shared: boolean;
+              sort: {
+                direction: string;
+                field: string;
+              } | null;
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
     trace?: never;
   };
   '/health': {

@@ -42,6 +42,9 @@ function page<K extends string>(
 export const navigation: readonly NavigationItem[] = [
   { path: '/', label: 'Home', section: 'overview', page: page(() => import('../features/home/home-page.tsx'), 'HomePage') },
   { path: '/people', label: 'People', permission: 'people:read', section: 'crm', page: page(() => import('../features/people/people-page.tsx'), 'PeoplePage') },
+  { path: '/organizations', label: 'Organizations', permission: 'crm:read', section: 'crm', page: page(() => import('../features/organizations/organizations-page.tsx'), 'OrganizationsPage') },
+  { path: '/deals', label: 'Deals', permission: 'crm:read', section: 'crm', page: page(() => import('../features/deals/deals-page.tsx'), 'DealsPage') },
+  { path: '/pipelines', label: 'Pipelines', permission: 'crm:configure', section: 'crm', page: page(() => import('../features/deals/pipeline-settings-page.tsx'), 'PipelineSettingsPage') },
   { path: '/catalogue', label: 'Data catalogue', permission: 'catalogue:read', section: 'privacy', page: page(() => import('../features/catalogue/catalogue-page.tsx'), 'CataloguePage') },
   { path: '/purposes', label: 'Purposes', permission: 'purposes:read', section: 'privacy', page: page(() => import('../features/purposes/purposes-page.tsx'), 'PurposesPage') },
   { path: '/erasure', label: 'Erasure certificates', permission: 'privacy:read', section: 'privacy', page: page(() => import('../features/erasure/erasure-page.tsx'), 'ErasurePage') },

@@ -33,6 +33,8 @@ function panel<K extends string>(
  */
 // prettier-ignore
 export const recordPanels: readonly RecordPanel[] = [
+  { entity: 'person', key: 'deals', title: 'Deals', permission: 'crm:read', order: 30, panel: panel(() => import('../features/deals/related-deals-panel.tsx'), 'PersonDealsPanel') },
+  { entity: 'organization', key: 'deals', title: 'Deals', permission: 'crm:read', order: 5, panel: panel(() => import('../features/deals/related-deals-panel.tsx'), 'OrganizationDealsPanel') },
 ];
 
 // Kept referenced until the first panel is added (the registry is empty on purpose at first).

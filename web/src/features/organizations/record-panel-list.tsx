@@ -1,0 +1,32 @@
+import { Paper, Skeleton, Stack, Title } from '@mantine/core';
+import { Suspense } from 'react';
+import { useSession } from '../../app/session.tsx';
+import { recordPanels, type RecordEntity } from '../../app/record-panels.ts';
+
+/**
+ * The panels other features add to a record's detail page (`web/src/app/record-panels.ts`), in order, each loaded
+ * on its own and shown only with its permission.
+ *
+ * @example
+ * <RecordPanelList entity="organization" recordId={organization.id} />
+ */
+export function RecordPanelList({ entity, recordId }: { entity: RecordEntity; recordId: string }) {
+  const session = useSession();
+  const allowed = (permission?: string) =>
+    permission === undefined || (session.status === 'signed-in' && session.permissions.has(permission));
+  const panels = recordPanels.filter((p) => p.entity === entity && allowed(p.permission)).sort((a, b) => a.order - b.order);
+  return (
+    <Stack>
+      {panels.map((p) => (
+        <Paper key={p.key} withBorder p="md" data-testid={`panel-${p.key}`}>
+          <Title order={3} size="h4" mb="sm">
+            {p.title}
+          </Title>
+          <Suspense fallback={<Skeleton height={40} />}>
+            <p.panel recordId={recordId} />
+          </Suspense>
+        </Paper>
+      ))}
+    </Stack>
+  );
+}
