@@ -66,6 +66,11 @@ export const errorCatalogue = {
   TRANSFER_TOOL_UNFIT: { status: 422, exit: 2, title: 'The transfer tool does not fit the destination country' },
   DPIA_INCOMPLETE: { status: 422, exit: 2, title: 'The DPIA is incomplete and cannot be signed' },
   DPIA_SIGNED: { status: 409, exit: 6, title: 'The DPIA is signed: only a review may change it' },
+  // import, duplicates and merge (src/crm/import, src/crm/duplicates, src/crm/merge)
+  CSV_MALFORMED: { status: 422, exit: 2, title: 'The CSV file is malformed' },
+  CSV_ENCODING: { status: 415, exit: 2, title: 'The file is not in the expected text encoding' },
+  CSV_EMPTY: { status: 422, exit: 2, title: 'The CSV file has no header or no data rows' },
+  CSV_UNKNOWN_COLUMNS: { status: 422, exit: 2, title: 'Columns of the file are not mapped to person fields' },
 } as const;
 
 export type ErrorCode = keyof typeof errorCatalogue;

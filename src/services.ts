@@ -1,5 +1,6 @@
 import { createTimelineSourceRegistry } from './crm/timeline/timeline-source.ts';
 import { createPersonReassignerRegistry } from './crm/merge/person-reassigners.ts';
+import { createImportArea } from './crm/import/import-area.ts';
 import { createTimelineArea } from './crm/timeline/timeline-area.ts';
 import type { Config } from './config.ts';
 import type { Db } from './db/database.ts';
@@ -64,5 +65,6 @@ export async function createAppServices(deps: { config: Config; db: Db; clock: C
   const dealsArea = createDealsArea({ db: deps.db, clock: deps.clock, gate: privacyKernel.gate, erasers: peopleArea.erasure.erasers, personReassigners, timelineSources });
   const timelineArea = createTimelineArea({ db: deps.db, clock: deps.clock, keys, fieldCipher, gate: privacyKernel.gate, purposes: privacyKernel.purposes, catalogue: privacyKernel.catalogue, erasers: peopleArea.erasure.erasers, timelineSources, personReassigners });
   const governance = createGovernanceArea({ dialect: deps.db.dialect, clock: deps.clock, catalogue: privacyKernel.catalogue, purposes: privacyKernel.purposes, securityFacts: securityFactsFrom({ config, keyFiles }) });
-  return { keyFiles, keys, fieldCipher, blindIndex, mailer, governance, ...privacyKernel, ...peopleArea, timelineSources, personReassigners, trainingGate, customFields, ...dealsArea, ...timelineArea, exporter, savedViews, globalSearch };
+  const importArea = createImportArea({ db: deps.db, clock: deps.clock, gate: privacyKernel.gate, keys, fieldCipher, blindIndex, people: peopleArea.people, purposes: privacyKernel.purposes });
+  return { ...importArea, keyFiles, keys, fieldCipher, blindIndex, mailer, governance, ...privacyKernel, ...peopleArea, timelineSources, personReassigners, trainingGate, customFields, ...dealsArea, ...timelineArea, exporter, savedViews, globalSearch };
 }

@@ -6,6 +6,7 @@ import { registerKeysCommand } from './keys-command.ts';
 import { registerAuditCommand } from './audit-command.ts';
 import { registerBackupCommand } from './backup-command.ts';
 import { registerRestoreCommand } from './restore-command.ts';
+import { registerImportCommand } from './import-command.ts';
 import { registerExportCommand } from './export-command.ts';
 
 /** Every CLI command, registered in one place. A feature adds one line here. */
@@ -17,5 +18,6 @@ export function registerCommands(program: Command): void {
   registerAuditCommand(program);
   registerBackupCommand(program);
   registerRestoreCommand(program);
+  registerImportCommand(program);
   registerExportCommand(program);
 }

@@ -12,6 +12,7 @@ import type { PeopleArea } from '../kernel/people/people-area.ts';
 import type { GovernanceArea } from '../governance/organisation/governance-area.ts';
 import type { TimelineSourceRegistry } from '../crm/timeline/timeline-source.ts';
 import type { PersonReassignerRegistry } from '../crm/merge/person-reassigners.ts';
+import type { ImportArea } from '../crm/import/import-area.ts';
 import type { TimelineArea } from '../crm/timeline/timeline-area.ts';
 import type { TrainingGate } from '../governance/training/training-gate.ts';
 import type { CustomFieldArea } from '../crm/custom-fields/custom-field-area.ts';
@@ -46,6 +47,10 @@ export interface AppServices extends PeopleArea, DealsArea, TimelineArea {
   readonly timelineSources: TimelineSourceRegistry;
   /** Features whose rows follow a person when two people are merged. */
   readonly personReassigners: PersonReassignerRegistry;
+  /** CSV imports of people. */
+  readonly imports: ImportArea['imports'];
+  /** Duplicate detection over encrypted people. */
+  readonly duplicates: ImportArea['duplicates'];
   /** Governance registers: organisation, processors, transfers, records of processing, DPIAs. */
   readonly governance: GovernanceArea;
   /** Staff training's precondition of the processing gate (forget a user's outcome when they complete a module). */
