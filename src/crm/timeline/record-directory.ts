@@ -7,9 +7,8 @@ import type { TimelineEntity } from './timeline-source.ts';
 export type RecordExists = (db: Kysely<Database>, workspaceId: string, id: string) => Promise<boolean>;
 
 /**
- * Where links and timelines learn whether a person, organization or deal exists, without importing the features
- * that own those tables: each owner registers its check once (people by the timeline's wiring, organizations and
- * deals by their features).
+ * Where links and timelines learn whether a person, organization or deal exists, without importing the use-cases of
+ * the features that own those tables: one check per entity, registered once at wiring.
  *
  * @example
  * recordDirectory.register('deal', async (db, workspaceId, id) => (await findDeal(db, workspaceId, id)) !== undefined);

@@ -23,13 +23,13 @@ export interface TimelineArea {
   readonly activities: ActivitiesService;
   /** Tasks, "my tasks", overdue. */
   readonly tasks: TasksService;
-  /** Which people, organizations and deals exist (for links and timelines). */
+  /** Which people, organizations and deals exist (for links and timelines); a feature may register more entities. */
   readonly recordDirectory: RecordDirectory;
 }
 
 /**
  * Wires activities and tasks: their services, their timeline sources, erasers and merge reassigners, and the record
- * directory with the check for people (organizations and deals register theirs).
+ * directory (live people, organizations and deals of the workspace).
  *
  * @example
  * const area = createTimelineArea({ db, clock, keys, fieldCipher, gate, purposes, catalogue, erasers, timelineSources, personReassigners });
@@ -58,6 +58,12 @@ export function createTimelineArea(
       .executeTakeFirst();
     return row !== undefined;
   });
+  recordDirectory.register('organization', async (db, workspaceId, id) =>
+    (await db.selectFrom('organizations').select('id').where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst()) !== undefined,
+  );
+  recordDirectory.register('deal', async (db, workspaceId, id) =>
+    (await db.selectFrom('deals').select('id').where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst()) !== undefined,
+  );
   const content = { ...deps, recordDirectory };
   deps.timelineSources.register(createActivityTimelineSource(deps));
   deps.timelineSources.register(createTaskTimelineSource(deps));

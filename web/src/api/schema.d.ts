@@ -2832,11 +2832,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Export a DPIA as JSON or printable HTML */
+    /** Export a DPIA as JSON (default) or printable HTML */
     get: {
       parameters: {
-        query: {
-          format: 'json' | 'html';
+        query?: {
+          format?: 'json' | 'html';
         };
         header?: never;
         path: {
@@ -4212,6 +4212,236 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/imports': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Create an import of people under the request purpose (then upload the CSV with PUT …/file); accepts Idempotency-Key */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            ignoreUnknown?: boolean;
+            mapping?: {
+              [key: string]: 'firstName' | 'lastName' | 'email' | 'phone' | 'jobTitle' | 'notes';
+            };
+            onDuplicate?: 'skip' | 'update' | 'create';
+            source: 'provided' | 'form' | 'import' | 'enrichment' | 'event' | 'referral';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              counts: {
+                created: number;
+                rejected: number;
+                skipped: number;
+                suppressed: number;
+                updated: number;
+              };
+              createdAt: string;
+              errorCode: string | null;
+              finishedAt: string | null;
+              id: string;
+              ignoreUnknown: boolean;
+              lastRow: number;
+              mapping: {
+                [key: string]: 'firstName' | 'lastName' | 'email' | 'phone' | 'jobTitle' | 'notes';
+              };
+              onDuplicate: 'skip' | 'update' | 'create';
+              purpose: string;
+              source: string;
+              status: 'pending' | 'running' | 'interrupted' | 'completed' | 'failed';
+              totalRows: number | null;
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/imports/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Progress and counts of an import */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              counts: {
+                created: number;
+                rejected: number;
+                skipped: number;
+                suppressed: number;
+                updated: number;
+              };
+              createdAt: string;
+              errorCode: string | null;
+              finishedAt: string | null;
+              id: string;
+              ignoreUnknown: boolean;
+              lastRow: number;
+              mapping: {
+                [key: string]: 'firstName' | 'lastName' | 'email' | 'phone' | 'jobTitle' | 'notes';
+              };
+              onDuplicate: 'skip' | 'update' | 'create';
+              purpose: string;
+              source: string;
+              status: 'pending' | 'running' | 'interrupted' | 'completed' | 'failed';
+              totalRows: number | null;
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/imports/{id}/file': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Upload the CSV file (Content-Type: text/csv) and run the import; sending the same file again resumes after the last committed row */
+    put: {
+      parameters: {
+        query?: {
+          encoding?: 'utf-8' | 'latin1';
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              counts: {
+                created: number;
+                rejected: number;
+                skipped: number;
+                suppressed: number;
+                updated: number;
+              };
+              createdAt: string;
+              errorCode: string | null;
+              finishedAt: string | null;
+              id: string;
+              ignoreUnknown: boolean;
+              lastRow: number;
+              mapping: {
+                [key: string]: 'firstName' | 'lastName' | 'email' | 'phone' | 'jobTitle' | 'notes';
+              };
+              onDuplicate: 'skip' | 'update' | 'create';
+              purpose: string;
+              source: string;
+              status: 'pending' | 'running' | 'interrupted' | 'completed' | 'failed';
+              totalRows: number | null;
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/imports/{id}/report': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The rejected rows of an import as CSV: row, column, reason (never a value) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/legal-holds': {
     parameters: {
       query?: never;
@@ -4754,12 +4984,22 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** List people in creation order (cursor pagination). Exact lookup: POST /api/v1/people/lookup */
+    /** List people with filters (stage, owner, tag, organization, dates), sorted by creation or update, cursor pagination */
     get: {
       parameters: {
         query?: {
+          createdFrom?: string;
+          createdTo?: string;
           cursor?: string;
+          lifecycleStage?: 'lead' | 'prospect' | 'customer' | 'former';
           limit?: number;
+          order?: 'asc' | 'desc';
+          organizationId?: string;
+          ownerUserId?: string;
+          sort?: 'createdAt' | 'updatedAt';
+          tag?: string;
+          updatedFrom?: string;
+          updatedTo?: string;
         };
         header?: never;
         path?: never;
@@ -4775,15 +5015,54 @@ export interface paths {
           content: {
             'application/json': {
               items: {
+                address: {
+                  city?: string | null;
+                  country?: string | null;
+                  postalCode?: string | null;
+                  region?: string | null;
+                  street?: string | null;
+                } | null;
                 createdAt: string;
                 email: string | null;
+                emails: {
+                  label: string | null;
+                  primary: boolean;
+                  value: string;
+                }[];
+                fieldProvenance: ({
+                  field: string;
+                } & {
+                  importId: string | null;
+                  obtainedAt: string | null;
+                  source: string;
+                  sourceDetail: string | null;
+                })[];
                 firstName: string | null;
                 id: string;
+                jobTitle: string | null;
                 lastName: string | null;
+                lifecycleStage: ('lead' | 'prospect' | 'customer' | 'former') | null;
+                notes: string | null;
+                organizationId: string | null;
+                ownerUserId: string | null;
                 phone: string | null;
+                phones: {
+                  label: string | null;
+                  primary: boolean;
+                  value: string;
+                }[];
+                provenance: {
+                  importId: string | null;
+                  obtainedAt: string | null;
+                  source: string;
+                  sourceDetail: string | null;
+                };
                 pseudonym: string;
+                tags: string[];
                 updatedAt: string;
                 version: number;
+                /** @description Attributes the purpose or the role does not cover (shown as null) */
+                withheld: string[];
               }[];
               nextCursor: string | null;
             };
@@ -4803,13 +5082,94 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': {
+            address?: {
+              city?: string | null;
+              country?: string | null;
+              postalCode?: string | null;
+              region?: string | null;
+              street?: string | null;
+            };
             email?: string;
+            emails?: {
+              label?: string | null;
+              primary?: boolean;
+              value: string;
+            }[];
+            fieldProvenance?: {
+              address?: {
+                importId?: string | null;
+                /** Format: date-time */
+                obtainedAt?: string;
+                source: 'provided' | 'form' | 'import' | 'enrichment' | 'event' | 'referral';
+                sourceDetail?: string | null;
+              };
+              emails?: {
+                importId?: string | null;
+                /** Format: date-time */
+                obtainedAt?: string;
+                source: 'provided' | 'form' | 'import' | 'enrichment' | 'event' | 'referral';
+                sourceDetail?: string | null;
+              };
+              firstName?: {
+                importId?: string | null;
+                /** Format: date-time */
+                obtainedAt?: string;
+                source: 'provided' | 'form' | 'import' | 'enrichment' | 'event' | 'referral';
+                sourceDetail?: string | null;
+              };
+              jobTitle?: {
+                importId?: string | null;
+                /** Format: date-time */
+                obtainedAt?: string;
+                source: 'provided' | 'form' | 'import' | 'enrichment' | 'event' | 'referral';
+                sourceDetail?: string | null;
+              };
+              lastName?: {
+                importId?: string | null;
+                /** Format: date-time */
+                obtainedAt?: string;
+                source: 'provided' | 'form' | 'import' | 'enrichment' | 'event' | 'referral';
+                sourceDetail?: string | null;
+              };
+              notes?: {
+                importId?: string | null;
+                /** Format: date-time */
+                obtainedAt?: string;
+                source: 'provided' | 'form' | 'import' | 'enrichment' | 'event' | 'referral';
+                sourceDetail?: string | null;
+              };
+              phones?: {
+                importId?: string | null;
+                /** Format: date-time */
+                obtainedAt?: string;
+                source: 'provided' | 'form' | 'import' | 'enrichment' | 'event' | 'referral';
+                sourceDetail?: string | null;
+              };
+            };
             firstName?: string;
+            jobTitle?: string;
             lastName?: string;
+            lifecycleStage?: 'lead' | 'prospect' | 'customer' | 'former';
+            notes?: string;
+            organizationId?: string;
+            ownerUserId?: string;
             phone?: string;
+            phones?: {
+              label?: string | null;
+              primary?: boolean;
+              value: string;
+            }[];
+            provenance?: {
+              importId?: string | null;
+              /** Format: date-time */
+              obtainedAt?: string;
+              source: 'provided' | 'form' | 'import' | 'enrichment' | 'event' | 'referral';
+              sourceDetail?: string | null;
+            };
             suppressionOverride?: {
               reason: 'new_consent' | 'mistaken_suppression' | 'legal_obligation';
             };
+            tags?: string[];
           };
         };
       };
@@ -4821,15 +5181,54 @@ export interface paths {
           };
           content: {
             'application/json': {
+              address: {
+                city?: string | null;
+                country?: string | null;
+                postalCode?: string | null;
+                region?: string | null;
+                street?: string | null;
+              } | null;
               createdAt: string;
               email: string | null;
+              emails: {
+                label: string | null;
+                primary: boolean;
+                value: string;
+              }[];
+              fieldProvenance: ({
+                field: string;
+              } & {
+                importId: string | null;
+                obtainedAt: string | null;
+                source: string;
+                sourceDetail: string | null;
+              })[];
               firstName: string | null;
               id: string;
+              jobTitle: string | null;
               lastName: string | null;
+              lifecycleStage: ('lead' | 'prospect' | 'customer' | 'former') | null;
+              notes: string | null;
+              organizationId: string | null;
+              ownerUserId: string | null;
               phone: string | null;
+              phones: {
+                label: string | null;
+                primary: boolean;
+                value: string;
+              }[];
+              provenance: {
+                importId: string | null;
+                obtainedAt: string | null;
+                source: string;
+                sourceDetail: string | null;
+              };
               pseudonym: string;
+              tags: string[];
               updatedAt: string;
               version: number;
+              /** @description Attributes the purpose or the role does not cover (shown as null) */
+              withheld: string[];
             };
           };
         };
@@ -4867,15 +5266,54 @@ export interface paths {
           };
           content: {
             'application/json': {
+              address: {
+                city?: string | null;
+                country?: string | null;
+                postalCode?: string | null;
+                region?: string | null;
+                street?: string | null;
+              } | null;
               createdAt: string;
               email: string | null;
+              emails: {
+                label: string | null;
+                primary: boolean;
+                value: string;
+              }[];
+              fieldProvenance: ({
+                field: string;
+              } & {
+                importId: string | null;
+                obtainedAt: string | null;
+                source: string;
+                sourceDetail: string | null;
+              })[];
               firstName: string | null;
               id: string;
+              jobTitle: string | null;
               lastName: string | null;
+              lifecycleStage: ('lead' | 'prospect' | 'customer' | 'former') | null;
+              notes: string | null;
+              organizationId: string | null;
+              ownerUserId: string | null;
               phone: string | null;
+              phones: {
+                label: string | null;
+                primary: boolean;
+                value: string;
+              }[];
+              provenance: {
+                importId: string | null;
+                obtainedAt: string | null;
+                source: string;
+                sourceDetail: string | null;
+              };
               pseudonym: string;
+              tags: string[];
               updatedAt: string;
               version: number;
+              /** @description Attributes the purpose or the role does not cover (shown as null) */
+              withheld: string[];
             };
           };
         };
@@ -4934,7 +5372,7 @@ export interface paths {
     };
     options?: never;
     head?: never;
-    /** Change values (null removes one); needs If-Match with the ETag read */
+    /** Change values (null removes one; the old ones are kept, encrypted, in the history with the reason); needs If-Match */
     patch: {
       parameters: {
         query?: never;
@@ -4949,13 +5387,99 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': {
+            address?: {
+              city?: string | null;
+              country?: string | null;
+              postalCode?: string | null;
+              region?: string | null;
+              street?: string | null;
+            } | null;
             email?: string | null;
+            emails?:
+              | {
+                  label?: string | null;
+                  primary?: boolean;
+                  value: string;
+                }[]
+              | null;
+            fieldProvenance?: {
+              address?: {
+                importId?: string | null;
+                /** Format: date-time */
+                obtainedAt?: string;
+                source: 'provided' | 'form' | 'import' | 'enrichment' | 'event' | 'referral';
+                sourceDetail?: string | null;
+              };
+              emails?: {
+                importId?: string | null;
+                /** Format: date-time */
+                obtainedAt?: string;
+                source: 'provided' | 'form' | 'import' | 'enrichment' | 'event' | 'referral';
+                sourceDetail?: string | null;
+              };
+              firstName?: {
+                importId?: string | null;
+                /** Format: date-time */
+                obtainedAt?: string;
+                source: 'provided' | 'form' | 'import' | 'enrichment' | 'event' | 'referral';
+                sourceDetail?: string | null;
+              };
+              jobTitle?: {
+                importId?: string | null;
+                /** Format: date-time */
+                obtainedAt?: string;
+                source: 'provided' | 'form' | 'import' | 'enrichment' | 'event' | 'referral';
+                sourceDetail?: string | null;
+              };
+              lastName?: {
+                importId?: string | null;
+                /** Format: date-time */
+                obtainedAt?: string;
+                source: 'provided' | 'form' | 'import' | 'enrichment' | 'event' | 'referral';
+                sourceDetail?: string | null;
+              };
+              notes?: {
+                importId?: string | null;
+                /** Format: date-time */
+                obtainedAt?: string;
+                source: 'provided' | 'form' | 'import' | 'enrichment' | 'event' | 'referral';
+                sourceDetail?: string | null;
+              };
+              phones?: {
+                importId?: string | null;
+                /** Format: date-time */
+                obtainedAt?: string;
+                source: 'provided' | 'form' | 'import' | 'enrichment' | 'event' | 'referral';
+                sourceDetail?: string | null;
+              };
+            };
             firstName?: string | null;
+            jobTitle?: string | null;
             lastName?: string | null;
+            lifecycleStage?: ('lead' | 'prospect' | 'customer' | 'former') | null;
+            notes?: string | null;
+            organizationId?: string | null;
+            ownerUserId?: string | null;
             phone?: string | null;
+            phones?:
+              | {
+                  label?: string | null;
+                  primary?: boolean;
+                  value: string;
+                }[]
+              | null;
+            provenance?: {
+              importId?: string | null;
+              /** Format: date-time */
+              obtainedAt?: string;
+              source: 'provided' | 'form' | 'import' | 'enrichment' | 'event' | 'referral';
+              sourceDetail?: string | null;
+            };
+            reason?: string;
             suppressionOverride?: {
               reason: 'new_consent' | 'mistaken_suppression' | 'legal_obligation';
             };
+            tags?: string[] | null;
           };
         };
       };
@@ -4967,15 +5491,54 @@ export interface paths {
           };
           content: {
             'application/json': {
+              address: {
+                city?: string | null;
+                country?: string | null;
+                postalCode?: string | null;
+                region?: string | null;
+                street?: string | null;
+              } | null;
               createdAt: string;
               email: string | null;
+              emails: {
+                label: string | null;
+                primary: boolean;
+                value: string;
+              }[];
+              fieldProvenance: ({
+                field: string;
+              } & {
+                importId: string | null;
+                obtainedAt: string | null;
+                source: string;
+                sourceDetail: string | null;
+              })[];
               firstName: string | null;
               id: string;
+              jobTitle: string | null;
               lastName: string | null;
+              lifecycleStage: ('lead' | 'prospect' | 'customer' | 'former') | null;
+              notes: string | null;
+              organizationId: string | null;
+              ownerUserId: string | null;
               phone: string | null;
+              phones: {
+                label: string | null;
+                primary: boolean;
+                value: string;
+              }[];
+              provenance: {
+                importId: string | null;
+                obtainedAt: string | null;
+                source: string;
+                sourceDetail: string | null;
+              };
               pseudonym: string;
+              tags: string[];
               updatedAt: string;
               version: number;
+              /** @description Attributes the purpose or the role does not cover (shown as null) */
+              withheld: string[];
             };
           };
         };
@@ -5021,12 +5584,20 @@ export interface paths {
           content: {
             'application/json': {
               id: number;
-              method: 'web_form' | 'email' | 'phone' | 'paper' | 'in_person' | 'api' | 'import';
+              method: string;
               noticeVersion: string | null;
               purpose: string;
               purposeVersion: number;
               recordedAt: string;
-              state: 'given' | 'withdrawn';
+              state:
+                | 'requested'
+                | 'given'
+                | 'renewed'
+                | 'refused'
+                | 'withdrawn'
+                | 'revoked'
+                | 'expired'
+                | 'invalidated';
             };
           };
         };
@@ -5116,6 +5687,69 @@ export interface paths {
       };
     };
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/people/{id}/merge': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Merge another person into this one (kept); needs If-Match with the kept person’s ETag. The other is removed and their key destroyed */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          'if-match'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            otherId: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              detailsMoved: number;
+              filled: string[];
+              indexRowsMoved: number;
+              keptId: string;
+              mergedPseudonym: string;
+              reassigned: {
+                [key: string]: number;
+              };
+              standing: {
+                consentEvents: number;
+                objections: number;
+                restrictions: number;
+                withdrawalsKept: number;
+              };
+              version: number;
+            };
+          };
+        };
+      };
+    };
     delete?: never;
     options?: never;
     head?: never;
@@ -5221,6 +5855,62 @@ export interface paths {
         };
       };
     };
+    trace?: never;
+  };
+  '/api/v1/people/{id}/rectifications': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** History of the changes to a person: who, when, why, and the old values (newest first) */
+    get: {
+      parameters: {
+        query?: {
+          before?: string;
+          limit?: number;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                actor: {
+                  id: string | null;
+                  type: string;
+                };
+                at: string;
+                fields: string[];
+                id: string;
+                oldValues: {
+                  [key: string]: unknown;
+                };
+                reason: string | null;
+                version: number;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   '/api/v1/people/{id}/restriction': {
@@ -5330,12 +6020,20 @@ export interface paths {
                 active: boolean;
                 consent: {
                   id: number;
-                  method: 'web_form' | 'email' | 'phone' | 'paper' | 'in_person' | 'api' | 'import';
+                  method: string;
                   noticeVersion: string | null;
                   purpose: string;
                   purposeVersion: number;
                   recordedAt: string;
-                  state: 'given' | 'withdrawn';
+                  state:
+                    | 'requested'
+                    | 'given'
+                    | 'renewed'
+                    | 'refused'
+                    | 'withdrawn'
+                    | 'revoked'
+                    | 'expired'
+                    | 'invalidated';
                 } | null;
                 consentRequired: boolean;
                 lawfulBasis:
@@ -5436,6 +6134,110 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/people/duplicates': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Suspected duplicate pairs (people sharing an email or a phone), cursor pagination */
+    get: {
+      parameters: {
+        query?: {
+          cursor?: string;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                a: {
+                  id: string;
+                  pseudonym: string;
+                };
+                b: {
+                  id: string;
+                  pseudonym: string;
+                };
+                reasons: ('email' | 'phone' | 'name_in_organization')[];
+              }[];
+              nextCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/people/duplicates/check': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Possible duplicates of a candidate: same email or phone (blind index), same name in the same organization */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            email?: string;
+            firstName?: string;
+            lastName?: string;
+            organizationId?: string;
+            phone?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                personId: string;
+                pseudonym: string;
+                reasons: ('email' | 'phone' | 'name_in_organization')[];
+              }[];
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/people/lookup': {
     parameters: {
       query?: never;
@@ -5473,15 +6275,263 @@ export interface paths {
           content: {
             'application/json': {
               items: {
+                address: {
+                  city?: string | null;
+                  country?: string | null;
+                  postalCode?: string | null;
+                  region?: string | null;
+                  street?: string | null;
+                } | null;
                 createdAt: string;
                 email: string | null;
+                emails: {
+                  label: string | null;
+                  primary: boolean;
+                  value: string;
+                }[];
+                fieldProvenance: ({
+                  field: string;
+                } & {
+                  importId: string | null;
+                  obtainedAt: string | null;
+                  source: string;
+                  sourceDetail: string | null;
+                })[];
                 firstName: string | null;
                 id: string;
+                jobTitle: string | null;
                 lastName: string | null;
+                lifecycleStage: ('lead' | 'prospect' | 'customer' | 'former') | null;
+                notes: string | null;
+                organizationId: string | null;
+                ownerUserId: string | null;
                 phone: string | null;
+                phones: {
+                  label: string | null;
+                  primary: boolean;
+                  value: string;
+                }[];
+                provenance: {
+                  importId: string | null;
+                  obtainedAt: string | null;
+                  source: string;
+                  sourceDetail: string | null;
+                };
                 pseudonym: string;
+                tags: string[];
                 updatedAt: string;
                 version: number;
+                /** @description Attributes the purpose or the role does not cover (shown as null) */
+                withheld: string[];
+              }[];
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/people/query': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** List people like GET /api/v1/people, with exact custom-field filters in the body (values never go in a URL) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** Format: date-time */
+            createdFrom?: string;
+            /** Format: date-time */
+            createdTo?: string;
+            cursor?: string;
+            customFields?: {
+              key: string;
+              value: string;
+            }[];
+            lifecycleStage?: 'lead' | 'prospect' | 'customer' | 'former';
+            /** @default 50 */
+            limit?: number;
+            order?: 'asc' | 'desc';
+            organizationId?: string;
+            ownerUserId?: string;
+            sort?: 'createdAt' | 'updatedAt';
+            tag?: string;
+            /** Format: date-time */
+            updatedFrom?: string;
+            /** Format: date-time */
+            updatedTo?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                address: {
+                  city?: string | null;
+                  country?: string | null;
+                  postalCode?: string | null;
+                  region?: string | null;
+                  street?: string | null;
+                } | null;
+                createdAt: string;
+                email: string | null;
+                emails: {
+                  label: string | null;
+                  primary: boolean;
+                  value: string;
+                }[];
+                fieldProvenance: ({
+                  field: string;
+                } & {
+                  importId: string | null;
+                  obtainedAt: string | null;
+                  source: string;
+                  sourceDetail: string | null;
+                })[];
+                firstName: string | null;
+                id: string;
+                jobTitle: string | null;
+                lastName: string | null;
+                lifecycleStage: ('lead' | 'prospect' | 'customer' | 'former') | null;
+                notes: string | null;
+                organizationId: string | null;
+                ownerUserId: string | null;
+                phone: string | null;
+                phones: {
+                  label: string | null;
+                  primary: boolean;
+                  value: string;
+                }[];
+                provenance: {
+                  importId: string | null;
+                  obtainedAt: string | null;
+                  source: string;
+                  sourceDetail: string | null;
+                };
+                pseudonym: string;
+                tags: string[];
+                updatedAt: string;
+                version: number;
+                /** @description Attributes the purpose or the role does not cover (shown as null) */
+                withheld: string[];
+              }[];
+              nextCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/people/search': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Search people by name (prefixes of 3 letters or more, every word must match); the query is in the body */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @default 20 */
+            limit?: number;
+            query: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                address: {
+                  city?: string | null;
+                  country?: string | null;
+                  postalCode?: string | null;
+                  region?: string | null;
+                  street?: string | null;
+                } | null;
+                createdAt: string;
+                email: string | null;
+                emails: {
+                  label: string | null;
+                  primary: boolean;
+                  value: string;
+                }[];
+                fieldProvenance: ({
+                  field: string;
+                } & {
+                  importId: string | null;
+                  obtainedAt: string | null;
+                  source: string;
+                  sourceDetail: string | null;
+                })[];
+                firstName: string | null;
+                id: string;
+                jobTitle: string | null;
+                lastName: string | null;
+                lifecycleStage: ('lead' | 'prospect' | 'customer' | 'former') | null;
+                notes: string | null;
+                organizationId: string | null;
+                ownerUserId: string | null;
+                phone: string | null;
+                phones: {
+                  label: string | null;
+                  primary: boolean;
+                  value: string;
+                }[];
+                provenance: {
+                  importId: string | null;
+                  obtainedAt: string | null;
+                  source: string;
+                  sourceDetail: string | null;
+                };
+                pseudonym: string;
+                tags: string[];
+                updatedAt: string;
+                version: number;
+                /** @description Attributes the purpose or the role does not cover (shown as null) */
+                withheld: string[];
               }[];
             };
           };
@@ -6954,6 +8004,8 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': {
+            /** @description Purposes a Global Privacy Control signal opts the person out of (sale, sharing, targeted advertising) */
+            'consent.gpcPurposes'?: string[];
             /**
              * @description Per-person encryption at rest; it cannot be turned off
              * @enum {boolean}

@@ -24,6 +24,7 @@ function widget<K extends string>(load: () => Promise<Record<K, ComponentType>>,
  */
 // prettier-ignore
 export const homeWidgets: readonly HomeWidget[] = [
+  { key: 'my-tasks', permission: 'crm:read', order: 10, widget: widget(() => import('../features/tasks/my-tasks-widget.tsx'), 'MyTasksWidget') },
 ];
 
 // Kept referenced until the first widget is added (the registry is empty on purpose at first).

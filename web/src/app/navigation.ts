@@ -53,6 +53,7 @@ export const navigation: readonly NavigationItem[] = [
   { path: '/audit', label: 'Audit log', permission: 'audit:read', section: 'administration', page: page(() => import('../features/audit/audit-page.tsx'), 'AuditPage') },
   { path: '/settings', label: 'Settings', permission: 'settings:read', section: 'administration', page: page(() => import('../features/settings/settings-page.tsx'), 'SettingsPage') },
   { path: '/account', label: 'My account', section: 'account', page: page(() => import('../features/account/account-page.tsx'), 'AccountPage') },
+  { path: '/tasks', label: 'My tasks', permission: 'crm:read', section: 'crm', page: page(() => import('../features/tasks/my-tasks-page.tsx'), 'MyTasksPage') },
 ];
 
 /**

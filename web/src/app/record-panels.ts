@@ -35,6 +35,12 @@ function panel<K extends string>(
 export const recordPanels: readonly RecordPanel[] = [
   { entity: 'person', key: 'deals', title: 'Deals', permission: 'crm:read', order: 30, panel: panel(() => import('../features/deals/related-deals-panel.tsx'), 'PersonDealsPanel') },
   { entity: 'organization', key: 'deals', title: 'Deals', permission: 'crm:read', order: 5, panel: panel(() => import('../features/deals/related-deals-panel.tsx'), 'OrganizationDealsPanel') },
+  { entity: 'person', key: 'timeline', title: 'Timeline', permission: 'crm:read', order: 10, panel: panel(() => import('../features/timeline/timeline-panel.tsx'), 'PersonTimelinePanel') },
+  { entity: 'organization', key: 'timeline', title: 'Timeline', permission: 'crm:read', order: 10, panel: panel(() => import('../features/timeline/timeline-panel.tsx'), 'OrganizationTimelinePanel') },
+  { entity: 'deal', key: 'timeline', title: 'Timeline', permission: 'crm:read', order: 10, panel: panel(() => import('../features/timeline/timeline-panel.tsx'), 'DealTimelinePanel') },
+  { entity: 'person', key: 'tasks', title: 'Tasks', permission: 'crm:read', order: 20, panel: panel(() => import('../features/tasks/tasks-panel.tsx'), 'PersonTasksPanel') },
+  { entity: 'organization', key: 'tasks', title: 'Tasks', permission: 'crm:read', order: 20, panel: panel(() => import('../features/tasks/tasks-panel.tsx'), 'OrganizationTasksPanel') },
+  { entity: 'deal', key: 'tasks', title: 'Tasks', permission: 'crm:read', order: 20, panel: panel(() => import('../features/tasks/tasks-panel.tsx'), 'DealTasksPanel') },
 ];
 
 // Kept referenced until the first panel is added (the registry is empty on purpose at first).

@@ -1,0 +1,110 @@
+import { Badge, Button, Group, Stack, Text, Timeline as MantineTimeline, Typography } from '@mantine/core';
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { useApi } from '../../api/api-context.tsx';
+import { formatDateTime } from '../../app/format-date-time.ts';
+import { PageLoader } from '../../app/page-loader.tsx';
+import { ProblemAlert } from '../../app/problem-alert.tsx';
+import { useSession } from '../../app/session.tsx';
+import { ActivityComposer } from './activity-composer.tsx';
+import { kindLabel, timelineQueryKey, type TimelineEntity, type TimelineEntry, type TimelinePage } from './timeline-query.ts';
+
+function EntryItem({ entry }: { entry: TimelineEntry }) {
+  const hidden = entry.facts?.hidden === true;
+  const overdue = entry.facts?.overdue === true;
+  return (
+    <div data-testid="timeline-entry" data-kind={entry.kind}>
+      <Group gap="xs" wrap="nowrap">
+        <Badge variant="light" size="sm" miw="max-content">
+          {kindLabel(entry.kind)}
+        </Badge>
+        <Text size="sm" fw={500} c={hidden ? 'dimmed' : undefined}>
+          {entry.title}
+        </Text>
+        {overdue ? (
+          <Badge color="red" size="sm" variant="filled">
+            Overdue
+          </Badge>
+        ) : null}
+      </Group>
+      <Text size="xs" c="dimmed">
+        {formatDateTime(entry.at)}
+      </Text>
+      {entry.body ? (
+        <Typography fz="sm" mt={4}>
+          {/* Sanitised by the server with a strict allow-list before it was stored (ADR 0012). */}
+          <div dangerouslySetInnerHTML={{ __html: entry.body }} />
+        </Typography>
+      ) : null}
+    </div>
+  );
+}
+
+/**
+ * A record's timeline (activities, tasks, changes from every feature, newest first, "Show older" pages on) with the
+ * activity composer above it for users who may write. The detail page frames it and gives it its title.
+ */
+function TimelinePanel({ entity, recordId }: { entity: TimelineEntity; recordId: string }) {
+  const { api } = useApi();
+  const session = useSession();
+  const canWrite = session.status === 'signed-in' && session.permissions.has('crm:write');
+  const timeline = useInfiniteQuery({
+    queryKey: timelineQueryKey(entity, recordId),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last: TimelinePage) => last.nextCursor ?? undefined,
+    queryFn: async ({ pageParam }): Promise<TimelinePage> => {
+      const query = { limit: 30, ...(pageParam ? { cursor: pageParam } : {}) };
+      const path = { path: { id: recordId }, query };
+      const call =
+        entity === 'person'
+          ? api.GET('/api/v1/people/{id}/timeline', { params: path })
+          : entity === 'organization'
+            ? api.GET('/api/v1/organizations/{id}/timeline', { params: path })
+            : api.GET('/api/v1/deals/{id}/timeline', { params: path });
+      return (await call).data as TimelinePage;
+    },
+  });
+  const entries = timeline.data?.pages.flatMap((p) => p.items) ?? [];
+  return (
+    <Stack data-testid="timeline-panel">
+        {canWrite ? <ActivityComposer entity={entity} recordId={recordId} /> : null}
+        <ProblemAlert error={timeline.error} />
+        {timeline.isPending ? <PageLoader /> : null}
+        {timeline.isSuccess && entries.length === 0 ? (
+          <Text size="sm" c="dimmed">
+            Nothing on the timeline yet.
+          </Text>
+        ) : null}
+        {entries.length > 0 ? (
+          <MantineTimeline bulletSize={12} lineWidth={2}>
+            {entries.map((entry) => (
+              <MantineTimeline.Item key={entry.id}>
+                <EntryItem entry={entry} />
+              </MantineTimeline.Item>
+            ))}
+          </MantineTimeline>
+        ) : null}
+        {timeline.hasNextPage ? (
+          <Group justify="center">
+            <Button variant="subtle" loading={timeline.isFetchingNextPage} onClick={() => void timeline.fetchNextPage()}>
+              Show older
+            </Button>
+          </Group>
+        ) : null}
+    </Stack>
+  );
+}
+
+/** The timeline panel of a person's page. */
+export function PersonTimelinePanel({ recordId }: { recordId: string }) {
+  return <TimelinePanel entity="person" recordId={recordId} />;
+}
+
+/** The timeline panel of an organization's page. */
+export function OrganizationTimelinePanel({ recordId }: { recordId: string }) {
+  return <TimelinePanel entity="organization" recordId={recordId} />;
+}
+
+/** The timeline panel of a deal's page. */
+export function DealTimelinePanel({ recordId }: { recordId: string }) {
+  return <TimelinePanel entity="deal" recordId={recordId} />;
+}
