@@ -124,4 +124,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('acknowledged_at', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('bulletin_acknowledgements_pk', ['workspace_id', 'bulletin_id', 'user_id'])
     .execute();
+
+  // Workspaces created before this migration get the training gate setting too (off), so the console lists it.
+  const now = new Date().toISOString();
+  for (const w of await db.selectFrom('workspaces').select('id').execute()) {
+    await db
+      .insertInto('settings')
+      .values({ workspace_id: w.id, key: 'training.requiredBeforePersonalData', value: 'false', updated_at: now })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
 }

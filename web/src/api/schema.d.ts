@@ -4212,236 +4212,6 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/api/v1/imports': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Create an import of people under the request purpose (then upload the CSV with PUT …/file); accepts Idempotency-Key */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            ignoreUnknown?: boolean;
-            mapping?: {
-              [key: string]: 'firstName' | 'lastName' | 'email' | 'phone' | 'jobTitle' | 'notes';
-            };
-            onDuplicate?: 'skip' | 'update' | 'create';
-            source: 'provided' | 'form' | 'import' | 'enrichment' | 'event' | 'referral';
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        201: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              counts: {
-                created: number;
-                rejected: number;
-                skipped: number;
-                suppressed: number;
-                updated: number;
-              };
-              createdAt: string;
-              errorCode: string | null;
-              finishedAt: string | null;
-              id: string;
-              ignoreUnknown: boolean;
-              lastRow: number;
-              mapping: {
-                [key: string]: 'firstName' | 'lastName' | 'email' | 'phone' | 'jobTitle' | 'notes';
-              };
-              onDuplicate: 'skip' | 'update' | 'create';
-              purpose: string;
-              source: string;
-              status: 'pending' | 'running' | 'interrupted' | 'completed' | 'failed';
-              totalRows: number | null;
-              updatedAt: string;
-            };
-          };
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/imports/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Progress and counts of an import */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              counts: {
-                created: number;
-                rejected: number;
-                skipped: number;
-                suppressed: number;
-                updated: number;
-              };
-              createdAt: string;
-              errorCode: string | null;
-              finishedAt: string | null;
-              id: string;
-              ignoreUnknown: boolean;
-              lastRow: number;
-              mapping: {
-                [key: string]: 'firstName' | 'lastName' | 'email' | 'phone' | 'jobTitle' | 'notes';
-              };
-              onDuplicate: 'skip' | 'update' | 'create';
-              purpose: string;
-              source: string;
-              status: 'pending' | 'running' | 'interrupted' | 'completed' | 'failed';
-              totalRows: number | null;
-              updatedAt: string;
-            };
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/imports/{id}/file': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    /** Upload the CSV file (Content-Type: text/csv) and run the import; sending the same file again resumes after the last committed row */
-    put: {
-      parameters: {
-        query?: {
-          encoding?: 'utf-8' | 'latin1';
-        };
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              counts: {
-                created: number;
-                rejected: number;
-                skipped: number;
-                suppressed: number;
-                updated: number;
-              };
-              createdAt: string;
-              errorCode: string | null;
-              finishedAt: string | null;
-              id: string;
-              ignoreUnknown: boolean;
-              lastRow: number;
-              mapping: {
-                [key: string]: 'firstName' | 'lastName' | 'email' | 'phone' | 'jobTitle' | 'notes';
-              };
-              onDuplicate: 'skip' | 'update' | 'create';
-              purpose: string;
-              source: string;
-              status: 'pending' | 'running' | 'interrupted' | 'completed' | 'failed';
-              totalRows: number | null;
-              updatedAt: string;
-            };
-          };
-        };
-      };
-    };
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/imports/{id}/report': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** The rejected rows of an import as CSV: row, column, reason (never a value) */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
   '/api/v1/legal-holds': {
     parameters: {
       query?: never;
@@ -5584,20 +5354,12 @@ export interface paths {
           content: {
             'application/json': {
               id: number;
-              method: string;
+              method: 'web_form' | 'email' | 'phone' | 'paper' | 'in_person' | 'api' | 'import';
               noticeVersion: string | null;
               purpose: string;
               purposeVersion: number;
               recordedAt: string;
-              state:
-                | 'requested'
-                | 'given'
-                | 'renewed'
-                | 'refused'
-                | 'withdrawn'
-                | 'revoked'
-                | 'expired'
-                | 'invalidated';
+              state: 'given' | 'withdrawn';
             };
           };
         };
@@ -5687,69 +5449,6 @@ export interface paths {
       };
     };
     post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/people/{id}/merge': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Merge another person into this one (kept); needs If-Match with the kept person’s ETag. The other is removed and their key destroyed */
-    post: {
-      parameters: {
-        query?: never;
-        header?: {
-          'if-match'?: string;
-        };
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            /** Format: uuid */
-            otherId: string;
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              detailsMoved: number;
-              filled: string[];
-              indexRowsMoved: number;
-              keptId: string;
-              mergedPseudonym: string;
-              reassigned: {
-                [key: string]: number;
-              };
-              standing: {
-                consentEvents: number;
-                objections: number;
-                restrictions: number;
-                withdrawalsKept: number;
-              };
-              version: number;
-            };
-          };
-        };
-      };
-    };
     delete?: never;
     options?: never;
     head?: never;
@@ -6020,20 +5719,12 @@ export interface paths {
                 active: boolean;
                 consent: {
                   id: number;
-                  method: string;
+                  method: 'web_form' | 'email' | 'phone' | 'paper' | 'in_person' | 'api' | 'import';
                   noticeVersion: string | null;
                   purpose: string;
                   purposeVersion: number;
                   recordedAt: string;
-                  state:
-                    | 'requested'
-                    | 'given'
-                    | 'renewed'
-                    | 'refused'
-                    | 'withdrawn'
-                    | 'revoked'
-                    | 'expired'
-                    | 'invalidated';
+                  state: 'given' | 'withdrawn';
                 } | null;
                 consentRequired: boolean;
                 lawfulBasis:
@@ -6128,110 +5819,6 @@ export interface paths {
     };
     put?: never;
     post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/people/duplicates': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Suspected duplicate pairs (people sharing an email or a phone), cursor pagination */
-    get: {
-      parameters: {
-        query?: {
-          cursor?: string;
-          limit?: number;
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              items: {
-                a: {
-                  id: string;
-                  pseudonym: string;
-                };
-                b: {
-                  id: string;
-                  pseudonym: string;
-                };
-                reasons: ('email' | 'phone' | 'name_in_organization')[];
-              }[];
-              nextCursor: string | null;
-            };
-          };
-        };
-      };
-    };
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/people/duplicates/check': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Possible duplicates of a candidate: same email or phone (blind index), same name in the same organization */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            email?: string;
-            firstName?: string;
-            lastName?: string;
-            organizationId?: string;
-            phone?: string;
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              items: {
-                personId: string;
-                pseudonym: string;
-                reasons: ('email' | 'phone' | 'name_in_organization')[];
-              }[];
-            };
-          };
-        };
-      };
-    };
     delete?: never;
     options?: never;
     head?: never;
@@ -8004,8 +7591,6 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': {
-            /** @description Purposes a Global Privacy Control signal opts the person out of (sale, sharing, targeted advertising) */
-            'consent.gpcPurposes'?: string[];
             /**
              * @description Per-person encryption at rest; it cannot be turned off
              * @enum {boolean}

@@ -24,6 +24,8 @@ function widget<K extends string>(load: () => Promise<Record<K, ComponentType>>,
  */
 // prettier-ignore
 export const homeWidgets: readonly HomeWidget[] = [
+  { key: 'my-training', order: 20, widget: widget(() => import('../features/training/my-training-widget.tsx'), 'MyTrainingWidget') },
+  { key: 'training-overdue', permission: 'governance:read', order: 21, widget: widget(() => import('../features/training/training-overdue-widget.tsx'), 'TrainingOverdueWidget') },
   { key: 'my-tasks', permission: 'crm:read', order: 10, widget: widget(() => import('../features/tasks/my-tasks-widget.tsx'), 'MyTasksWidget') },
 ];
 

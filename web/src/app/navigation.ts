@@ -53,6 +53,10 @@ export const navigation: readonly NavigationItem[] = [
   { path: '/audit', label: 'Audit log', permission: 'audit:read', section: 'administration', page: page(() => import('../features/audit/audit-page.tsx'), 'AuditPage') },
   { path: '/settings', label: 'Settings', permission: 'settings:read', section: 'administration', page: page(() => import('../features/settings/settings-page.tsx'), 'SettingsPage') },
   { path: '/account', label: 'My account', section: 'account', page: page(() => import('../features/account/account-page.tsx'), 'AccountPage') },
+  { path: '/training', label: 'Staff training', permission: 'governance:read', section: 'governance', page: page(() => import('../features/training/training-page.tsx'), 'TrainingPage') },
+  { path: '/bulletins', label: 'Bulletins', permission: 'governance:read', section: 'governance', page: page(() => import('../features/bulletins/bulletins-page.tsx'), 'BulletinsPage') },
+  { path: '/my-training', label: 'My training', section: 'account', page: page(() => import('../features/training/my-training-page.tsx'), 'MyTrainingPage') },
+  { path: '/my-bulletins', label: 'My bulletins', section: 'account', page: page(() => import('../features/bulletins/my-bulletins-page.tsx'), 'MyBulletinsPage') },
   { path: '/tasks', label: 'My tasks', permission: 'crm:read', section: 'crm', page: page(() => import('../features/tasks/my-tasks-page.tsx'), 'MyTasksPage') },
 ];
 
