@@ -1165,6 +1165,304 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/consent-forms': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List consent forms with their current version and submission count */
+    get: {
+      parameters: {
+        query?: {
+          cursor?: string;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                createdAt: string;
+                definition: {
+                  allowedOrigins: string[];
+                  doubleOptIn: boolean;
+                  fields: {
+                    label: string;
+                    name: string;
+                    required: boolean;
+                  }[];
+                  introduction: string;
+                  language: string;
+                  maxSubmissionsPerMinute: number;
+                  purposes: {
+                    key: string;
+                    label: string;
+                    noticeTitle: string;
+                    noticeUrl: string;
+                    noticeVersionId: string;
+                    textDigest: string;
+                  }[];
+                  submitLabel: string;
+                  successMessage: string;
+                  title: string;
+                };
+                embedSnippet: string;
+                hostedUrl: string;
+                id: string;
+                name: string;
+                submissions: number;
+                updatedAt: string;
+                version: number;
+              }[];
+              nextCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Create a consent form (version 1); accepts Idempotency-Key */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            allowedOrigins?: string[];
+            doubleOptIn?: boolean;
+            fields: {
+              label?: string;
+              name: 'email' | 'firstName' | 'lastName' | 'phone';
+              required?: boolean;
+            }[];
+            introduction?: string;
+            language: string;
+            maxSubmissionsPerMinute?: number;
+            name: string;
+            purposes: {
+              key: string;
+              label: string;
+            }[];
+            submitLabel?: string;
+            successMessage?: string;
+            title: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              createdAt: string;
+              definition: {
+                allowedOrigins: string[];
+                doubleOptIn: boolean;
+                fields: {
+                  label: string;
+                  name: string;
+                  required: boolean;
+                }[];
+                introduction: string;
+                language: string;
+                maxSubmissionsPerMinute: number;
+                purposes: {
+                  key: string;
+                  label: string;
+                  noticeTitle: string;
+                  noticeUrl: string;
+                  noticeVersionId: string;
+                  textDigest: string;
+                }[];
+                submitLabel: string;
+                successMessage: string;
+                title: string;
+              };
+              embedSnippet: string;
+              hostedUrl: string;
+              id: string;
+              name: string;
+              submissions: number;
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/consent-forms/{formId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Read a consent form (current version) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          formId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              createdAt: string;
+              definition: {
+                allowedOrigins: string[];
+                doubleOptIn: boolean;
+                fields: {
+                  label: string;
+                  name: string;
+                  required: boolean;
+                }[];
+                introduction: string;
+                language: string;
+                maxSubmissionsPerMinute: number;
+                purposes: {
+                  key: string;
+                  label: string;
+                  noticeTitle: string;
+                  noticeUrl: string;
+                  noticeVersionId: string;
+                  textDigest: string;
+                }[];
+                submitLabel: string;
+                successMessage: string;
+                title: string;
+              };
+              embedSnippet: string;
+              hostedUrl: string;
+              id: string;
+              name: string;
+              submissions: number;
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    /** Publish a new version of a consent form; requires If-Match */
+    put: {
+      parameters: {
+        query?: never;
+        header?: {
+          'if-match'?: string;
+        };
+        path: {
+          formId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            allowedOrigins?: string[];
+            doubleOptIn?: boolean;
+            fields: {
+              label?: string;
+              name: 'email' | 'firstName' | 'lastName' | 'phone';
+              required?: boolean;
+            }[];
+            introduction?: string;
+            language: string;
+            maxSubmissionsPerMinute?: number;
+            name: string;
+            purposes: {
+              key: string;
+              label: string;
+            }[];
+            submitLabel?: string;
+            successMessage?: string;
+            title: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              createdAt: string;
+              definition: {
+                allowedOrigins: string[];
+                doubleOptIn: boolean;
+                fields: {
+                  label: string;
+                  name: string;
+                  required: boolean;
+                }[];
+                introduction: string;
+                language: string;
+                maxSubmissionsPerMinute: number;
+                purposes: {
+                  key: string;
+                  label: string;
+                  noticeTitle: string;
+                  noticeUrl: string;
+                  noticeVersionId: string;
+                  textDigest: string;
+                }[];
+                submitLabel: string;
+                successMessage: string;
+                title: string;
+              };
+              embedSnippet: string;
+              hostedUrl: string;
+              id: string;
+              name: string;
+              submissions: number;
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/custom-fields': {
     parameters: {
       query?: never;
@@ -4212,6 +4510,236 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/imports': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Create an import of people under the request purpose (then upload the CSV with PUT …/file); accepts Idempotency-Key */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            ignoreUnknown?: boolean;
+            mapping?: {
+              [key: string]: 'firstName' | 'lastName' | 'email' | 'phone' | 'jobTitle' | 'notes';
+            };
+            onDuplicate?: 'skip' | 'update' | 'create';
+            source: 'provided' | 'form' | 'import' | 'enrichment' | 'event' | 'referral';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              counts: {
+                created: number;
+                rejected: number;
+                skipped: number;
+                suppressed: number;
+                updated: number;
+              };
+              createdAt: string;
+              errorCode: string | null;
+              finishedAt: string | null;
+              id: string;
+              ignoreUnknown: boolean;
+              lastRow: number;
+              mapping: {
+                [key: string]: 'firstName' | 'lastName' | 'email' | 'phone' | 'jobTitle' | 'notes';
+              };
+              onDuplicate: 'skip' | 'update' | 'create';
+              purpose: string;
+              source: string;
+              status: 'pending' | 'running' | 'interrupted' | 'completed' | 'failed';
+              totalRows: number | null;
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/imports/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Progress and counts of an import */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              counts: {
+                created: number;
+                rejected: number;
+                skipped: number;
+                suppressed: number;
+                updated: number;
+              };
+              createdAt: string;
+              errorCode: string | null;
+              finishedAt: string | null;
+              id: string;
+              ignoreUnknown: boolean;
+              lastRow: number;
+              mapping: {
+                [key: string]: 'firstName' | 'lastName' | 'email' | 'phone' | 'jobTitle' | 'notes';
+              };
+              onDuplicate: 'skip' | 'update' | 'create';
+              purpose: string;
+              source: string;
+              status: 'pending' | 'running' | 'interrupted' | 'completed' | 'failed';
+              totalRows: number | null;
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/imports/{id}/file': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Upload the CSV file (Content-Type: text/csv) and run the import; sending the same file again resumes after the last committed row */
+    put: {
+      parameters: {
+        query?: {
+          encoding?: 'utf-8' | 'latin1';
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              counts: {
+                created: number;
+                rejected: number;
+                skipped: number;
+                suppressed: number;
+                updated: number;
+              };
+              createdAt: string;
+              errorCode: string | null;
+              finishedAt: string | null;
+              id: string;
+              ignoreUnknown: boolean;
+              lastRow: number;
+              mapping: {
+                [key: string]: 'firstName' | 'lastName' | 'email' | 'phone' | 'jobTitle' | 'notes';
+              };
+              onDuplicate: 'skip' | 'update' | 'create';
+              purpose: string;
+              source: string;
+              status: 'pending' | 'running' | 'interrupted' | 'completed' | 'failed';
+              totalRows: number | null;
+              updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/imports/{id}/report': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The rejected rows of an import as CSV: row, column, reason (never a value) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/legal-holds': {
     parameters: {
       query?: never;
@@ -5354,12 +5882,20 @@ export interface paths {
           content: {
             'application/json': {
               id: number;
-              method: 'web_form' | 'email' | 'phone' | 'paper' | 'in_person' | 'api' | 'import';
+              method: string;
               noticeVersion: string | null;
               purpose: string;
               purposeVersion: number;
               recordedAt: string;
-              state: 'given' | 'withdrawn';
+              state:
+                | 'requested'
+                | 'given'
+                | 'renewed'
+                | 'refused'
+                | 'withdrawn'
+                | 'revoked'
+                | 'expired'
+                | 'invalidated';
             };
           };
         };
@@ -5449,6 +5985,69 @@ export interface paths {
       };
     };
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/people/{id}/merge': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Merge another person into this one (kept); needs If-Match with the kept person’s ETag. The other is removed and their key destroyed */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          'if-match'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            otherId: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              detailsMoved: number;
+              filled: string[];
+              indexRowsMoved: number;
+              keptId: string;
+              mergedPseudonym: string;
+              reassigned: {
+                [key: string]: number;
+              };
+              standing: {
+                consentEvents: number;
+                objections: number;
+                restrictions: number;
+                withdrawalsKept: number;
+              };
+              version: number;
+            };
+          };
+        };
+      };
+    };
     delete?: never;
     options?: never;
     head?: never;
@@ -5719,12 +6318,20 @@ export interface paths {
                 active: boolean;
                 consent: {
                   id: number;
-                  method: 'web_form' | 'email' | 'phone' | 'paper' | 'in_person' | 'api' | 'import';
+                  method: string;
                   noticeVersion: string | null;
                   purpose: string;
                   purposeVersion: number;
                   recordedAt: string;
-                  state: 'given' | 'withdrawn';
+                  state:
+                    | 'requested'
+                    | 'given'
+                    | 'renewed'
+                    | 'refused'
+                    | 'withdrawn'
+                    | 'revoked'
+                    | 'expired'
+                    | 'invalidated';
                 } | null;
                 consentRequired: boolean;
                 lawfulBasis:
@@ -5819,6 +6426,110 @@ export interface paths {
     };
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/people/duplicates': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Suspected duplicate pairs (people sharing an email or a phone), cursor pagination */
+    get: {
+      parameters: {
+        query?: {
+          cursor?: string;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                a: {
+                  id: string;
+                  pseudonym: string;
+                };
+                b: {
+                  id: string;
+                  pseudonym: string;
+                };
+                reasons: ('email' | 'phone' | 'name_in_organization')[];
+              }[];
+              nextCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/people/duplicates/check': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Possible duplicates of a candidate: same email or phone (blind index), same name in the same organization */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            email?: string;
+            firstName?: string;
+            lastName?: string;
+            organizationId?: string;
+            phone?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                personId: string;
+                pseudonym: string;
+                reasons: ('email' | 'phone' | 'name_in_organization')[];
+              }[];
+            };
+          };
+        };
+      };
+    };
     delete?: never;
     options?: never;
     head?: never;
@@ -6687,6 +7398,158 @@ export interface paths {
         };
       };
     };
+    trace?: never;
+  };
+  '/api/v1/public/forms/{formId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The public definition of a form (what the widget renders) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          formId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              fields: {
+                label: string;
+                name: string;
+                required: boolean;
+              }[];
+              honeypot: string;
+              id: string;
+              introduction: string;
+              language: string;
+              purposes: {
+                key: string;
+                label: string;
+                noticeTitle: string;
+                noticeUrl: string;
+              }[];
+              submitLabel: string;
+              title: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    /** CORS preflight: allowed only from the origins the form names */
+    options: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          formId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/public/forms/{formId}/submissions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Submit a form (widget: JSON; hosted page: form fields). Honeypot, rate limits, CORS by allowed origin */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          formId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            email?: string;
+            firstName?: string;
+            homepage?: string;
+            lastName?: string;
+            pageUrl?: string;
+            phone?: string;
+            purposes?: string[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              confirmationRequired: boolean;
+              message: string;
+              /** @enum {string} */
+              status: 'received';
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    /** CORS preflight: allowed only from the origins the form names */
+    options: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          formId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   '/api/v1/purposes': {
@@ -7591,6 +8454,8 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': {
+            /** @description Purposes a Global Privacy Control signal opts the person out of (sale, sharing, targeted advertising) */
+            'consent.gpcPurposes'?: string[];
             /**
              * @description Per-person encryption at rest; it cannot be turned off
              * @enum {boolean}
@@ -7624,6 +8489,159 @@ export interface paths {
         };
       };
     };
+    trace?: never;
+  };
+  '/api/v1/settings/mail': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The workspace's SMTP settings (the password is never returned); null when the server's mailer is used */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              serverMailer: string;
+              settings: {
+                from: string;
+                host: string;
+                passwordSet: boolean;
+                port: number;
+                secure: boolean;
+                updatedAt: string;
+                username: string | null;
+                version: number;
+              } | null;
+            };
+          };
+        };
+      };
+    };
+    /** Save SMTP settings; requires If-Match ("0" before the first save); omit the password to keep it */
+    put: {
+      parameters: {
+        query?: never;
+        header?: {
+          'if-match'?: string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            from: string;
+            host: string;
+            password?: string | null;
+            port: number;
+            secure: boolean;
+            username?: string | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              from: string;
+              host: string;
+              passwordSet: boolean;
+              port: number;
+              secure: boolean;
+              updatedAt: string;
+              username: string | null;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    /** Remove the workspace's SMTP settings (the server's mailer is used again) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/settings/mail/test': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Send a test email with the current settings */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** Format: email */
+            to: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              sent: boolean;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   '/api/v1/tasks': {
