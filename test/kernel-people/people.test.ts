@@ -1,34 +1,11 @@
-import fs from 'node:fs';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { testDialects } from '../support/test-database.ts';
 import { usePeopleTestApp, type PeopleTestApp } from './people-test-app.ts';
+import { foundInStorage } from './raw-storage.ts';
 
 async function create(ctx: PeopleTestApp, body: Record<string, unknown>, headers: Record<string, string> = ctx.as.owner) {
   return ctx.app.inject({ method: 'POST', url: '/api/v1/people', headers, payload: body });
-}
-
-/** Every row of every table of the test database as text, bytea columns shown as hex by PostgreSQL. */
-async function dumpPostgres(ctx: PeopleTestApp): Promise<string> {
-  const db = ctx.t.db.kysely;
-  const tables = await sql<{ table_name: string }>`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`.execute(db);
-  let out = '';
-  for (const { table_name } of tables.rows) {
-    const rows = await sql<{ t: string }>`select t::text as t from ${sql.table(table_name)} t`.execute(db);
-    out += rows.rows.map((r) => r.t).join('\n');
-  }
-  return out;
-}
-
-/** Whether a value is anywhere in the raw storage: the SQLite file and its WAL, or every PostgreSQL table. */
-async function foundInStorage(ctx: PeopleTestApp, values: readonly string[]): Promise<string[]> {
-  if (ctx.t.db.dialect === 'sqlite') {
-    const file = ctx.t.db.sqliteFile as string;
-    const bytes = Buffer.concat([fs.readFileSync(file), fs.existsSync(`${file}-wal`) ? fs.readFileSync(`${file}-wal`) : Buffer.alloc(0)]);
-    return values.filter((v) => bytes.includes(Buffer.from(v, 'utf8')));
-  }
-  const dump = await dumpPostgres(ctx);
-  return values.filter((v) => dump.includes(v) || dump.includes(Buffer.from(v, 'utf8').toString('hex')));
 }
 
 describe.each(testDialects)('people on %s', (dialect) => {
@@ -62,7 +39,7 @@ describe.each(testDialects)('people on %s', (dialect) => {
     for (const value of ['Audrey', 'Tang', 'audrey.tang@example.net']) expect(all).not.toContain(value);
   });
 
-  it('stores no name, email or phone in plaintext anywhere in the database', async () => {
+  it('stores no name, email, phone or other contact value in plaintext anywhere in the database', async () => {
     const values = {
       firstName: 'Zebulonia',
       lastName: 'Quargleworth',
@@ -71,7 +48,33 @@ describe.each(testDialects)('people on %s', (dialect) => {
     };
     expect((await create(ctx(), values)).statusCode).toBe(201);
     expect((await create(ctx(), { lastName: 'Xylophonique', email: 'xylo@plaintext-probe.example' })).statusCode).toBe(201);
-    const probes = [...Object.values(values), 'Xylophonique', 'xylo@plaintext-probe.example', '447700900481'];
+    // The contact values: secondary emails and phones, job title, address, notes, provenance text, a rectification's
+    // old value and reason.
+    const contact = {
+      lastName: 'Quintessentia',
+      emails: [{ value: 'quint.main@plaintext-probe.example' }, { value: 'quint.second@plaintext-probe.example', label: 'home' }],
+      phones: [{ value: '+44 7700 900482' }, { value: '+33 6 98 76 54 32' }],
+      jobTitle: 'Chiefprobeofficer',
+      address: { street: 'Probestreetstrasse 9', city: 'Probecityville', postalCode: 'PX9 9ZZ', region: 'Proberegionshire', country: 'GB' },
+      notes: 'Probenotestext about the person',
+      provenance: { source: 'referral', sourceDetail: 'Probesourcedetail from a friend' },
+      fieldProvenance: { jobTitle: { source: 'enrichment', sourceDetail: 'Probefieldprovenance page' } },
+    };
+    const made = await create(ctx(), contact);
+    expect(made.statusCode).toBe(201);
+    const rectified = await ctx().app.inject({
+      method: 'PATCH',
+      url: `/api/v1/people/${made.json().id}`,
+      headers: { ...ctx().as.owner, 'if-match': '"1"' },
+      payload: { jobTitle: 'Newprobetitle', reason: 'Probereasontext given' },
+    });
+    expect(rectified.statusCode).toBe(200);
+    const contactProbes = [
+      'quint.main@plaintext-probe.example', 'quint.second@plaintext-probe.example', '447700900482', '33698765432', 'Chiefprobeofficer',
+      'Probestreetstrasse', 'Probecityville', 'PX9 9ZZ', 'Proberegionshire', 'Probenotestext', 'Probesourcedetail', 'Probefieldprovenance',
+      'Newprobetitle', 'Probereasontext', 'Quintessentia',
+    ];
+    const probes = [...Object.values(values), 'Xylophonique', 'xylo@plaintext-probe.example', '447700900481', ...contactProbes];
     // The probe can fail: a value the test wrote itself in plaintext is found.
     await ctx().t.db.kysely.insertInto('settings').values({ workspace_id: ctx().workspaceId, key: 'probe.control', value: '"Controlvalueplain"', updated_at: 'x' }).execute();
     expect(await foundInStorage(ctx(), ['Controlvalueplain'])).toEqual(['Controlvalueplain']);

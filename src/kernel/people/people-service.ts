@@ -5,7 +5,7 @@ import { forUpdate } from '../../db/dialect.ts';
 import { param, queryTemplate } from '../../db/query-template.ts';
 import type { Database } from '../../db/schema.ts';
 import { AppError, isAppError } from '../../errors.ts';
-import { appendAudit } from '../audit/audit-log.ts';
+import { appendAudit, type Actor, type ActorType } from '../audit/audit-log.ts';
 import type { Clock } from '../clock.ts';
 import { normalisers, type BlindIndex } from '../crypto/blind-index.ts';
 import type { FieldCipher } from '../crypto/field-cipher.ts';
@@ -85,7 +85,7 @@ export interface Rectification {
   /** Old values of the fields the reader may see. */
   readonly oldValues: Record<string, unknown>;
   readonly reason: string | null;
-  readonly actor: { readonly type: string; readonly id: string | null };
+  readonly actor: Actor;
 }
 
 /** What a merge of two people needs from the people area (a structural `PersonReassigner`). */
@@ -739,7 +739,7 @@ export function createPeopleService(deps: PeopleDeps): PeopleService {
           fields: JSON.parse(r.fields) as string[],
           oldValues: Object.fromEntries(Object.entries(all).filter(([f]) => visible(f))),
           reason: r.reason && shown.has('notes') ? fieldCipher.decrypt(key, r.reason, rectificationBinding(ctx.workspaceId, r.id, 'reason')) : null,
-          actor: { type: r.actor_type, id: r.actor_id },
+          actor: { type: r.actor_type as ActorType, id: r.actor_id },
         };
       });
     },
@@ -754,6 +754,7 @@ export function createPeopleService(deps: PeopleDeps): PeopleService {
         const known = new Set(kept.map((p) => normalisers[kind](p.value)));
         const added = from.filter((p) => !known.has(normalisers[kind](p.value))).map((p) => ({ ...p, primary: false }));
         await trx.deleteFrom('person_contact_points').where('workspace_id', '=', ws).where('person_id', '=', t.fromPersonId).where('kind', '=', kind).execute();
+        await trx.deleteFrom('person_blind_indexes').where('workspace_id', '=', ws).where('person_id', '=', t.fromPersonId).where('field', '=', kind).execute();
         if (added.length === 0) continue;
         const next = kept.length === 0 ? added.map((p, i) => ({ ...p, primary: i === 0 })) : [...kept, ...added];
         await trx.deleteFrom('person_contact_points').where('workspace_id', '=', ws).where('person_id', '=', t.toPersonId).where('kind', '=', kind).execute();
