@@ -13,6 +13,7 @@ import { createBlindIndex } from './kernel/crypto/blind-index.ts';
 import { createFieldCipher } from './kernel/crypto/field-cipher.ts';
 import { createKeyService } from './kernel/crypto/key-service.ts';
 import { createPeopleArea } from './kernel/people/people-area.ts';
+import { createPersonHistoryTimelineSource } from './kernel/people/person-history-timeline.ts';
 import { createGovernanceArea } from './governance/organisation/governance-area.ts';
 import { securityFactsFrom } from './governance/ropa/security-facts.ts';
 import { findPseudonyms, personExists } from './kernel/people/person-lookups.ts';
@@ -58,6 +59,8 @@ export async function createAppServices(deps: { config: Config; db: Db; clock: C
   const timelineSources = createTimelineSourceRegistry();
   const personReassigners = createPersonReassignerRegistry();
   // CRM features register their erasers (peopleArea.erasure.erasers), timeline sources and reassigners below.
+  timelineSources.register(createPersonHistoryTimelineSource(peopleArea.people));
+  personReassigners.register({ name: 'person-details', reassign: (trx, target) => peopleArea.people.reassignDetails(trx, target) });
   const customFields = createCustomFieldArea({ db: deps.db, clock: deps.clock, keys, fieldCipher, blindIndex, gate: privacyKernel.gate, catalogue: privacyKernel.catalogue, purposes: privacyKernel.purposes, erasers: peopleArea.erasure.erasers, personReassigners });
   const exporter = createExporter({ db: deps.db, clock: deps.clock, keys, fieldCipher, blindIndex, gate: privacyKernel.gate, purposes: privacyKernel.purposes, catalogue: privacyKernel.catalogue, customFields });
   const savedViews = createSavedViews({ db: deps.db, clock: deps.clock });
