@@ -9,6 +9,29 @@ export interface MailMessage {
   readonly to: string;
   readonly subject: string;
   readonly text: string;
+  /** Extra header lines, e.g. RFC 8058 `List-Unsubscribe` and `List-Unsubscribe-Post` (`listUnsubscribeHeaders`). */
+  readonly headers?: Readonly<Record<string, string>> | undefined;
+  /** Files attached, e.g. a signed consent receipt. */
+  readonly attachments?: readonly MailAttachment[] | undefined;
+}
+
+/** A text attachment. */
+export interface MailAttachment {
+  readonly filename: string;
+  readonly content: string;
+  readonly contentType: string;
+}
+
+/** What nodemailer is given for a message (attachments copied: nodemailer wants mutable arrays). */
+export function nodemailerMessage(from: string, message: MailMessage) {
+  return {
+    from,
+    to: message.to,
+    subject: message.subject,
+    text: message.text,
+    ...(message.headers ? { headers: { ...message.headers } } : {}),
+    ...(message.attachments ? { attachments: message.attachments.map((a) => ({ ...a })) } : {}),
+  };
 }
 
 /** Sends email: through SMTP when configured, otherwise into a file outbox for development. */
@@ -32,7 +55,7 @@ export function createMailer(config: Pick<Config, 'smtpUrl' | 'mailFrom' | 'data
     return {
       kind: 'smtp',
       send: async (message) => {
-        await transport.sendMail({ from: config.mailFrom, ...message });
+        await transport.sendMail(nodemailerMessage(config.mailFrom, message));
       },
       close: () => transport.close(),
     };
@@ -42,7 +65,7 @@ export function createMailer(config: Pick<Config, 'smtpUrl' | 'mailFrom' | 'data
   return {
     kind: 'outbox',
     send: async (message) => {
-      const info = await transport.sendMail({ from: config.mailFrom, ...message });
+      const info = await transport.sendMail(nodemailerMessage(config.mailFrom, message));
       fs.mkdirSync(outbox, { recursive: true, mode: 0o700 });
       const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(4).toString('hex')}.eml`;
       fs.writeFileSync(path.join(outbox, name), info.message as Buffer, { mode: 0o600 });
