@@ -6,6 +6,7 @@ import { registerKeysCommand } from './keys-command.ts';
 import { registerAuditCommand } from './audit-command.ts';
 import { registerBackupCommand } from './backup-command.ts';
 import { registerRestoreCommand } from './restore-command.ts';
+import { registerDemoCommand } from './demo-command.ts';
 import { registerImportCommand } from './import-command.ts';
 import { registerExportCommand } from './export-command.ts';
 
@@ -18,6 +19,7 @@ export function registerCommands(program: Command): void {
   registerAuditCommand(program);
   registerBackupCommand(program);
   registerRestoreCommand(program);
+  registerDemoCommand(program);
   registerImportCommand(program);
   registerExportCommand(program);
 }
