@@ -1,3 +1,4 @@
+import { createConsentArea } from './consent/consent-area.ts';
 import { createTimelineSourceRegistry } from './crm/timeline/timeline-source.ts';
 import { createPersonReassignerRegistry } from './crm/merge/person-reassigners.ts';
 import { createImportArea } from './crm/import/import-area.ts';
@@ -69,5 +70,6 @@ export async function createAppServices(deps: { config: Config; db: Db; clock: C
   const timelineArea = createTimelineArea({ db: deps.db, clock: deps.clock, keys, fieldCipher, gate: privacyKernel.gate, purposes: privacyKernel.purposes, catalogue: privacyKernel.catalogue, erasers: peopleArea.erasure.erasers, timelineSources, personReassigners });
   const governance = createGovernanceArea({ dialect: deps.db.dialect, clock: deps.clock, catalogue: privacyKernel.catalogue, purposes: privacyKernel.purposes, securityFacts: securityFactsFrom({ config, keyFiles }) });
   const importArea = createImportArea({ db: deps.db, clock: deps.clock, gate: privacyKernel.gate, keys, fieldCipher, blindIndex, people: peopleArea.people, purposes: privacyKernel.purposes });
-  return { ...importArea, keyFiles, keys, fieldCipher, blindIndex, mailer, governance, ...privacyKernel, ...peopleArea, timelineSources, personReassigners, trainingGate, customFields, ...dealsArea, ...timelineArea, exporter, savedViews, globalSearch };
+  const consentArea = createConsentArea({ db: deps.db, clock: deps.clock, keys, fieldCipher, purposes: privacyKernel.purposes, catalogue: privacyKernel.catalogue, standing: privacyKernel.standing, keysDir: keyFiles.keysDir, baseUrl: config.publicUrl });
+  return { ...consentArea, ...importArea, keyFiles, keys, fieldCipher, blindIndex, mailer, governance, ...privacyKernel, ...peopleArea, timelineSources, personReassigners, trainingGate, customFields, ...dealsArea, ...timelineArea, exporter, savedViews, globalSearch };
 }

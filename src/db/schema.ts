@@ -2,6 +2,7 @@ import type { Generated } from 'kysely';
 import type { CoreTables } from './core-tables.ts';
 import type { KeyTables } from '../kernel/crypto/key-tables.ts';
 import type { PeopleTables } from '../kernel/people/people-tables.ts';
+import type { ConsentTables } from '../consent/consent-tables.ts';
 import type { ImportTables } from '../crm/import/import-tables.ts';
 import type { GovernanceTables } from '../governance/organisation/governance-tables.ts';
 import type { ActivityTables } from '../crm/activities/activity-tables.ts';
@@ -15,7 +16,7 @@ import type { CustomFieldTables } from '../crm/custom-fields/custom-field-tables
  * Every table Custodian stores, composed from each area's table interfaces. An area adds its own
  * `XTables` interface here and its migration under `src/db/migrations/`.
  */
-export interface Database extends CoreTables, KernelTables, KeyTables, PeopleTables, OrganizationTables, DealTables, TrainingTables, CustomFieldTables, ActivityTables, TaskTables, GovernanceTables, ImportTables {}
+export interface Database extends CoreTables, KernelTables, KeyTables, PeopleTables, OrganizationTables, DealTables, TrainingTables, CustomFieldTables, ActivityTables, TaskTables, GovernanceTables, ImportTables, ConsentTables {}
 
 /** Privacy kernel: data catalogue, purpose register, standing per purpose (migration 0011). */
 export interface KernelTables {
@@ -124,6 +125,20 @@ export interface ConsentEventTable {
   recorded_at: string;
   actor_type: string;
   actor_id: string | null;
+  /** Public id of the event (receipts name it); null for events recorded before migration 0014. */
+  event_id: string | null;
+  /** The consent record (`consent_records.id`) the event belongs to. */
+  record_id: string | null;
+  jurisdiction: string | null;
+  language: string | null;
+  /** 1 when the consent was explicit (Art. 9(2)(a)). */
+  explicit: Generated<number>;
+  /** End of validity of a `given`/`renewed` event. */
+  expires_at: string | null;
+  /** Evidence JSON, encrypted under the person's data key (bound to the event). */
+  evidence: Buffer | null;
+  /** The form it came through (not personal data; for per-form analytics), or null. */
+  form_id: string | null;
 }
 
 /** An Art. 21 objection of a person to a purpose. */

@@ -1,3 +1,4 @@
+import type { ConsentArea } from '../consent/consent-area.ts';
 import type { KeyFiles } from '../kernel/crypto/key-files.ts';
 import type { Catalogue } from '../kernel/catalogue/create-catalogue.ts';
 import type { Gate } from '../kernel/gate/create-gate.ts';
@@ -24,7 +25,7 @@ import type { GlobalSearch } from '../crm/search/global-search.ts';
  * Long-lived services the app and the CLI share, built once by `createAppServices` (src/services.ts).
  * Each area adds what it provides here.
  */
-export interface AppServices extends PeopleArea, DealsArea, TimelineArea {
+export interface AppServices extends PeopleArea, ConsentArea, DealsArea, TimelineArea {
   /** KEK and server secret, loaded from outside the database. */
   readonly keyFiles: KeyFiles;
   /** Data catalogue: categories and declared attributes. */

@@ -12,6 +12,8 @@ import { purposesRoutes } from './routes/purposes-routes.ts';
 import { standingRoutes } from './routes/standing-routes.ts';
 import { peopleRoutes } from './routes/people-routes.ts';
 import { erasureRoutes } from './routes/erasure-routes.ts';
+import { noticesRoutes } from './routes/notices-routes.ts';
+import { consentRoutes } from './routes/consent-routes.ts';
 import { importsRoutes } from './routes/imports-routes.ts';
 import { duplicatesRoutes } from './routes/duplicates-routes.ts';
 import { governanceOrganisationRoutes } from './routes/governance-organisation-routes.ts';
@@ -48,6 +50,8 @@ export async function registerRoutes(app: App, deps: AppDeps): Promise<void> {
   await app.register(standingRoutes(deps));
   await app.register(peopleRoutes(deps));
   await app.register(erasureRoutes(deps));
+  await app.register(noticesRoutes(deps));
+  await app.register(consentRoutes(deps));
   await app.register(importsRoutes(deps));
   await app.register(duplicatesRoutes(deps));
   await app.register(governanceOrganisationRoutes(deps));

@@ -22,6 +22,10 @@ export const settingSchemas = {
   'training.requiredBeforePersonalData': Type.Boolean({
     description: 'Keep users away from personal data until the training assigned to their role is complete',
   }),
+  'consent.gpcPurposes': Type.Array(Type.String({ pattern: '^[a-z][a-z0-9_]{1,63}$' }), {
+    maxItems: 50,
+    description: 'Purposes a Global Privacy Control signal opts the person out of (sale, sharing, targeted advertising)',
+  }),
 } as const satisfies Record<string, TSchema>;
 
 export type SettingKey = keyof typeof settingSchemas;

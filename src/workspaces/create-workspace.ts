@@ -15,6 +15,7 @@ export const defaultSettings: Record<string, unknown> = {
   'encryption.enabled': true,
   'regime': 'gdpr',
   'training.requiredBeforePersonalData': false,
+  'consent.gpcPurposes': ['email_marketing'],
 };
 
 /** Seeds the seven built-in roles. */

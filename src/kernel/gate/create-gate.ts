@@ -165,6 +165,7 @@ export function createGate(deps: GateDeps): Gate {
           categories.some((c) => c.special),
         );
         const standings = await loadStandings(trx, ctx.workspaceId, request.personIds, purpose.key, {
+          now: deps.clock.now().toISOString(),
           withConsent,
         });
         decision = decideProcessing({ ...base, standings });

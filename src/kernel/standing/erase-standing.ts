@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 
 /**
- * Deletes everything the kernel holds about a person's standing (consent events, objections, restrictions), inside
+ * Deletes everything the kernel holds about a person's standing (consent records and events, objections, restrictions), inside
  * the erasure pipeline's transaction. Returns how many rows went, per table.
  *
  * @example
@@ -19,6 +19,8 @@ export async function eraseStanding(
     .where('workspace_id', '=', workspaceId)
     .where('person_id', '=', personId)
     .executeTakeFirst();
+  // The consent records go with their events (evidence was under the person's key, destroyed at the end of the run).
+  await trx.deleteFrom('consent_records').where('workspace_id', '=', workspaceId).where('person_id', '=', personId).execute();
   const objections = await trx
     .deleteFrom('objections')
     .where('workspace_id', '=', workspaceId)

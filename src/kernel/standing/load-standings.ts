@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { param, queryTemplate, type QueryTemplate } from '../../db/query-template.ts';
 import type { Database } from '../../db/schema.ts';
-import type { ConsentStatus, ObjectionOutcome, PurposeStanding } from './standing-types.ts';
+import type { ConsentEventState, ConsentStatus, ObjectionOutcome, PurposeStanding } from './standing-types.ts';
 
 const chunkSize = 500;
 
@@ -21,25 +21,27 @@ interface StandingRow {
   kind: string;
   person_id: string;
   state: string | null;
+  /** End of validity of the latest consent event. */
+  until: string | null;
 }
 
 /** The UNION ALL over restrictions, objections and (optionally) the latest consent of each person of `part`. */
 function standingQuery(db: Kysely<Database>, workspaceId: string, part: readonly string[], purposeKey: string, withConsent: boolean) {
   const restrictions = db
     .selectFrom('restrictions')
-    .select([sql<string>`'r'`.as('kind'), 'person_id', sql<string | null>`null`.as('state')])
+    .select([sql<string>`'r'`.as('kind'), 'person_id', sql<string | null>`null`.as('state'), sql<string | null>`null`.as('until')])
     .where('workspace_id', '=', workspaceId)
     .where('person_id', 'in', part)
     .where('lifted_at', 'is', null);
   const objected = db
     .selectFrom('objections')
-    .select([sql<string>`'o'`.as('kind'), 'person_id', 'outcome as state'])
+    .select([sql<string>`'o'`.as('kind'), 'person_id', 'outcome as state', sql<string | null>`null`.as('until')])
     .where('workspace_id', '=', workspaceId)
     .where('purpose_key', '=', purposeKey)
     .where('person_id', 'in', part);
   const consented = db
     .selectFrom('consent_events as ce')
-    .select([sql<string>`'c'`.as('kind'), 'ce.person_id', 'ce.state'])
+    .select([sql<string>`'c'`.as('kind'), 'ce.person_id', 'ce.state', 'ce.expires_at as until'])
     .where('ce.workspace_id', '=', workspaceId)
     .where('ce.purpose_key', '=', purposeKey)
     .where('ce.person_id', 'in', part)
@@ -52,6 +54,12 @@ function standingQuery(db: Kysely<Database>, workspaceId: string, part: readonly
         .whereRef('latest.purpose_key', '=', 'ce.purpose_key'),
     );
   return withConsent ? restrictions.unionAll(objected).unionAll(consented) : restrictions.unionAll(objected);
+}
+
+/** `renewed` reads as `given`; a `given` or `renewed` consent past its expiry reads as `expired`. */
+function consentStatusOf(state: ConsentEventState, until: string | null, now: string): ConsentStatus {
+  if (state !== 'given' && state !== 'renewed') return state;
+  return until !== null && until <= now ? 'expired' : 'given';
 }
 
 /** Up to this many persons, the query is compiled once per size (reads of one person are the hot path). */
@@ -82,15 +90,16 @@ function valuesOf(workspaceId: string, part: readonly string[], purposeKey: stri
  *
  * @example
  * const [s] = await loadStandings(trx, workspaceId, [personId], 'email_marketing', { withConsent: true });
- * s?.consent; // 'given' | 'withdrawn' | 'none'
+ * s?.consent; // 'given' | 'withdrawn' | 'expired' | … | 'none'
  */
 export async function loadStandings(
   db: Kysely<Database>,
   workspaceId: string,
   personIds: readonly string[],
   purposeKey: string,
-  options: { withConsent: boolean },
+  options: { withConsent: boolean; now?: string },
 ): Promise<PurposeStanding[]> {
+  const now = options.now ?? new Date().toISOString();
   const ids = [...new Set(personIds)];
   const restricted = new Set<string>();
   const objections = new Map<string, ObjectionOutcome>();
@@ -107,7 +116,7 @@ export async function loadStandings(
           row.person_id,
           strongest(objections.get(row.person_id), row.state as ObjectionOutcome),
         );
-      } else consents.set(row.person_id, row.state as ConsentStatus);
+      } else consents.set(row.person_id, consentStatusOf(row.state as ConsentEventState, row.until, now));
     }
   }
   return ids.map((personId) => ({

@@ -4,6 +4,7 @@ import type { DialectName } from '../../db/database.ts';
 import type { Database } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import { appendAudit } from '../audit/audit-log.ts';
+import { appendConsentEvent } from './append-consent-event.ts';
 import type { Clock } from '../clock.ts';
 import type { PseudonymLookup } from '../gate/create-gate.ts';
 import type { ActorContext } from '../gate/processing-context.ts';
@@ -31,7 +32,8 @@ export interface ConsentRecord {
   readonly purpose: string;
   readonly purposeVersion: number;
   readonly state: ConsentEventState;
-  readonly method: ConsentMethod;
+  /** A staff method (`ConsentMethod`) or a consent-area collection method. */
+  readonly method: string;
   readonly noticeVersion: string | null;
   readonly recordedAt: string;
 }
@@ -233,41 +235,29 @@ export function createStandingService(deps: StandingDeps): StandingService {
           `purpose ${purpose.key} does not rely on consent; record an objection instead`,
         );
       }
-      const now = deps.clock.now().toISOString();
       return db.transaction().execute(async (trx) => {
-        const inserted = await trx
-          .insertInto('consent_events')
-          .values({
-            workspace_id: ctx.workspaceId,
-            person_id: personId,
-            purpose_key: purpose.key,
-            purpose_version: purpose.version,
-            state: input.state,
-            method: input.method,
-            notice_version: input.noticeVersion ?? null,
-            recorded_at: now,
-            actor_type: ctx.actor.type,
-            actor_id: ctx.actor.id,
-          })
-          .returning('id')
-          .executeTakeFirstOrThrow();
-        await audit(trx, ctx, personId, {
-          action: `consent.${input.state}`,
-          purpose: purpose.key,
-          details: {
-            method: input.method,
-            purposeVersion: purpose.version,
-            noticeVersion: input.noticeVersion ?? null,
-          },
+        const pseudonyms = deps.pseudonymsOf ? await deps.pseudonymsOf(trx, ctx.workspaceId, [personId]) : undefined;
+        const appended = await appendConsentEvent(trx, deps, ctx, {
+          personId,
+          pseudonym: pseudonyms?.get(personId) ?? null,
+          purpose,
+          state: input.state,
+          method: input.method,
+          noticeVersionId: input.noticeVersion ?? null,
+          jurisdiction: null,
+          language: null,
+          explicit: false,
+          expiresAt: null,
+          evidence: null,
         });
         return {
-          id: Number(inserted.id),
+          id: appended.id,
           purpose: purpose.key,
           purposeVersion: purpose.version,
           state: input.state,
           method: input.method,
           noticeVersion: input.noticeVersion ?? null,
-          recordedAt: now,
+          recordedAt: appended.at,
         };
       });
     },

@@ -1,9 +1,16 @@
-/** States a consent event records (append-only; the latest event per person and purpose is the current state). */
+/** States staff record through the standing API (the consent area records the full DPV set). */
 export const consentEventStates = ['given', 'withdrawn'] as const;
-export type ConsentEventState = (typeof consentEventStates)[number];
 
-/** Current consent of a person for a purpose: `none` when nothing was ever recorded. */
-export type ConsentStatus = ConsentEventState | 'none';
+/**
+ * Consent states after the W3C Data Privacy Vocabulary (dpv:ConsentStatus) that Custodian records (append-only; the
+ * latest event per person and purpose is the current state). Only `given` and `renewed`, not past their expiry,
+ * let the gate through.
+ */
+export const consentStates = ['requested', 'given', 'renewed', 'refused', 'withdrawn', 'revoked', 'expired', 'invalidated'] as const;
+export type ConsentEventState = (typeof consentStates)[number];
+
+/** Current consent of a person for a purpose as the gate sees it: `renewed` reads as `given`, a lapsed one as `expired`, `none` when nothing was ever recorded. */
+export type ConsentStatus = Exclude<ConsentEventState, 'renewed'> | 'none';
 
 /** Outcome of an Art. 21 objection: `pending` while the controller weighs it. */
 export const objectionOutcomes = ['pending', 'upheld', 'rejected'] as const;
