@@ -338,4 +338,15 @@ describe.each(testDialects)('people as CRM contacts on %s', (dialect) => {
     expect(history.items[0]).toMatchObject({ oldValues: { lastName: 'Merged' }, reason: 'typo' });
     expect((await post(ctx(), '/api/v1/people/lookup', { email: 'extra@merge.example' })).json().items.map((p: { id: string }) => p.id)).toEqual([kept.id]);
   });
+
+  it('reads, finds and edits a person stored before contact points existed (primary values in persons only)', async () => {
+    const person = (await post(ctx(), '/api/v1/people', { lastName: 'Legacy', email: 'legacy@old.example', phone: '+33612345601' })).json();
+    // What a row written before migration 0020 looks like: no contact point rows.
+    await ctx().t.db.kysely.deleteFrom('person_contact_points').where('person_id', '=', person.id).execute();
+    const read = (await ctx().app.inject({ method: 'GET', url: `/api/v1/people/${person.id}`, headers: ctx().as.owner })).json();
+    expect(read.emails).toEqual([{ value: 'legacy@old.example', label: null, primary: true }]);
+    expect((await post(ctx(), '/api/v1/people/lookup', { phone: '+33 6 12 34 56 01' })).json().items.map((p: { id: string }) => p.id)).toEqual([person.id]);
+    const added = await patch(ctx(), person.id, 1, { emails: [{ value: 'legacy@old.example' }, { value: 'legacy@new.example' }] });
+    expect(added.json().emails.map((e: { value: string }) => e.value)).toEqual(['legacy@old.example', 'legacy@new.example']);
+  });
 });

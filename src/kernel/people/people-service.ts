@@ -396,7 +396,15 @@ export function createPeopleService(deps: PeopleDeps): PeopleService {
     return ok;
   };
 
+  /** A person's emails or phones; a person stored before contact points (0020) has only its primary in `persons`. */
   const loadPoints = async (trx: Kysely<Database>, key: DataKey, workspaceId: string, personId: string, kind: 'email' | 'phone'): Promise<CleanContactPoint[]> => {
+    const points = await loadPointRows(trx, key, workspaceId, personId, kind);
+    if (points.length > 0) return points;
+    const row = await trx.selectFrom('persons').select(kind).where('workspace_id', '=', workspaceId).where('id', '=', personId).executeTakeFirst();
+    const envelope = row?.[kind];
+    return envelope ? [{ value: fieldCipher.decrypt(key, envelope, personBinding(workspaceId, personId, kind)), label: null, primary: true }] : [];
+  };
+  const loadPointRows = async (trx: Kysely<Database>, key: DataKey, workspaceId: string, personId: string, kind: 'email' | 'phone'): Promise<CleanContactPoint[]> => {
     const found = await trx
       .selectFrom('person_contact_points')
       .selectAll()
@@ -702,6 +710,14 @@ export function createPeopleService(deps: PeopleDeps): PeopleService {
       for (const p of points) {
         const key = candidateKeys.get(p.person_id);
         if (key && normalisers[kind](fieldCipher.decrypt(key, p.value, contactPointBinding(ctx.workspaceId, p.id))) === wanted) hit.add(p.person_id);
+      }
+      // People stored before contact points (migration 0020) have their one value in `persons` only.
+      const withPoints = new Set(points.map((p) => p.person_id));
+      for (const row of candidates) {
+        const key = candidateKeys.get(row.id);
+        const envelope = row[kind];
+        if (withPoints.has(row.id) || !key || !envelope) continue;
+        if (normalisers[kind](fieldCipher.decrypt(key, envelope, personBinding(ctx.workspaceId, row.id, kind))) === wanted) hit.add(row.id);
       }
       const matches = candidates.filter((r) => hit.has(r.id));
       const { readable } = await readableAttributes(kysely, deps, ctx);

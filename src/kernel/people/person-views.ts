@@ -70,13 +70,16 @@ export function createPersonViews(deps: { readonly fieldCipher: FieldCipher }) {
         const envelope = row[personColumns[a]];
         return shown.has(a) && envelope ? fieldCipher.decrypt(key, envelope, personBinding(row.workspace_id, row.id, a)) : null;
       };
-      const pointList = (kind: 'email' | 'phone'): ContactPoint[] =>
-        shown.has(kind)
-          ? (pointsOf.get(row.id) ?? [])
-              .filter((p) => p.kind === kind)
-              .sort((a, b) => a.position - b.position)
-              .map((p) => ({ value: fieldCipher.decrypt(key, p.value, contactPointBinding(row.workspace_id, p.id)), label: p.label, primary: p.is_primary === 1 }))
-          : [];
+      const pointList = (kind: 'email' | 'phone'): ContactPoint[] => {
+        if (!shown.has(kind)) return [];
+        const list = (pointsOf.get(row.id) ?? [])
+          .filter((p) => p.kind === kind)
+          .sort((a, b) => a.position - b.position)
+          .map((p) => ({ value: fieldCipher.decrypt(key, p.value, contactPointBinding(row.workspace_id, p.id)), label: p.label, primary: p.is_primary === 1 }));
+        // A person stored before contact points (migration 0020) has its primary value in `persons` only.
+        const primary = list.length === 0 ? value(kind) : null;
+        return primary === null ? list : [{ value: primary, label: null, primary: true }];
+      };
       const address = value('address');
       views.push({
         id: row.id,
