@@ -3,6 +3,40 @@
  */
 
 export interface paths {
+  '/.well-known/gpc.json': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Global Privacy Control support declaration */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/activities': {
     parameters: {
       query?: never;
@@ -1159,6 +1193,234 @@ export interface paths {
         };
       };
     };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/consents': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Record a consent event (staff from a call or letter, or an integration through the API) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            evidence?: {
+              channel?: string;
+              confirmationTokenId?: string;
+              formId?: string;
+              formVersion?: number;
+              gpc?: boolean;
+              ip?: string;
+              pageUrl?: string;
+              reference?: string;
+              textDigest?: string;
+              userAgent?: string;
+            };
+            explicit?: boolean;
+            jurisdiction?: string;
+            language?: string;
+            method:
+              | 'hosted_form'
+              | 'widget'
+              | 'api'
+              | 'import'
+              | 'staff_recorded'
+              | 'email_confirmation'
+              | 'preference_centre'
+              | 'unsubscribe_link'
+              | 'gpc_signal'
+              | 'system';
+            noticeVersionId?: string | null;
+            /** Format: uuid */
+            personId: string;
+            purpose: string;
+            state:
+              | 'requested'
+              | 'given'
+              | 'renewed'
+              | 'refused'
+              | 'withdrawn'
+              | 'revoked'
+              | 'expired'
+              | 'invalidated';
+            validFor?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              at: string;
+              evidence: {
+                [key: string]: unknown;
+              };
+              expiresAt: string | null;
+              explicit: boolean;
+              id: string;
+              jurisdiction: string;
+              language: string | null;
+              method: string;
+              noticeVersionId: string | null;
+              purpose: string;
+              purposeVersion: number;
+              recordedBy: {
+                id: string | null;
+                type: string;
+              };
+              recordId: string;
+              state:
+                | 'requested'
+                | 'given'
+                | 'renewed'
+                | 'refused'
+                | 'withdrawn'
+                | 'revoked'
+                | 'expired'
+                | 'invalidated';
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/consents/analytics': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Consent rate per purpose and form over time, withdrawals, expiring soon */
+    get: {
+      parameters: {
+        query?: {
+          days?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/consents/events/{id}/receipt': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The signed receipt (JWS) of a consent event */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              claims: {
+                [key: string]: unknown;
+              };
+              jws: string;
+              receiptId: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/consents/evidence': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Consent evidence for a person, a purpose or a form: JSON, or a printable page (format=html) */
+    get: {
+      parameters: {
+        query?: {
+          format?: 'json' | 'html';
+          formId?: string;
+          personId?: string;
+          purpose?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -4578,6 +4840,258 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/notices': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Privacy notices with their versions */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                language: string;
+                purpose: string;
+                versions: {
+                  createdAt: string;
+                  digest: string | null;
+                  id: string;
+                  language: string;
+                  markdown: string;
+                  noticeId: string;
+                  publishedAt: string | null;
+                  purpose: string;
+                  purposeVersion: number | null;
+                  status: 'draft' | 'published' | 'retired';
+                  title: string;
+                  updatedAt: string;
+                  url: string | null;
+                  version: number;
+                }[];
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Create a draft notice version (generated from the purpose register when no text is given) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            language: string;
+            markdown?: string;
+            purpose: string;
+            title?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              createdAt: string;
+              digest: string | null;
+              id: string;
+              language: string;
+              markdown: string;
+              noticeId: string;
+              publishedAt: string | null;
+              purpose: string;
+              purposeVersion: number | null;
+              status: 'draft' | 'published' | 'retired';
+              title: string;
+              updatedAt: string;
+              url: string | null;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/notices/versions/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One notice version */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              createdAt: string;
+              digest: string | null;
+              id: string;
+              language: string;
+              markdown: string;
+              noticeId: string;
+              publishedAt: string | null;
+              purpose: string;
+              purposeVersion: number | null;
+              status: 'draft' | 'published' | 'retired';
+              title: string;
+              updatedAt: string;
+              url: string | null;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Edit a draft (a published version is immutable: 409) */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            markdown?: string;
+            title?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              createdAt: string;
+              digest: string | null;
+              id: string;
+              language: string;
+              markdown: string;
+              noticeId: string;
+              publishedAt: string | null;
+              purpose: string;
+              purposeVersion: number | null;
+              status: 'draft' | 'published' | 'retired';
+              title: string;
+              updatedAt: string;
+              url: string | null;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/notices/versions/{id}/publish': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Publish a draft; the previous published version is retired */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              createdAt: string;
+              digest: string | null;
+              id: string;
+              language: string;
+              markdown: string;
+              noticeId: string;
+              publishedAt: string | null;
+              purpose: string;
+              purposeVersion: number | null;
+              status: 'draft' | 'published' | 'retired';
+              title: string;
+              updatedAt: string;
+              url: string | null;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/organizations': {
     parameters: {
       query?: never;
@@ -5544,6 +6058,90 @@ export interface paths {
         };
       };
     };
+    trace?: never;
+  };
+  '/api/v1/people/{id}/consent-records': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A person's consent records (ISO/IEC TS 27560) with every event and its evidence */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                events: {
+                  at: string;
+                  evidence: {
+                    [key: string]: unknown;
+                  };
+                  expiresAt: string | null;
+                  explicit: boolean;
+                  id: string;
+                  jurisdiction: string;
+                  language: string | null;
+                  method: string;
+                  noticeVersionId: string | null;
+                  purpose: string;
+                  purposeVersion: number;
+                  recordedBy: {
+                    id: string | null;
+                    type: string;
+                  };
+                  recordId: string;
+                  state:
+                    | 'requested'
+                    | 'given'
+                    | 'renewed'
+                    | 'refused'
+                    | 'withdrawn'
+                    | 'revoked'
+                    | 'expired'
+                    | 'invalidated';
+                }[];
+                expiresAt: string | null;
+                id: string;
+                personId: string;
+                purpose: string;
+                state:
+                  | 'requested'
+                  | 'given'
+                  | 'renewed'
+                  | 'refused'
+                  | 'withdrawn'
+                  | 'revoked'
+                  | 'expired'
+                  | 'invalidated';
+                validNow: boolean;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   '/api/v1/people/{id}/consents': {
@@ -7086,6 +7684,144 @@ export interface paths {
     };
     trace?: never;
   };
+  '/api/v1/public/notices/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A published notice version (public) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              createdAt: string;
+              digest: string | null;
+              id: string;
+              language: string;
+              markdown: string;
+              noticeId: string;
+              publishedAt: string | null;
+              purpose: string;
+              purposeVersion: number | null;
+              status: 'draft' | 'published' | 'retired';
+              title: string;
+              updatedAt: string;
+              url: string | null;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/public/receipt-keys/{workspaceId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A workspace's receipt public keys (JWK set) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          workspaceId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/public/receipts/verify': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Verify a consent receipt (anyone holding one may check it) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            jws: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              claims?: {
+                [key: string]: unknown;
+              };
+              kid?: string;
+              reason?: string;
+              valid: boolean;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/purposes': {
     parameters: {
       query?: never;
@@ -7988,6 +8724,8 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': {
+            /** @description Purposes a Global Privacy Control signal opts the person out of (sale, sharing, targeted advertising) */
+            'consent.gpcPurposes'?: string[];
             /**
              * @description Per-person encryption at rest; it cannot be turned off
              * @enum {boolean}
@@ -9877,6 +10615,42 @@ export interface paths {
               status: 'ok' | 'unavailable';
             };
           };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/notices/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A published notice as a web page */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
         };
       };
     };

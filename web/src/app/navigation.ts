@@ -63,6 +63,9 @@ export const navigation: readonly NavigationItem[] = [
   { path: '/my-training', label: 'My training', section: 'account', page: page(() => import('../features/training/my-training-page.tsx'), 'MyTrainingPage') },
   { path: '/my-bulletins', label: 'My bulletins', section: 'account', page: page(() => import('../features/bulletins/my-bulletins-page.tsx'), 'MyBulletinsPage') },
   { path: '/tasks', label: 'My tasks', permission: 'crm:read', section: 'crm', page: page(() => import('../features/tasks/my-tasks-page.tsx'), 'MyTasksPage') },
+  { path: '/search', label: 'Search', section: 'crm', page: page(() => import('../features/search/search-page.tsx'), 'SearchPage') },
+  { path: '/export', label: 'Export', permission: 'crm:read', section: 'crm', page: page(() => import('../features/export/export-page.tsx'), 'ExportPage') },
+  { path: '/custom-fields', label: 'Custom fields', permission: 'crm:read', section: 'administration', page: page(() => import('../features/custom-fields/custom-fields-page.tsx'), 'CustomFieldsPage') },
 ];
 
 /**

@@ -41,6 +41,9 @@ export const recordPanels: readonly RecordPanel[] = [
   { entity: 'person', key: 'tasks', title: 'Tasks', permission: 'crm:read', order: 20, panel: panel(() => import('../features/tasks/tasks-panel.tsx'), 'PersonTasksPanel') },
   { entity: 'organization', key: 'tasks', title: 'Tasks', permission: 'crm:read', order: 20, panel: panel(() => import('../features/tasks/tasks-panel.tsx'), 'OrganizationTasksPanel') },
   { entity: 'deal', key: 'tasks', title: 'Tasks', permission: 'crm:read', order: 20, panel: panel(() => import('../features/tasks/tasks-panel.tsx'), 'DealTasksPanel') },
+  { entity: 'person', key: 'custom-fields', title: 'Custom fields', permission: 'people:read', order: 15, panel: panel(() => import('../features/custom-fields/custom-fields-panel.tsx'), 'PersonCustomFieldsPanel') },
+  { entity: 'organization', key: 'custom-fields', title: 'Custom fields', permission: 'crm:read', order: 15, panel: panel(() => import('../features/custom-fields/custom-fields-panel.tsx'), 'OrganizationCustomFieldsPanel') },
+  { entity: 'deal', key: 'custom-fields', title: 'Custom fields', permission: 'crm:read', order: 15, panel: panel(() => import('../features/custom-fields/custom-fields-panel.tsx'), 'DealCustomFieldsPanel') },
 ];
 
 // Kept referenced until the first panel is added (the registry is empty on purpose at first).
