@@ -1199,6 +1199,304 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/consent-forms': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List consent forms with their current version and submission count */
+    get: {
+      parameters: {
+        query?: {
+          cursor?: string;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                createdAt: string;
+                definition: {
+                  allowedOrigins: string[];
+                  doubleOptIn: boolean;
+                  fields: {
+                    label: string;
+                    name: string;
+                    required: boolean;
+                  }[];
+                  introduction: string;
+                  language: string;
+                  maxSubmissionsPerMinute: number;
+                  purposes: {
+                    key: string;
+                    label: string;
+                    noticeTitle: string;
+                    noticeUrl: string;
+                    noticeVersionId: string;
+                    textDigest: string;
+                  }[];
+                  submitLabel: string;
+                  successMessage: string;
+                  title: string;
+                };
+                embedSnippet: string;
+                hostedUrl: string;
+                id: string;
+                name: string;
+                submissions: number;
+                updatedAt: string;
+                version: number;
+              }[];
+              nextCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Create a consent form (version 1); accepts Idempotency-Key */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            allowedOrigins?: string[];
+            doubleOptIn?: boolean;
+            fields: {
+              label?: string;
+              name: 'email' | 'firstName' | 'lastName' | 'phone';
+              required?: boolean;
+            }[];
+            introduction?: string;
+            language: string;
+            maxSubmissionsPerMinute?: number;
+            name: string;
+            purposes: {
+              key: string;
+              label: string;
+            }[];
+            submitLabel?: string;
+            successMessage?: string;
+            title: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              createdAt: string;
+              definition: {
+                allowedOrigins: string[];
+                doubleOptIn: boolean;
+                fields: {
+                  label: string;
+                  name: string;
+                  required: boolean;
+                }[];
+                introduction: string;
+                language: string;
+                maxSubmissionsPerMinute: number;
+                purposes: {
+                  key: string;
+                  label: string;
+                  noticeTitle: string;
+                  noticeUrl: string;
+                  noticeVersionId: string;
+                  textDigest: string;
+                }[];
+                submitLabel: string;
+                successMessage: string;
+                title: string;
+              };
+              embedSnippet: string;
+              hostedUrl: string;
+              id: string;
+              name: string;
+              submissions: number;
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/consent-forms/{formId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Read a consent form (current version) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          formId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              createdAt: string;
+              definition: {
+                allowedOrigins: string[];
+                doubleOptIn: boolean;
+                fields: {
+                  label: string;
+                  name: string;
+                  required: boolean;
+                }[];
+                introduction: string;
+                language: string;
+                maxSubmissionsPerMinute: number;
+                purposes: {
+                  key: string;
+                  label: string;
+                  noticeTitle: string;
+                  noticeUrl: string;
+                  noticeVersionId: string;
+                  textDigest: string;
+                }[];
+                submitLabel: string;
+                successMessage: string;
+                title: string;
+              };
+              embedSnippet: string;
+              hostedUrl: string;
+              id: string;
+              name: string;
+              submissions: number;
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    /** Publish a new version of a consent form; requires If-Match */
+    put: {
+      parameters: {
+        query?: never;
+        header?: {
+          'if-match'?: string;
+        };
+        path: {
+          formId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            allowedOrigins?: string[];
+            doubleOptIn?: boolean;
+            fields: {
+              label?: string;
+              name: 'email' | 'firstName' | 'lastName' | 'phone';
+              required?: boolean;
+            }[];
+            introduction?: string;
+            language: string;
+            maxSubmissionsPerMinute?: number;
+            name: string;
+            purposes: {
+              key: string;
+              label: string;
+            }[];
+            submitLabel?: string;
+            successMessage?: string;
+            title: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              createdAt: string;
+              definition: {
+                allowedOrigins: string[];
+                doubleOptIn: boolean;
+                fields: {
+                  label: string;
+                  name: string;
+                  required: boolean;
+                }[];
+                introduction: string;
+                language: string;
+                maxSubmissionsPerMinute: number;
+                purposes: {
+                  key: string;
+                  label: string;
+                  noticeTitle: string;
+                  noticeUrl: string;
+                  noticeVersionId: string;
+                  textDigest: string;
+                }[];
+                submitLabel: string;
+                successMessage: string;
+                title: string;
+              };
+              embedSnippet: string;
+              hostedUrl: string;
+              id: string;
+              name: string;
+              submissions: number;
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/consents': {
     parameters: {
       query?: never;
@@ -4494,6 +4792,7 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': {
+            defaultCountry?: string;
             ignoreUnknown?: boolean;
             mapping?: {
               [key: string]: 'firstName' | 'lastName' | 'email' | 'phone' | 'jobTitle' | 'notes';
@@ -4519,6 +4818,7 @@ export interface paths {
                 updated: number;
               };
               createdAt: string;
+              defaultCountry: string | null;
               errorCode: string | null;
               finishedAt: string | null;
               id: string;
@@ -4578,6 +4878,7 @@ export interface paths {
                 updated: number;
               };
               createdAt: string;
+              defaultCountry: string | null;
               errorCode: string | null;
               finishedAt: string | null;
               id: string;
@@ -4642,6 +4943,7 @@ export interface paths {
                 updated: number;
               };
               createdAt: string;
+              defaultCountry: string | null;
               errorCode: string | null;
               finishedAt: string | null;
               id: string;
@@ -6182,12 +6484,20 @@ export interface paths {
           content: {
             'application/json': {
               id: number;
-              method: 'web_form' | 'email' | 'phone' | 'paper' | 'in_person' | 'api' | 'import';
+              method: string;
               noticeVersion: string | null;
               purpose: string;
               purposeVersion: number;
               recordedAt: string;
-              state: 'given' | 'withdrawn';
+              state:
+                | 'requested'
+                | 'given'
+                | 'renewed'
+                | 'refused'
+                | 'withdrawn'
+                | 'revoked'
+                | 'expired'
+                | 'invalidated';
             };
           };
         };
@@ -6610,12 +6920,20 @@ export interface paths {
                 active: boolean;
                 consent: {
                   id: number;
-                  method: 'web_form' | 'email' | 'phone' | 'paper' | 'in_person' | 'api' | 'import';
+                  method: string;
                   noticeVersion: string | null;
                   purpose: string;
                   purposeVersion: number;
                   recordedAt: string;
-                  state: 'given' | 'withdrawn';
+                  state:
+                    | 'requested'
+                    | 'given'
+                    | 'renewed'
+                    | 'refused'
+                    | 'withdrawn'
+                    | 'revoked'
+                    | 'expired'
+                    | 'invalidated';
                 } | null;
                 consentRequired: boolean;
                 lawfulBasis:
@@ -7682,6 +8000,158 @@ export interface paths {
         };
       };
     };
+    trace?: never;
+  };
+  '/api/v1/public/forms/{formId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The public definition of a form (what the widget renders) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          formId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              fields: {
+                label: string;
+                name: string;
+                required: boolean;
+              }[];
+              honeypot: string;
+              id: string;
+              introduction: string;
+              language: string;
+              purposes: {
+                key: string;
+                label: string;
+                noticeTitle: string;
+                noticeUrl: string;
+              }[];
+              submitLabel: string;
+              title: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    /** CORS preflight: allowed only from the origins the form names */
+    options: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          formId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/public/forms/{formId}/submissions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Submit a form (widget: JSON; hosted page: form fields). Honeypot, rate limits, CORS by allowed origin */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          formId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            email?: string;
+            firstName?: string;
+            homepage?: string;
+            lastName?: string;
+            pageUrl?: string;
+            phone?: string;
+            purposes?: string[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              confirmationRequired: boolean;
+              message: string;
+              /** @enum {string} */
+              status: 'received';
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    /** CORS preflight: allowed only from the origins the form names */
+    options: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          formId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   '/api/v1/public/notices/{id}': {
@@ -8759,6 +9229,159 @@ export interface paths {
         };
       };
     };
+    trace?: never;
+  };
+  '/api/v1/settings/mail': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The workspace's SMTP settings (the password is never returned); null when the server's mailer is used */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              serverMailer: string;
+              settings: {
+                from: string;
+                host: string;
+                passwordSet: boolean;
+                port: number;
+                secure: boolean;
+                updatedAt: string;
+                username: string | null;
+                version: number;
+              } | null;
+            };
+          };
+        };
+      };
+    };
+    /** Save SMTP settings; requires If-Match ("0" before the first save); omit the password to keep it */
+    put: {
+      parameters: {
+        query?: never;
+        header?: {
+          'if-match'?: string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            from: string;
+            host: string;
+            password?: string | null;
+            port: number;
+            secure: boolean;
+            username?: string | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              from: string;
+              host: string;
+              passwordSet: boolean;
+              port: number;
+              secure: boolean;
+              updatedAt: string;
+              username: string | null;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    /** Remove the workspace's SMTP settings (the server's mailer is used again) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/settings/mail/test': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Send a test email with the current settings */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** Format: email */
+            to: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              sent: boolean;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   '/api/v1/tasks': {
