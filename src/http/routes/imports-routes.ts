@@ -32,6 +32,7 @@ const ImportSchema = Type.Object({
   onDuplicate: literals(duplicatePolicies),
   mapping: Type.Record(Type.String(), literals(importFields)),
   ignoreUnknown: Type.Boolean(),
+  defaultCountry: Type.Union([Type.String(), Type.Null()]),
   totalRows: Type.Union([Type.Integer(), Type.Null()]),
   lastRow: Type.Integer(),
   counts: Counts,
@@ -48,6 +49,8 @@ const NewImport = Type.Object(
     onDuplicate: Type.Optional(literals(duplicatePolicies)),
     mapping: Type.Optional(Type.Record(Type.String({ minLength: 1, maxLength: 200 }), literals(importFields), { maxProperties: 100 })),
     ignoreUnknown: Type.Optional(Type.Boolean()),
+    /** ISO 3166-1 alpha-2 country of phone numbers written without an international prefix. */
+    defaultCountry: Type.Optional(Type.String({ pattern: '^[A-Z]{2}$' })),
   },
   { additionalProperties: false },
 );
@@ -100,6 +103,7 @@ export function importsRoutes(deps: Pick<AppDeps, 'db' | 'clock' | 'purposes' | 
               onDuplicate: body.onDuplicate ?? 'skip',
               mapping: checkMapping(body.mapping ?? {}),
               ignoreUnknown: body.ignoreUnknown ?? false,
+              defaultCountry: body.defaultCountry ?? null,
             });
             return { status: 201, resourceId: created.id, body: created, headers: { location: `/api/v1/imports/${created.id}` } };
           },
