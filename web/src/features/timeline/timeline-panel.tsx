@@ -29,11 +29,16 @@ function EntryItem({ entry }: { entry: TimelineEntry }) {
       <Text size="xs" c="dimmed">
         {formatDateTime(entry.at)}
       </Text>
-      {entry.body ? (
+      {entry.body && entry.kind.startsWith('activity.') ? (
         <Typography fz="sm" mt={4}>
-          {/* Sanitised by the server with a strict allow-list before it was stored (ADR 0012). */}
+          {/* Activity bodies were sanitised by the server with a strict allow-list before they were stored (ADR 0012). */}
           <div dangerouslySetInnerHTML={{ __html: entry.body }} />
         </Typography>
+      ) : entry.body ? (
+        // Other sources' text is shown as text, never as markup.
+        <Text size="sm" mt={4} style={{ whiteSpace: 'pre-wrap' }}>
+          {entry.body}
+        </Text>
       ) : null}
     </div>
   );
