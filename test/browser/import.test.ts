@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertTokenForRole } from '../support/owner-token.ts';
 import { ownerEmail, ownerPassword } from '../support/test-app.ts';
 import { startConsoleServer, type ConsoleServer } from './console-server.ts';
 
@@ -58,6 +59,30 @@ describe('people import wizard in Chromium', () => {
     const report = fs.readFileSync((await download.path())!, 'utf8');
     expect(report.trim().split('\n')).toEqual(['row,column,reason', '2,E-mail,is not a valid email address']);
     expect(report).not.toContain('not-an-email-value');
+    expect(problems).toEqual([]);
+  });
+
+  it('lists the imported person and a second record with the same email as possible duplicates, and merges them', async () => {
+    const workspace = await server.t.db.kysely.selectFrom('workspaces').select('id').executeTakeFirstOrThrow();
+    const { token } = await insertTokenForRole(server.t.db.kysely, workspace.id, 'owner');
+    const created = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/people',
+      headers: { authorization: `Bearer ${token}`, 'custodian-purpose': 'crm' },
+      payload: { firstName: 'Ada', jobTitle: 'Countess', email: 'ADA.import@example.test' },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('group', { name: 'CRM' }).getByRole('link', { name: 'Possible duplicates' }).click();
+    await page.getByRole('heading', { name: 'Possible duplicates' }).waitFor();
+    await page.getByText('same email').waitFor();
+    await page.getByRole('button', { name: 'Compare and merge' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Compare and merge' });
+    await dialog.getByRole('cell', { name: 'Countess' }).waitFor();
+    await dialog.getByRole('button', { name: 'Merge into the kept person' }).click();
+    await page.getByText('No possible duplicates.').waitFor();
+    const people = await server.t.db.kysely.selectFrom('persons').select('id').where('first_name', 'is not', null).execute();
+    expect(people).toHaveLength(2);
     expect(problems).toEqual([]);
   });
 });

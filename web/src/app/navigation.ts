@@ -43,6 +43,7 @@ export const navigation: readonly NavigationItem[] = [
   { path: '/', label: 'Home', section: 'overview', page: page(() => import('../features/home/home-page.tsx'), 'HomePage') },
   { path: '/people', label: 'People', permission: 'people:read', section: 'crm', page: page(() => import('../features/people/people-page.tsx'), 'PeoplePage') },
   { path: '/import', label: 'Import people', permission: 'people:import', section: 'crm', page: page(() => import('../features/import/import-page.tsx'), 'ImportPage') },
+  { path: '/duplicates', label: 'Possible duplicates', permission: 'people:read', section: 'crm', page: page(() => import('../features/duplicates/duplicates-page.tsx'), 'DuplicatesPage') },
   { path: '/organizations', label: 'Organizations', permission: 'crm:read', section: 'crm', page: page(() => import('../features/organizations/organizations-page.tsx'), 'OrganizationsPage') },
   { path: '/deals', label: 'Deals', permission: 'crm:read', section: 'crm', page: page(() => import('../features/deals/deals-page.tsx'), 'DealsPage') },
   { path: '/pipelines', label: 'Pipelines', permission: 'crm:configure', section: 'crm', page: page(() => import('../features/deals/pipeline-settings-page.tsx'), 'PipelineSettingsPage') },
