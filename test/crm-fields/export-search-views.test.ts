@@ -29,7 +29,8 @@ describe.each(testDialects)('export, search and saved views on %s', (dialect) =>
       ['Grace', 'grace@example.org', 'silver', '+1 and -1'],
       ['Alan', 'alan@example.org', 'gold', 'plain words'],
     ] as const) {
-      const res = await post(ctx(), '/api/v1/people', { firstName, email });
+      const extra = firstName === 'Alan' ? { lifecycleStage: 'customer', tags: ['vip'], address: { city: 'Manchester', country: 'GB' } } : {};
+      const res = await post(ctx(), '/api/v1/people', { firstName, email, ...extra });
       expect(res.statusCode).toBe(201);
       const person = res.json();
       people.push(person);
@@ -87,6 +88,16 @@ describe.each(testDialects)('export, search and saved views on %s', (dialect) =>
     expect(items.map((i) => i.firstName).sort()).toEqual(['Ada', 'Alan']);
     // JSON keeps values as they are: it is not a spreadsheet.
     expect(items.find((i) => i.firstName === 'Ada')?.['custom.motto']).toBe('=HYPERLINK("http://evil.example","click")');
+  });
+
+  it('exports people filtered on their list columns (stage, tag), with the address and lists flattened', async () => {
+    for (const filters of [{ lifecycleStage: 'customer' }, { tag: 'vip' }]) {
+      const res = await exportOf(ctx(), { entity: 'person', format: 'csv', purpose: 'crm', filters });
+      expect(res.statusCode, res.body).toBe(200);
+      const rows = parse(res.body, { columns: true }) as Record<string, string>[];
+      expect(rows.map((r) => r.firstName)).toEqual(['Alan']);
+      expect(rows[0]).toMatchObject({ city: 'Manchester', country: 'GB', tags: 'vip', lifecycleStage: 'customer', emails: 'alan@example.org' });
+    }
   });
 
   it('needs people:export for people, refuses bad filters clearly, and leaves out people who objected', async () => {

@@ -11,7 +11,8 @@ import type { KeyService } from '../../kernel/crypto/key-service.ts';
 import type { Gate } from '../../kernel/gate/create-gate.ts';
 import { decideProcessing } from '../../kernel/gate/decide-processing.ts';
 import type { ActorContext, ProcessingContext } from '../../kernel/gate/processing-context.ts';
-import { personAttributes, personBinding, personColumns } from '../../kernel/people/person-fields.ts';
+import { createPersonViews } from '../../kernel/people/person-views.ts';
+import { readableAttributes } from '../../kernel/people/readable-attributes.ts';
 import type { PurposeRegister } from '../../kernel/purposes/purpose-register.ts';
 import { purposeNeedsConsent } from '../../kernel/purposes/purpose-types.ts';
 import { loadStandings } from '../../kernel/standing/load-standings.ts';
@@ -20,6 +21,7 @@ import { personFieldAttribute, type CustomFieldView, type CustomValue } from '..
 import { indexTermsOf } from '../custom-fields/validate-custom-value.ts';
 import { checkListFilters, type DealFilters, type OrganizationFilters, type PersonFilters } from '../views/list-filters.ts';
 import type { ExportFormat } from './export-stream.ts';
+import { exportColumnAttribute, personExportColumns, personExportRow } from './person-export-row.ts';
 
 /** An export ready to stream: its columns, how many records, and the rows (read page by page). */
 export interface PreparedExport {
@@ -40,8 +42,6 @@ export interface Exporter {
 
 const pageSize = 500;
 const personLevelRefusals: ReadonlySet<string> = new Set(['OBJECTED', 'RESTRICTED', 'CONSENT_MISSING']);
-/** Person filters that need the contacts' list columns; refused until exports can apply them. */
-const unsupportedPersonFilters = ['lifecycleStage', 'ownerUserId', 'tag', 'organizationId'] as const;
 const recordTables = { organization: 'organizations', deal: 'deals' } as const;
 /** Internal columns never exported. */
 const hiddenColumns = new Set(['workspace_id', 'name_key', 'title_key']);
@@ -82,7 +82,8 @@ export function createExporter(deps: {
   readonly catalogue: Pick<Catalogue, 'assertDeclared' | 'categoryFacts'>;
   readonly customFields: CustomFieldArea;
 }): Exporter {
-  const { db, keys, fieldCipher, blindIndex, gate } = deps;
+  const { db, keys, blindIndex, gate } = deps;
+  const personViews = createPersonViews(deps);
   const kysely = db.kysely;
 
   /** The custom fields a filter names, checked: they exist, are filterable and (people) serve the purpose. */
@@ -124,9 +125,6 @@ export function createExporter(deps: {
   return {
     async preparePeople(ctx, rawFilters) {
       const filters = checkListFilters('person', rawFilters ?? {}) as PersonFilters;
-      for (const name of unsupportedPersonFilters) {
-        if (filters[name] !== undefined) throw invalid(`/filters/${name}`, 'not supported by exports yet');
-      }
       const allFields = await deps.customFields.definitions.list(kysely, ctx.workspaceId, 'person');
       const fields = allFields.filter((f) => f.classification?.purposes.includes(ctx.purpose));
       const wanted = filters.custom ?? [];
@@ -138,10 +136,17 @@ export function createExporter(deps: {
         .where('workspace_id', '=', ctx.workspaceId)
         .where('erased_at', 'is', null)
         .where('erasing_run_id', 'is', null);
+      if (filters.lifecycleStage) query = query.where('lifecycle_stage', '=', filters.lifecycleStage);
+      if (filters.ownerUserId) query = query.where('owner_user_id', '=', filters.ownerUserId);
+      if (filters.organizationId) query = query.where('organization_id', '=', filters.organizationId);
       if (filters.createdFrom) query = query.where('created_at', '>=', filters.createdFrom);
       if (filters.createdTo) query = query.where('created_at', '<=', endOfDay(filters.createdTo));
       if (filters.updatedFrom) query = query.where('updated_at', '>=', filters.updatedFrom);
       if (filters.updatedTo) query = query.where('updated_at', '<=', endOfDay(filters.updatedTo));
+      if (filters.tag) {
+        const tag = filters.tag;
+        query = query.where('id', 'in', (eb) => eb.selectFrom('person_tags').select('person_id').where('workspace_id', '=', ctx.workspaceId).where('tag', '=', tag));
+      }
       for (const w of wanted) {
         const attribute = personFieldAttribute(w.key);
         const hash = blindIndex.compute(ctx.workspaceId, attribute, w.value, 'text');
@@ -150,7 +155,9 @@ export function createExporter(deps: {
         );
       }
       const candidates = await query.orderBy('created_at').orderBy('id').execute();
-      const names = [...personAttributes, ...fields.map((f) => personFieldAttribute(f.key))];
+      // Minimisation: only the attributes the role and the purpose may both see are exported (and checked).
+      const { readable } = await readableAttributes(kysely, deps, ctx);
+      const names = [...readable, ...fields.map((f) => personFieldAttribute(f.key))];
       const refused = await refusedByStanding(ctx, candidates.map((c) => c.id), names);
       const ids = candidates.filter((c) => !refused.has(c.id)).map((c) => c.id);
       await gate.check(kysely, ctx, {
@@ -160,24 +167,21 @@ export function createExporter(deps: {
         pseudonyms: new Map(candidates.map((c) => [c.id, c.pseudonym])),
       });
 
-      const columns = ['id', ...personAttributes, 'createdAt', 'updatedAt', ...fields.map((f) => personFieldAttribute(f.key))];
+      const shown = new Set<string>(readable);
+      const attributeColumns = personExportColumns.filter((c) => !(c in exportColumnAttribute) || shown.has(exportColumnAttribute[c as keyof typeof exportColumnAttribute]));
+      const columns = [...attributeColumns, ...fields.map((f) => personFieldAttribute(f.key))];
       const rows = async function* (): AsyncGenerator<Record<string, unknown>> {
         for (let i = 0; i < ids.length; i += pageSize) {
           const page = ids.slice(i, i + pageSize);
           const persons = await kysely.selectFrom('persons').selectAll().where('workspace_id', '=', ctx.workspaceId).where('id', 'in', page).orderBy('created_at').orderBy('id').execute();
           const pageKeys = await keys.getDataKeys(kysely, ctx.workspaceId, page);
+          const views = await personViews.load(kysely, persons, pageKeys, readable);
           const custom = await deps.customFields.values.readMany(kysely, ctx.workspaceId, 'person', page, fields, pageKeys);
-          for (const person of persons) {
-            const key = pageKeys.get(person.id);
-            if (!key) continue;
+          for (const view of views) {
             // The index is truncated: keep the true matches only.
-            if (wanted.length > 0 && !matchesCustom(custom.get(person.id), wanted, normaliseText)) continue;
-            const row: Record<string, unknown> = { id: person.id, createdAt: person.created_at, updatedAt: person.updated_at };
-            for (const a of personAttributes) {
-              const envelope = person[personColumns[a]];
-              row[a] = envelope ? fieldCipher.decrypt(key, envelope, personBinding(ctx.workspaceId, person.id, a)) : null;
-            }
-            for (const f of fields) row[personFieldAttribute(f.key)] = custom.get(person.id)?.[f.key] ?? null;
+            if (wanted.length > 0 && !matchesCustom(custom.get(view.id), wanted, normaliseText)) continue;
+            const row = personExportRow(view);
+            for (const f of fields) row[personFieldAttribute(f.key)] = custom.get(view.id)?.[f.key] ?? null;
             yield row;
           }
         }
