@@ -112,6 +112,21 @@ describe.each(testDialects)('activities on %s', (dialect) => {
     expect(timeline.statusCode).toBe(403);
     const denied = await db().selectFrom('audit_log').select('details').where('outcome', '=', 'denied').where('resource_type', '=', 'activity').execute();
     expect(denied.length).toBeGreaterThanOrEqual(3);
+
+    // Lists that also hold business data hide what the role may not read instead of refusing the whole list.
+    const org = await ctx().app.inject({ method: 'POST', url: '/api/v1/organizations', headers: { ...ctx().as.sales, ...json }, payload: { name: 'Bletchley Park' } });
+    expect(org.statusCode, org.body).toBe(201);
+    await logActivity({ type: 'meeting', subject: 'Hut 8 visit', occurredAt: '2026-03-01T12:30:00Z', links: [{ entity: 'person', id: alan }, { entity: 'organization', id: org.json().id }] });
+    await logActivity({ type: 'meeting', subject: 'Site lease', occurredAt: '2026-03-01T12:40:00Z', links: [{ entity: 'organization', id: org.json().id }] });
+    const orgTimeline = await ctx().app.inject({ method: 'GET', url: `/api/v1/organizations/${org.json().id}/timeline`, headers: noContent });
+    expect(orgTimeline.statusCode, orgTimeline.body).toBe(200);
+    const entries = (orgTimeline.json().items as { id: string; title: string; facts: { hidden: boolean } }[]).filter((e) => e.id.startsWith('activity:'));
+    expect(entries.map((e) => [e.title, e.facts.hidden])).toEqual([['Site lease', false], [expect.stringMatching(/^Hidden/), true]]);
+    expect(orgTimeline.body).not.toContain('Hut 8');
+    const task = await ctx().app.inject({ method: 'POST', url: '/api/v1/tasks', headers: { ...ctx().as.sales, ...json }, payload: { title: 'Ask Alan about the bombe', link: { entity: 'person', id: alan } } });
+    const tasks = await ctx().app.inject({ method: 'GET', url: `/api/v1/tasks?linkedEntity=person&linkedId=${alan}`, headers: noContent });
+    expect(tasks.statusCode, tasks.body).toBe(200);
+    expect(tasks.json().items).toEqual([expect.objectContaining({ id: task.json().id, title: null, hidden: true })]);
   });
 
   it('refuses to show an activity about a person who objected, and hides it on other records', async () => {

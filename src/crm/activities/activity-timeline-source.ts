@@ -13,8 +13,8 @@ export const hiddenTitle = 'Hidden: a person it concerns does not allow this pro
 
 /**
  * The activities linked to a record, as timeline entries. The gate runs once per page for every person the page's
- * activities concern. On a person's own timeline a refusal about that person is the answer; elsewhere the activities
- * of refused persons show as hidden entries (kind and time only).
+ * activities concern. On a person's timeline a refusal about that person (or about the role or purpose) is the answer;
+ * elsewhere the activities of refused persons show as hidden entries (kind and time only).
  *
  * @example
  * timelineSources.register(createActivityTimelineSource({ keys, fieldCipher, gate, purposes, catalogue }));
@@ -39,7 +39,9 @@ export function createActivityTimelineSource(
       if (rows.length === 0) return [];
       const links = await linksOf(db, ctx.workspaceId, rows.map((r) => r.id));
       const personIds = [...new Set([...links.values()].flat().filter((l) => l.entity === 'person').map((l) => l.id))];
-      const { readable, refusal } = await readablePersons(deps, db, ctx, { personIds, attributes: { entity: 'activity', names: activityAttributes } });
+      // On another person's, an organization's or a deal's timeline a refusal hides what people it concerns.
+      const hideOnRefusal = record.entity !== 'person';
+      const { readable, refusal } = await readablePersons(deps, db, ctx, { personIds, attributes: { entity: 'activity', names: activityAttributes }, hideOnRefusal });
       if (refusal && record.entity === 'person' && !readable.has(record.id)) throw refusal;
       const keyPersons = [...new Set(rows.map((r) => r.key_person_id).filter((id): id is string => id !== null && readable.has(id)))];
       const keys = keyPersons.length > 0 ? await deps.keys.getDataKeys(db, ctx.workspaceId, keyPersons) : new Map();

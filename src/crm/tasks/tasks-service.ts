@@ -40,7 +40,7 @@ export interface TasksService {
   /** `PRECONDITION_FAILED` when `expectedVersion` is stale. */
   update(ctx: ProcessingContext, id: string, expectedVersion: number, patch: TaskPatch): Promise<TaskView>;
   remove(ctx: ProcessingContext, id: string): Promise<void>;
-  /** Ordered by due instant (undated last), then id; titles of persons the gate refuses are hidden. */
+  /** Ordered by due instant (undated last), then id; titles the gate refuses (for the person, or the role) are hidden. */
   list(ctx: ProcessingContext, filter: TaskFilter, page: { readonly limit: number; readonly cursor?: string | undefined }): Promise<TaskPage>;
 }
 
@@ -297,7 +297,7 @@ export function createTasksService(deps: TasksDeps): TasksService {
       const more = rows.length > page.limit;
       const pageRows = rows.slice(0, page.limit);
       const personIds = [...new Set(pageRows.map(personOf).filter((p): p is string => p !== null))];
-      const { readable } = await readablePersons(deps, kysely, ctx, { personIds, attributes });
+      const { readable } = await readablePersons(deps, kysely, ctx, { personIds, attributes, hideOnRefusal: true });
       const readableIds = personIds.filter((p) => readable.has(p));
       const keyMap = readableIds.length > 0 ? await keys.getDataKeys(kysely, ctx.workspaceId, readableIds) : new Map<string, DataKey>();
       const items = pageRows.map((row) => {

@@ -23,10 +23,13 @@ export interface ReadablePersons {
 
 /** Refusals about some of the persons, not about the purpose, the role or the categories. */
 const personLevelRefusals: ReadonlySet<string> = new Set(['OBJECTED', 'RESTRICTED', 'CONSENT_MISSING']);
+/** Refusals about the purpose, the role or the categories: nobody's content may be read. */
+const wholeRefusals: ReadonlySet<string> = new Set(['ROLE_PURPOSE_DENIED', 'PURPOSE_INACTIVE', 'ROLE_CATEGORY_DENIED', 'CATEGORY_NOT_IN_PURPOSE', 'NO_LAWFUL_BASIS']);
 
 /**
  * Runs the gate (operation `read`) for the persons a page of content is about. When the purpose, the role or the
- * categories refuse, it throws the refusal. When only some persons refuse (objection, restriction, missing consent),
+ * categories refuse, it throws the refusal, or with `hideOnRefusal` answers that no person is readable (a list that
+ * also holds business data shows that, and hides the rest). When only some persons refuse (objection, restriction, missing consent),
  * the others stay readable: the refused ones are found with the gate's own pure decision over their standing and the
  * gate runs again for the rest. Every attempt is audited by the gate (one entry with a count and digest).
  *
@@ -37,7 +40,11 @@ export async function readablePersons(
   deps: ReadablePersonsDeps,
   db: Kysely<Database>,
   ctx: ProcessingContext,
-  request: { readonly personIds: readonly string[]; readonly attributes: { readonly entity: string; readonly names: readonly string[] } },
+  request: {
+    readonly personIds: readonly string[];
+    readonly attributes: { readonly entity: string; readonly names: readonly string[] };
+    readonly hideOnRefusal?: boolean;
+  },
 ): Promise<ReadablePersons> {
   const ids = [...new Set(request.personIds)];
   if (ids.length === 0) return { readable: new Set() };
@@ -46,6 +53,7 @@ export async function readablePersons(
     await deps.gate.check(db, ctx, { personIds: ids, operation: 'read', attributes: request.attributes });
     return { readable: new Set(ids) };
   } catch (error) {
+    if (isAppError(error) && request.hideOnRefusal === true && wholeRefusals.has(error.code)) return { readable: new Set(), refusal: error };
     if (!isAppError(error) || !personLevelRefusals.has(error.code)) throw error;
     refusal = error;
   }
