@@ -3,10 +3,13 @@ import { normaliseText } from '../crypto/blind-index.ts';
 /** Blind-index field of the name search terms (`person_blind_indexes.field`). */
 export const nameIndexField = 'name';
 
-/** Shortest prefix indexed: shorter query tokens only match whole short tokens (see docs/adr/0011-name-search.md). */
-export const minPrefixLength = 3;
-/** Longest prefix indexed: a longer query token is looked up by this prefix and confirmed by decryption. */
-export const maxPrefixLength = 6;
+/**
+ * Prefix lengths indexed (see docs/adr/0011-name-search.md): a query token is looked up by its longest indexed prefix
+ * and confirmed by decryption; tokens shorter than the first are indexed, and matched, whole.
+ */
+export const prefixLengths = [3, 5] as const;
+/** Shortest prefix indexed. */
+export const minPrefixLength = prefixLengths[0];
 
 /**
  * Name tokens: normalised text (NFKC, lower case), accents removed, split on anything but letters and digits.
@@ -23,10 +26,11 @@ export function nameTokens(value: string): string[] {
 }
 
 /**
- * The terms indexed for a person's names: each token's prefixes of 3 to 6 characters, and tokens shorter than 3 whole.
+ * The terms indexed for a person's names: each token's prefixes of 3 and 5 characters (as far as the token goes), and
+ * tokens shorter than 3 whole.
  *
  * @example
- * nameIndexTerms(['Ada', 'Lovelace']) // ['ada', 'lov', 'love', 'lovel', 'lovela']
+ * nameIndexTerms(['Ada', 'Lovelace', 'Wu']) // ['ada', 'lov', 'lovel', 'wu']
  */
 export function nameIndexTerms(names: readonly (string | null | undefined)[]): string[] {
   const terms = new Set<string>();
@@ -35,20 +39,23 @@ export function nameIndexTerms(names: readonly (string | null | undefined)[]): s
     for (const token of nameTokens(name)) {
       const chars = [...token];
       if (chars.length < minPrefixLength) terms.add(token);
-      for (let n = minPrefixLength; n <= Math.min(chars.length, maxPrefixLength); n += 1) terms.add(chars.slice(0, n).join(''));
+      for (const n of prefixLengths) if (chars.length >= n) terms.add(chars.slice(0, n).join(''));
     }
   }
   return [...terms];
 }
 
 /**
- * The index term a query token is looked up by (its prefix of at most 6 characters).
+ * The index term a query token is looked up by: its longest indexed prefix (the token itself when shorter than 3).
  *
  * @example
- * nameQueryTerm('lovelace') // 'lovela'
+ * nameQueryTerm('lovelace') // 'lovel'
+ * nameQueryTerm('love')     // 'lov'
  */
 export function nameQueryTerm(token: string): string {
-  return [...token].slice(0, maxPrefixLength).join('');
+  const chars = [...token];
+  const n = [...prefixLengths].reverse().find((len) => chars.length >= len);
+  return n === undefined ? token : chars.slice(0, n).join('');
 }
 
 /**
