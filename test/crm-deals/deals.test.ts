@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { testDialects } from '../support/test-database.ts';
 import { usePeopleTestApp, type PeopleTestApp } from '../kernel-people/people-test-app.ts';
+import { dealPeopleReassigner } from '../../src/crm/deals/deal-people-reassigner.ts';
 import { call, dealsSnapshot, defaultPipeline } from './deals-test-support.ts';
 
 async function newDeal(ctx: PeopleTestApp, body: Record<string, unknown>) {
@@ -211,5 +212,35 @@ describe.each(testDialects)('deals on %s', (dialect) => {
     expect((await call(ctx(), 'GET', '/api/v1/pipelines', undefined, sales)).statusCode).toBe(200);
     const res = await call(ctx(), 'PATCH', `/api/v1/pipelines/${p.id}`, { name: 'Renamed' }, { ...sales, 'if-match': `"${p.version}"` });
     expect(res.statusCode).toBe(403);
+  });
+
+  it('shows stage changes on the deal timeline and the organization’s (deal-stages source)', async () => {
+    const p = await defaultPipeline(ctx());
+    const org = (await call(ctx(), 'POST', '/api/v1/organizations', { name: 'Timeline Org' })).json();
+    const deal = await newDeal(ctx(), { title: 'Timeline deal', organizationId: org.id });
+    await call(ctx(), 'POST', `/api/v1/deals/${deal.id}/move`, { stageId: p.stages[2]!.id }, { 'if-match': '"1"' });
+    const res = await call(ctx(), 'GET', `/api/v1/deals/${deal.id}/timeline?limit=20`);
+    expect(res.statusCode, res.body).toBe(200);
+    const kinds = res.json().items.filter((e: { id: string }) => e.id.startsWith('deal-stages:')).map((e: { kind: string; title: string }) => `${e.kind}: ${e.title}`);
+    expect(kinds).toEqual(['deal.stage_changed: Moved from Lead to Proposal', 'deal.created: Created in Lead']);
+    const orgTimeline = (await call(ctx(), 'GET', `/api/v1/organizations/${org.id}/timeline?limit=20`)).json();
+    expect(orgTimeline.items.map((e: { title: string }) => e.title)).toEqual(expect.arrayContaining(['Timeline deal: Moved from Lead to Proposal']));
+  });
+
+  it('moves deal links to the kept person on a merge, without duplicate links', async () => {
+    const kept = (await call(ctx(), 'POST', '/api/v1/people', { firstName: 'Kept' })).json();
+    const gone = (await call(ctx(), 'POST', '/api/v1/people', { firstName: 'Merged' })).json();
+    const both = await newDeal(ctx(), { title: 'Both linked', personIds: [kept.id, gone.id] });
+    const one = await newDeal(ctx(), { title: 'One linked', personIds: [gone.id] });
+    const db = ctx().t.db.kysely;
+    const moved = await db.transaction().execute(async (trx) => {
+      const keys = ctx().services.keys;
+      const fromKey = await keys.getDataKey(trx, ctx().workspaceId, gone.id);
+      const toKey = await keys.getDataKey(trx, ctx().workspaceId, kept.id);
+      return dealPeopleReassigner.reassign(trx, { workspaceId: ctx().workspaceId, fromPersonId: gone.id, toPersonId: kept.id, fromKey, toKey });
+    });
+    expect(moved).toBe(2);
+    expect((await call(ctx(), 'GET', `/api/v1/deals/${both.id}`)).json().personIds).toEqual([kept.id]);
+    expect((await call(ctx(), 'GET', `/api/v1/deals/${one.id}`)).json().personIds).toEqual([kept.id]);
   });
 });

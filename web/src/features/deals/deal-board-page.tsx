@@ -152,7 +152,7 @@ export function DealBoardPage() {
                           {canWrite ? (
                             <Menu position="bottom-end" withinPortal>
                               <Menu.Target>
-                                <Button size="compact-xs" variant="subtle" aria-label={`Move ${deal.title}`}>
+                                <Button size="compact-xs" variant="subtle" aria-label={`Move ${deal.title}`} style={{ flexShrink: 0 }}>
                                   Move
                                 </Button>
                               </Menu.Target>
