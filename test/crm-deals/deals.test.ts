@@ -243,4 +243,18 @@ describe.each(testDialects)('deals on %s', (dialect) => {
     expect((await call(ctx(), 'GET', `/api/v1/deals/${both.id}`)).json().personIds).toEqual([kept.id]);
     expect((await call(ctx(), 'GET', `/api/v1/deals/${one.id}`)).json().personIds).toEqual([kept.id]);
   });
+
+  it('keeps positions dense when many moves in one pipeline run at once', async () => {
+    const created = await call(ctx(), 'POST', '/api/v1/pipelines', { name: 'Race', stages: [{ name: 'A', probability: 10, kind: 'open' }, { name: 'B', probability: 50, kind: 'open' }] });
+    const [a, b] = created.json().stages.map((s: { id: string }) => s.id);
+    const deals = [];
+    for (let i = 0; i < 8; i += 1) deals.push(await newDeal(ctx(), { title: `Race ${i}`, stageId: a }));
+    const answers = await Promise.all(deals.map((d, i) => call(ctx(), 'POST', `/api/v1/deals/${d.id}/move`, { stageId: i % 2 ? b : a, position: 0 }, { 'if-match': '"1"' })));
+    expect(answers.map((r) => r.statusCode)).toEqual(deals.map(() => 200));
+    for (const stage of [a, b]) {
+      const rows = await positions(ctx(), stage);
+      expect(rows.map((r) => r.position)).toEqual(rows.map((_, i) => i));
+    }
+    expect((await positions(ctx(), a)).length + (await positions(ctx(), b)).length).toBe(8);
+  });
 });
