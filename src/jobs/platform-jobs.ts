@@ -8,6 +8,7 @@ import { governanceRemindersJob } from '../governance/organisation/governance-re
 import { ropaSnapshotJob } from '../governance/ropa/ropa-snapshot-job.ts';
 import type { Job } from './scheduler.ts';
 import { trainingJob } from '../governance/training/training-job.ts';
+import { consentExpiryJob } from '../consent/records/consent-expiry-job.ts';
 
 /** What a job factory may use. */
 export interface PlatformJobDeps {
@@ -32,5 +33,6 @@ export const platformJobs: readonly JobFactory[] = [
   (deps) => auditCheckpointJob({ db: deps.db, clock: deps.clock, checkpoints: deps.auditCheckpoints }),
   (deps) => governanceRemindersJob({ db: deps.db, clock: deps.clock, mailer: deps.services.mailer, governance: deps.services.governance }),
   (deps) => ropaSnapshotJob({ db: deps.db, ropa: deps.services.governance.ropa }),
+  (deps) => consentExpiryJob({ db: deps.db, clock: deps.clock, consent: deps.services.consent }),
   (deps) => trainingJob({ db: deps.db.kysely, dialect: deps.db.dialect, clock: deps.clock, mailer: deps.services.mailer }),
 ];

@@ -6,12 +6,15 @@ import { buildApp, type App } from '../../src/http/app.ts';
 import { webDistDir } from '../../src/http/web-console.ts';
 import { systemClock } from '../../src/kernel/clock.ts';
 import { createAppServices } from '../../src/services.ts';
+import type { AppServices } from '../../src/http/app-services.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { ownerEmail, ownerPassword } from '../support/test-app.ts';
 
 export interface ConsoleServer {
   readonly app: App;
   readonly t: TestDatabase;
+  /** The server's services, for arranging data a test needs. */
+  readonly services: AppServices;
   /** `http://127.0.0.1:<port>` */
   readonly baseUrl: string;
   close(): Promise<void>;
@@ -49,6 +52,7 @@ export async function startConsoleServer(): Promise<ConsoleServer> {
   return {
     app,
     t,
+    services,
     baseUrl: `http://127.0.0.1:${address.port}`,
     close: async () => {
       await app.close();

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { expireConsents } from '../../src/consent/records/consent-expiry-job.ts';
 import { testDialects } from '../support/test-database.ts';
 import { usePeopleTestApp, type PeopleTestApp } from '../kernel-people/people-test-app.ts';
 
@@ -101,9 +102,13 @@ describe.each(testDialects)('consent core on %s', (dialect) => {
     ctx().clock.set('2026-03-02T10:00:00.000Z');
     expect((await a.readAs(person.id, 'email_marketing')).statusCode).toBe(200);
 
+    const eligible = await a.call('GET', '/api/v1/consents/eligible?purpose=email_marketing');
+    expect(eligible.json()).toMatchObject({ purpose: 'email_marketing', count: 1 });
+
     const withdrawn = await a.call('POST', '/api/v1/consents', { personId: person.id, purpose: 'email_marketing', state: 'withdrawn', method: 'staff_recorded', evidence: { channel: 'call' } });
     expect(withdrawn.statusCode).toBe(201);
     expect((await a.readAs(person.id, 'email_marketing')).json().code).toBe('CONSENT_MISSING');
+    expect((await a.call('GET', '/api/v1/consents/eligible?purpose=email_marketing')).json().count).toBe(0);
 
     const records = await a.call('GET', `/api/v1/people/${person.id}/consent-records`);
     const record = records.json().items.find((r: { purpose: string }) => r.purpose === 'email_marketing');
@@ -112,6 +117,25 @@ describe.each(testDialects)('consent core on %s', (dialect) => {
     const audit = await ctx().t.db.kysely.selectFrom('audit_log').selectAll().where('action', 'in', ['consent.given', 'consent.withdrawn']).execute();
     expect(audit.length).toBeGreaterThanOrEqual(2);
     expect(JSON.stringify(audit)).not.toMatch(/IdaBrowser|203\.0\.113|ida@/);
+  });
+
+  it('the expiry job marks lapsed consents expired, once', async () => {
+    const person = await a.person({ email: 'lapse@example.org' });
+    const notice = await a.publishedNotice('email_marketing');
+    await a.call('POST', '/api/v1/consents', { personId: person.id, purpose: 'email_marketing', state: 'given', method: 'api', noticeVersionId: notice.id, validFor: 'P1D' });
+    const deps = { db: ctx().t.db, clock: ctx().clock, consent: ctx().services.consent };
+    expect(await expireConsents(deps)).toBe(0);
+    ctx().clock.advance(2 * 86_400_000);
+    try {
+      expect(await expireConsents(deps)).toBeGreaterThanOrEqual(1);
+      expect(await expireConsents(deps)).toBe(0);
+      const records = await a.call('GET', `/api/v1/people/${person.id}/consent-records`);
+      const events = records.json().items[0].events;
+      expect(events.map((e: { state: string }) => e.state)).toEqual(['given', 'expired']);
+      expect(events[1]).toMatchObject({ method: 'system', recordedBy: { type: 'system', id: 'consent-expiry' } });
+    } finally {
+      ctx().clock.set('2026-03-02T10:00:00.000Z');
+    }
   });
 
   it('signs receipts that verify, and refuses tampered ones', async () => {

@@ -5,6 +5,7 @@ import { consentAnalytics } from '../../consent/analytics/consent-analytics.ts';
 import { consentEvidenceReport } from '../../consent/evidence/consent-evidence-report.ts';
 import { evidenceReportHtml } from '../../consent/evidence/evidence-report-html.ts';
 import { gpcSupportDocument } from '../../consent/gpc/gpc-service.ts';
+import { eligibleRecipients } from '../../consent/records/eligible-recipients.ts';
 import { collectionMethods, consentStates } from '../../consent/records/consent-types.ts';
 import { purposeKeyPattern } from '../../kernel/purposes/purpose-register.ts';
 import type { AppDeps } from '../app.ts';
@@ -76,6 +77,21 @@ const Verification = Type.Object({
   reason: Type.Optional(Type.String()),
   kid: Type.Optional(Type.String()),
   claims: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+});
+const Analytics = Type.Object({
+  from: Type.String(),
+  to: Type.String(),
+  purposes: Type.Array(
+    Type.Object({
+      purpose: Type.String(),
+      daily: Type.Array(Type.Object({ day: Type.String(), given: Type.Integer(), withdrawn: Type.Integer(), refused: Type.Integer(), requested: Type.Integer() })),
+      valid: Type.Integer(),
+      records: Type.Integer(),
+      rate: Type.Number(),
+      expiringSoon: Type.Integer(),
+    }),
+  ),
+  forms: Type.Array(Type.Object({ formId: Type.String(), given: Type.Integer(), requested: Type.Integer(), withdrawn: Type.Integer() })),
 });
 const EvidenceQuery = Type.Object(
   {
@@ -149,12 +165,31 @@ export function consentRoutes(deps: Pick<AppDeps, 'db' | 'clock' | 'consent' | '
       '/api/v1/consents/analytics',
       {
         config: { access: 'privacy:read' },
-        schema: { tags, summary: 'Consent rate per purpose and form over time, withdrawals, expiring soon', querystring: Type.Object({ days: Type.Optional(Type.Integer({ minimum: 1, maximum: 730, default: 90 })) }, { additionalProperties: false }) },
+        schema: { tags, summary: 'Consent rate per purpose and form over time, withdrawals, expiring soon', querystring: Type.Object({ days: Type.Optional(Type.Integer({ minimum: 1, maximum: 730, default: 90 })) }, { additionalProperties: false }), response: { 200: Analytics } },
       },
       async (request) => {
         const now = deps.clock.now();
         const from = new Date(now.getTime() - (request.query.days ?? 90) * 86_400_000).toISOString();
-        return consentAnalytics(db, requestContext(request).workspaceId, { from, now: now.toISOString() });
+        const stats = await consentAnalytics(db, requestContext(request).workspaceId, { from, now: now.toISOString() });
+        return { ...stats, purposes: stats.purposes.map((p) => ({ ...p, daily: [...p.daily] })), forms: [...stats.forms] };
+      },
+    );
+
+    app.get(
+      '/api/v1/consents/eligible',
+      {
+        config: { access: 'privacy:read' },
+        schema: {
+          tags,
+          summary: 'How many people may be contacted under a consent-based purpose now (valid consent, no objection, no restriction)',
+          querystring: Type.Object({ purpose: purposeKey }, { additionalProperties: false }),
+          response: { 200: Type.Object({ purpose: Type.String(), at: Type.String(), count: Type.Integer() }) },
+        },
+      },
+      async (request) => {
+        const at = deps.clock.now().toISOString();
+        const ids = await eligibleRecipients(db, requestContext(request).workspaceId, request.query.purpose, at);
+        return { purpose: request.query.purpose, at, count: ids.length };
       },
     );
 

@@ -1630,7 +1630,74 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': {
+              forms: {
+                formId: string;
+                given: number;
+                requested: number;
+                withdrawn: number;
+              }[];
+              from: string;
+              purposes: {
+                daily: {
+                  day: string;
+                  given: number;
+                  refused: number;
+                  requested: number;
+                  withdrawn: number;
+                }[];
+                expiringSoon: number;
+                purpose: string;
+                rate: number;
+                records: number;
+                valid: number;
+              }[];
+              to: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/consents/eligible': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** How many people may be contacted under a consent-based purpose now (valid consent, no objection, no restriction) */
+    get: {
+      parameters: {
+        query: {
+          purpose: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              at: string;
+              count: number;
+              purpose: string;
+            };
+          };
         };
       };
     };
