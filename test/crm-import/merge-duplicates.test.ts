@@ -36,7 +36,7 @@ describe.each(testDialects)('duplicates and merge on %s', (dialect) => {
     expect(found?.reasons).toEqual(['email']);
   });
 
-  it('merges two people in one audited transaction: values, emails, tags and standing follow, the other is gone and their key destroyed', async () => {
+  it('merges two people in one audited transaction: values, emails, tags, standing and linked deals follow, the other is gone and their key destroyed', async () => {
     const owner = await ownerContext(ctx());
     const kept = await ctx().services.people.create(owner, { firstName: 'Ada', email: 'ada@merge.example', tags: ['vip'] });
     const other = await ctx().services.people.create(owner, {
@@ -68,6 +68,10 @@ describe.each(testDialects)('duplicates and merge on %s', (dialect) => {
       .values({ id: randomUUID(), workspace_id: ctx().workspaceId, person_id: other.id, purpose_key: 'sales', objected_at: at, outcome: 'pending', decided_at: null, updated_at: at })
       .execute();
 
+    // A feature's row linked to the other person (a deal, whose reassigner is registered by the deals area).
+    const deal = await inject('POST', '/api/v1/deals', { title: 'Analytical engine', personIds: [other.id] });
+    expect(deal.statusCode, deal.body).toBe(201);
+
     const url = `/api/v1/people/${kept.id}/merge`;
     expect((await inject('POST', url, { otherId: other.id })).statusCode).toBe(428);
     const stale = await inject('POST', url, { otherId: other.id }, { 'if-match': '"7"' });
@@ -88,6 +92,8 @@ describe.each(testDialects)('duplicates and merge on %s', (dialect) => {
     expect(merged.emails.map((e) => [e.value, e.primary])).toEqual([['ada@merge.example', true], ['countess@merge.example', false]]);
     expect([...merged.tags].sort()).toEqual(['lead-2026', 'vip']);
     expect((await inject('GET', `/api/v1/people/${other.id}`)).statusCode).toBe(404);
+    expect(outcome.reassigned['deal-people']).toBe(1);
+    expect((await inject('GET', `/api/v1/deals/${deal.json().id}`)).json().personIds).toEqual([kept.id]);
     expect((await ctx().services.people.lookup(owner, { field: 'email', value: 'countess@merge.example' })).map((p) => p.id)).toEqual([kept.id]);
 
     const latest = await db()
