@@ -78,6 +78,22 @@ describe.each(testDialects)('people import on %s', (dialect) => {
     expect(emails.map((e) => e.length)).toEqual([1, 1, 1, 1]);
   }, 120_000);
 
+  it('resumes an import left running by a dead process only once its record is stale', async () => {
+    const imports = importServiceOf(ctx().services, ctx(), { batchSize: 100 });
+    const owner = await ownerContext(ctx());
+    const created = await imports.create(owner, settings);
+    const file = fileOf(peopleCsv(300, 'dead'));
+    await imports.run(owner, created.id, fileOf(peopleCsv(100, 'dead')));
+    // As if the process died in the middle of the next batch: the record still says running, at the last row committed.
+    await db().updateTable('imports').set({ status: 'running', finished_at: null, updated_at: ctx().clock.now().toISOString() }).where('id', '=', created.id).execute();
+    const refused = await refusal(imports.run(owner, created.id, file));
+    expect(refused).toMatchObject({ code: 'CONFLICT', details: { status: 'running' } });
+    ctx().clock.advance(6 * 60_000);
+    const done = await imports.run(owner, created.id, file);
+    expect(done).toMatchObject({ status: 'completed', lastRow: 300, counts: { created: 300 } });
+    expect(await countPeople(db(), ctx().workspaceId, created.id)).toBe(300);
+  });
+
   it('does not re-create suppressed people and counts them', async () => {
     const owner = await ownerContext(ctx());
     const person = await ctx().services.people.create(owner, { firstName: 'Gone', email: 'gone@example.com' });
