@@ -5,6 +5,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { body } from '../../api/api-client.ts';
 import { useApi } from '../../api/api-context.tsx';
 import { ProblemAlert } from '../../app/problem-alert.tsx';
+import { useSession } from '../../app/session.tsx';
 import { dealsQueryKey, toMinorUnits, type NewDeal, type Pipeline } from './deals-query.ts';
 import { OrganizationSelect } from './organization-select.tsx';
 
@@ -12,6 +13,7 @@ import { OrganizationSelect } from './organization-select.tsx';
 export function CreateDealModal({ opened, onClose, pipeline }: { opened: boolean; onClose: () => void; pipeline: Pipeline | null }) {
   const { api } = useApi();
   const queryClient = useQueryClient();
+  const session = useSession();
   const form = useForm({
     initialValues: { title: '', amount: '' as number | string, currency: 'EUR', expectedCloseDate: '', stageId: '', organizationId: null as string | null },
     validate: {
@@ -30,6 +32,8 @@ export function CreateDealModal({ opened, onClose, pipeline }: { opened: boolean
       if (pipeline) request.pipelineId = pipeline.id;
       if (values.stageId) request.stageId = values.stageId;
       if (values.organizationId) request.organizationId = values.organizationId;
+      // The deal is owned by whoever creates it; the owner can be changed through the API.
+      if (session.status === 'signed-in') request.ownerUserId = session.me.id;
       return body(api.POST('/api/v1/deals', { body: request }));
     },
     onSuccess: async () => {

@@ -1,4 +1,4 @@
-import { Anchor, Badge, Button, Group, Menu, Paper, ScrollArea, Stack, Text, Title, VisuallyHidden } from '@mantine/core';
+import { Anchor, Badge, Button, Group, Menu, Paper, ScrollArea, SegmentedControl, Stack, Text, Title, VisuallyHidden } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useState, type DragEvent, type KeyboardEvent } from 'react';
@@ -28,10 +28,13 @@ export function DealBoardPage() {
   const [creating, setCreating] = useState(false);
   const [dragged, setDragged] = useState<string | null>(null);
   const [announcement, setAnnouncement] = useState('');
+  const [mine, setMine] = useState(false);
+  const myId = session.status === 'signed-in' ? session.me.id : null;
   const onPipeline = useCallback((p: Pipeline) => setPipeline(p), []);
   const board = useQuery({
-    queryKey: [...dealsQueryKey, 'board', pipeline?.id],
-    queryFn: () => body(api.GET('/api/v1/pipelines/{id}/board', { params: { path: { id: pipeline?.id ?? '' } } })),
+    queryKey: [...dealsQueryKey, 'board', pipeline?.id, mine],
+    queryFn: () =>
+      body(api.GET('/api/v1/pipelines/{id}/board', { params: { path: { id: pipeline?.id ?? '' }, query: mine && myId ? { ownerUserId: myId } : {} } })),
     enabled: pipeline !== null,
   });
   const move = useMutation({
@@ -90,7 +93,18 @@ export function DealBoardPage() {
         actions={canWrite ? <Button onClick={() => setCreating(true)}>New deal</Button> : null}
       />
       <Stack>
-        <PipelineSelect value={pipeline?.id ?? null} onChange={onPipeline} />
+        <Group align="flex-end">
+          <PipelineSelect value={pipeline?.id ?? null} onChange={onPipeline} />
+          <SegmentedControl
+            aria-label="Whose deals"
+            data={[
+              { value: 'all', label: 'All deals' },
+              { value: 'mine', label: 'My deals' },
+            ]}
+            value={mine ? 'mine' : 'all'}
+            onChange={(v) => setMine(v === 'mine')}
+          />
+        </Group>
         <ProblemAlert error={board.error ?? move.error} />
         <VisuallyHidden aria-live="polite">{announcement}</VisuallyHidden>
         {board.isPending ? (

@@ -1,4 +1,4 @@
-import { Anchor, Button, Group, Select, Stack, TextInput } from '@mantine/core';
+import { Anchor, Button, Checkbox, Group, Select, Stack, TextInput } from '@mantine/core';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
@@ -7,6 +7,7 @@ import { useApi } from '../../api/api-context.tsx';
 import { PageHeader } from '../../app/page-header.tsx';
 import { PageLoader } from '../../app/page-loader.tsx';
 import { ProblemAlert } from '../../app/problem-alert.tsx';
+import { useSession } from '../../app/session.tsx';
 import { DealTable } from './deal-table.tsx';
 import { dealsQueryKey, type DealFilters } from './deals-query.ts';
 import { usePipelines } from './pipeline-select.tsx';
@@ -22,6 +23,9 @@ const sorts: { value: NonNullable<DealFilters['sort']>; label: string }[] = [
 export function DealsListPage() {
   const { api } = useApi();
   const pipelines = usePipelines();
+  const session = useSession();
+  const myId = session.status === 'signed-in' ? session.me.id : null;
+  const [mine, setMine] = useState(false);
   const [pipelineId, setPipelineId] = useState<string | null>(null);
   const [status, setStatus] = useState<DealFilters['status'] | null>(null);
   const [sort, setSort] = useState<NonNullable<DealFilters['sort']>>('-createdAt');
@@ -34,6 +38,7 @@ export function DealsListPage() {
     ...(status ? { status } : {}),
     ...(closeFrom ? { closeFrom } : {}),
     ...(closeTo ? { closeTo } : {}),
+    ...(mine && myId ? { ownerUserId: myId } : {}),
   };
   const deals = useInfiniteQuery({
     queryKey: [...dealsQueryKey, 'list', filters],
@@ -71,6 +76,7 @@ export function DealsListPage() {
           />
           <TextInput label="Closing from" type="date" value={closeFrom} onChange={(e) => setCloseFrom(e.currentTarget.value)} />
           <TextInput label="to" type="date" value={closeTo} onChange={(e) => setCloseTo(e.currentTarget.value)} />
+          <Checkbox label="Only mine" mb={8} checked={mine} onChange={(e) => setMine(e.currentTarget.checked)} />
           <Select label="Sort" w={180} allowDeselect={false} data={sorts} value={sort} onChange={(v) => v && setSort(v as typeof sort)} />
         </Group>
         <ProblemAlert error={deals.error} />

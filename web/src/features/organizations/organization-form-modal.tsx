@@ -5,12 +5,14 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { body } from '../../api/api-client.ts';
 import { useApi } from '../../api/api-context.tsx';
 import { ProblemAlert } from '../../app/problem-alert.tsx';
+import { useSession } from '../../app/session.tsx';
 import { organizationsQueryKey, sizeBands, type NewOrganization, type Organization } from './organizations-query.ts';
 
 /** Creates an organization, or edits one (sent with If-Match; the server normalises domain and country). */
 export function OrganizationFormModal({ opened, onClose, organization }: { opened: boolean; onClose: () => void; organization?: Organization }) {
   const { api } = useApi();
   const queryClient = useQueryClient();
+  const session = useSession();
   const a = organization?.address;
   const form = useForm({
     initialValues: {
@@ -39,6 +41,7 @@ export function OrganizationFormModal({ opened, onClose, organization }: { opene
         sizeBand: (v.sizeBand as NewOrganization['sizeBand']) ?? null,
         address: { street: orNull(v.street), city: orNull(v.city), postalCode: orNull(v.postalCode), region: orNull(v.region), country: orNull(v.country) },
       };
+      if (!organization && session.status === 'signed-in') values.ownerUserId = session.me.id;
       return organization
         ? body(api.PATCH('/api/v1/organizations/{id}', { params: { path: { id: organization.id }, header: { 'if-match': `"${organization.version}"` } }, body: values }))
         : body(api.POST('/api/v1/organizations', { body: values }));
