@@ -136,7 +136,7 @@ export function NewCustomFieldModal({ opened, entity, onClose }: { opened: boole
               ) : null}
               <Select label="Source" data={sources} allowDeselect={false} {...form.getInputProps('source')} />
               <TextInput label="Retention" description="ISO 8601 duration such as P2Y, or a number of days" required {...form.getInputProps('retention')} />
-              <MultiSelect label="Purposes served" description="Each must cover the data category" required data={purposeOptions} {...form.getInputProps('purposes')} />
+              <MultiSelect label="Purposes served" description="Each must cover the data category" placeholder="Choose purposes" required data={purposeOptions} {...form.getInputProps('purposes')} />
             </Stack>
           ) : null}
           <ProblemAlert error={create.error} />
