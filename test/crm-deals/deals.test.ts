@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { testDialects } from '../support/test-database.ts';
 import { usePeopleTestApp, type PeopleTestApp } from '../kernel-people/people-test-app.ts';
+import { workspaceSeeders } from '../../src/bootstrap.ts';
 import { dealPeopleReassigner } from '../../src/crm/deals/deal-people-reassigner.ts';
+import { createWorkspace } from '../../src/workspaces/create-workspace.ts';
+import { insertTokenForRole } from '../support/owner-token.ts';
 import { call, dealsSnapshot, defaultPipeline } from './deals-test-support.ts';
 
 async function newDeal(ctx: PeopleTestApp, body: Record<string, unknown>) {
@@ -256,5 +259,30 @@ describe.each(testDialects)('deals on %s', (dialect) => {
       expect(rows.map((r) => r.position)).toEqual(rows.map((_, i) => i));
     }
     expect((await positions(ctx(), a)).length + (await positions(ctx(), b)).length).toBe(8);
+  });
+
+  it('refuses another workspace’s organization, pipeline, stage and person in a deal, and never shows its deals', async () => {
+    const other = await createWorkspace({ db: ctx().t.db.kysely, clock: ctx().clock, seeders: workspaceSeeders }, { name: 'Elsewhere' });
+    const { token } = await insertTokenForRole(ctx().t.db.kysely, other, 'owner');
+    const theirs = { authorization: `Bearer ${token}` };
+    const org = (await call(ctx(), 'POST', '/api/v1/organizations', { name: 'Their org' }, theirs)).json();
+    const person = (await call(ctx(), 'POST', '/api/v1/people', { firstName: 'Their', lastName: 'Person' }, theirs)).json();
+    const pipeline = (await call(ctx(), 'GET', '/api/v1/pipelines', undefined, theirs)).json().items[0];
+    const deal = (await call(ctx(), 'POST', '/api/v1/deals', { title: 'Their deal', organizationId: org.id }, theirs)).json();
+    const before = await dealsSnapshot(ctx());
+    for (const [body, path] of [
+      [{ title: 'X', organizationId: org.id }, '/organizationId'],
+      [{ title: 'X', pipelineId: pipeline.id }, '/pipelineId'],
+      [{ title: 'X', stageId: pipeline.stages[1].id }, '/stageId'],
+      [{ title: 'X', personIds: [person.id] }, '/personIds'],
+    ] as const) {
+      const res = await call(ctx(), 'POST', '/api/v1/deals', body);
+      expect(res.statusCode, JSON.stringify(body)).toBe(400);
+      expect(res.json().errors[0].path).toBe(path);
+    }
+    expect(await dealsSnapshot(ctx())).toBe(before);
+    expect((await call(ctx(), 'GET', `/api/v1/deals/${deal.id}`)).statusCode).toBe(404);
+    expect((await call(ctx(), 'GET', `/api/v1/deals?organizationId=${org.id}`)).json().items).toEqual([]);
+    expect((await call(ctx(), 'GET', `/api/v1/pipelines/${pipeline.id}/board`)).statusCode).toBe(404);
   });
 });
