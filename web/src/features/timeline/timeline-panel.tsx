@@ -8,9 +8,22 @@ import { useSession } from '../../app/session.tsx';
 import { ActivityComposer } from './activity-composer.tsx';
 import { kindLabel, timelineQueryKey, type TimelineEntity, type TimelineEntry, type TimelinePage } from './timeline-query.ts';
 
+/** The short facts of an entry that are not personal data: direction, duration, outcome, due date. */
+function factsLine(entry: TimelineEntry): string {
+  const f = entry.facts ?? {};
+  const parts: string[] = [];
+  if (f.direction === 'in') parts.push('Incoming');
+  if (f.direction === 'out') parts.push('Outgoing');
+  if (typeof f.durationMinutes === 'number') parts.push(`${f.durationMinutes} min`);
+  if (typeof f.outcome === 'string') parts.push(f.outcome.replace(/_/g, ' '));
+  if (typeof f.dueDate === 'string') parts.push(`due ${f.dueDate}${typeof f.dueTime === 'string' ? ` ${f.dueTime} UTC` : ''}`);
+  return parts.join(' · ');
+}
+
 function EntryItem({ entry }: { entry: TimelineEntry }) {
   const hidden = entry.facts?.hidden === true;
   const overdue = entry.facts?.overdue === true;
+  const facts = factsLine(entry);
   return (
     <div data-testid="timeline-entry" data-kind={entry.kind}>
       <Group gap="xs" wrap="nowrap">
@@ -28,6 +41,7 @@ function EntryItem({ entry }: { entry: TimelineEntry }) {
       </Group>
       <Text size="xs" c="dimmed">
         {formatDateTime(entry.at)}
+        {facts ? ` · ${facts}` : ''}
       </Text>
       {entry.body && entry.kind.startsWith('activity.') ? (
         <Typography fz="sm" mt={4}>
