@@ -112,11 +112,14 @@ export function TakeModulePage() {
                 ) : null}
                 <Group>
                   {result === null ? (
-                    <Button type="submit" loading={submit.isPending}>
+                    // Distinct keys: reusing one DOM button would turn Retry into a submit during its own click.
+                    <Button key="submit" type="submit" loading={submit.isPending}>
                       Submit answers
                     </Button>
                   ) : (
                     <Button
+                      key="retry"
+                      type="button"
                       variant="default"
                       onClick={() => {
                         setResult(null);
