@@ -8,9 +8,24 @@ import { ProblemAlert } from '../../app/problem-alert.tsx';
 import { RichTextEditor } from './rich-text-editor.tsx';
 import { activityTypeLabels, localInputValue, timelineQueryKey, type ActivityType, type NewActivity, type TimelineEntity } from './timeline-query.ts';
 
+type Outcome = NonNullable<NewActivity['outcome']>;
+
+const outcomeLabels: Record<Outcome, string> = {
+  connected: 'Connected',
+  no_answer: 'No answer',
+  left_message: 'Left a message',
+  busy: 'Busy',
+  wrong_number: 'Wrong number',
+  held: 'Held',
+  rescheduled: 'Rescheduled',
+  cancelled: 'Cancelled',
+  sent: 'Sent',
+  replied: 'Replied',
+};
+
 /**
  * Logs an activity on the record it is shown on (that record is its first link, so on a person's page the person is
- * the activity's key person — ADR 0012): type, subject, rich-text notes, when, and for calls and emails the direction.
+ * the activity's key person — ADR 0012): type, subject, rich-text notes, when, and where they apply the direction, duration and outcome.
  *
  * @example
  * <ActivityComposer entity="person" recordId={id} />
@@ -24,6 +39,7 @@ export function ActivityComposer({ entity, recordId }: { entity: TimelineEntity;
   const [occurredAt, setOccurredAt] = useState(() => localInputValue(new Date()));
   const [direction, setDirection] = useState<'in' | 'out'>('out');
   const [duration, setDuration] = useState<number | string>('');
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [sent, setSent] = useState(0);
   const log = useMutation({
     mutationFn: () => {
@@ -35,6 +51,7 @@ export function ActivityComposer({ entity, recordId }: { entity: TimelineEntity;
         links: [{ entity, id: recordId }],
         ...(type === 'call' || type === 'email' ? { direction } : {}),
         ...(typeof duration === 'number' ? { durationMinutes: duration } : {}),
+        ...(outcome && type !== 'note' ? { outcome } : {}),
       };
       return body(api.POST('/api/v1/activities', { body: request }));
     },
@@ -43,6 +60,7 @@ export function ActivityComposer({ entity, recordId }: { entity: TimelineEntity;
       setSubject('');
       setHtml('');
       setDuration('');
+      setOutcome(null);
       setSent((n) => n + 1);
       log.reset();
       await queryClient.invalidateQueries({ queryKey: timelineQueryKey(entity, recordId) });
@@ -68,6 +86,15 @@ export function ActivityComposer({ entity, recordId }: { entity: TimelineEntity;
           ) : null}
           {type === 'call' || type === 'meeting' ? (
             <NumberInput label="Minutes" min={0} max={1440} value={duration} onChange={setDuration} />
+          ) : null}
+          {type !== 'note' ? (
+            <Select
+              label="Outcome"
+              clearable
+              value={outcome}
+              onChange={(v) => setOutcome(v as Outcome | null)}
+              data={(Object.keys(outcomeLabels) as Outcome[]).map((o) => ({ value: o, label: outcomeLabels[o] }))}
+            />
           ) : null}
         </Group>
         <Group justify="flex-end">
