@@ -71,6 +71,13 @@ export const errorCatalogue = {
   CSV_ENCODING: { status: 415, exit: 2, title: 'The file is not in the expected text encoding' },
   CSV_EMPTY: { status: 422, exit: 2, title: 'The CSV file has no header or no data rows' },
   CSV_UNKNOWN_COLUMNS: { status: 422, exit: 2, title: 'Columns of the file are not mapped to person fields' },
+  // consent channels: forms, widget, double opt-in, unsubscribe, preference centre, SMTP settings (src/consent/forms…, src/mail)
+  NOTICE_MISSING: { status: 422, exit: 2, title: 'A purpose of the form has no published privacy notice in its language' },
+  ORIGIN_NOT_ALLOWED: { status: 403, exit: 4, title: 'This website may not use the form' },
+  CONSENT_LINK_INVALID: { status: 400, exit: 2, title: 'The link is not valid' },
+  CONSENT_LINK_EXPIRED: { status: 410, exit: 5, title: 'The link has expired' },
+  CONSENT_LINK_USED: { status: 409, exit: 6, title: 'The link was already used' },
+  MAIL_SEND_FAILED: { status: 502, exit: 1, title: 'The mail server did not accept the message' },
 } as const;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -2,6 +2,7 @@ import type { Generated } from 'kysely';
 import type { CoreTables } from './core-tables.ts';
 import type { KeyTables } from '../kernel/crypto/key-tables.ts';
 import type { PeopleTables } from '../kernel/people/people-tables.ts';
+import type { ConsentChannelTables } from '../consent/forms/consent-channel-tables.ts';
 import type { ConsentTables } from '../consent/consent-tables.ts';
 import type { ImportTables } from '../crm/import/import-tables.ts';
 import type { GovernanceTables } from '../governance/organisation/governance-tables.ts';
@@ -16,7 +17,7 @@ import type { CustomFieldTables } from '../crm/custom-fields/custom-field-tables
  * Every table Custodian stores, composed from each area's table interfaces. An area adds its own
  * `XTables` interface here and its migration under `src/db/migrations/`.
  */
-export interface Database extends CoreTables, KernelTables, KeyTables, PeopleTables, OrganizationTables, DealTables, TrainingTables, CustomFieldTables, ActivityTables, TaskTables, GovernanceTables, ImportTables, ConsentTables {}
+export interface Database extends CoreTables, KernelTables, KeyTables, PeopleTables, OrganizationTables, DealTables, TrainingTables, CustomFieldTables, ActivityTables, TaskTables, GovernanceTables, ImportTables, ConsentTables, ConsentChannelTables {}
 
 /** Privacy kernel: data catalogue, purpose register, standing per purpose (migration 0011). */
 export interface KernelTables {

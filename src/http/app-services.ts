@@ -1,4 +1,5 @@
 import type { ConsentArea } from '../consent/consent-area.ts';
+import type { ConsentChannels } from '../consent/forms/consent-channels-area.ts';
 import type { KeyFiles } from '../kernel/crypto/key-files.ts';
 import type { Catalogue } from '../kernel/catalogue/create-catalogue.ts';
 import type { Gate } from '../kernel/gate/create-gate.ts';
@@ -64,4 +65,6 @@ export interface AppServices extends PeopleArea, ConsentArea, DealsArea, Timelin
   readonly savedViews: SavedViews;
   /** Search over organization names and deal titles. */
   readonly globalSearch: GlobalSearch;
+  /** Consent forms, widget, double opt-in, unsubscribe links, preference centre, SMTP settings (src/consent/forms…). */
+  readonly consentChannels: ConsentChannels;
 }

@@ -33,6 +33,8 @@ import { bulletinsRoutes } from './routes/bulletins-routes.ts';
 import { activitiesRoutes } from './routes/activities-routes.ts';
 import { tasksRoutes } from './routes/tasks-routes.ts';
 import { timelineRoutes } from './routes/timeline-routes.ts';
+import { formsRoutes } from './routes/forms-routes.ts';
+import { publicConsentRoutes } from './routes/public-consent-routes.ts';
 /**
  * Every route file of the API, registered in one place. A feature adds one line here.
  */
@@ -70,4 +72,6 @@ export async function registerRoutes(app: App, deps: AppDeps): Promise<void> {
   await app.register(exportsRoutes(deps));
   await app.register(viewsRoutes(deps));
   await app.register(searchRoutes(deps));
+  await app.register(formsRoutes(deps));
+  await app.register(publicConsentRoutes(deps));
 }

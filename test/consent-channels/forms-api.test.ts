@@ -59,6 +59,18 @@ describe.each(testDialects)('consent forms and mail settings on %s', (dialect) =
     expect(list.json().items.every((f: { name: string }) => f.name !== 'X')).toBe(true);
   });
 
+  it('serves the widget gzipped, cacheable and readable by other sites', async () => {
+    const c = ctx();
+    const res = await c.app.inject({ method: 'GET', url: '/widget.js', headers: { 'accept-encoding': 'gzip, br' } });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-encoding']).toBe('gzip');
+    expect(res.headers['cross-origin-resource-policy']).toBe('cross-origin');
+    expect(res.headers['content-type']).toMatch(/^text\/javascript/);
+    expect(res.rawPayload.length).toBe(c.services.consentChannels.widget.gzipped.length);
+    const again = await c.app.inject({ method: 'GET', url: '/widget.js', headers: { 'if-none-match': String(res.headers.etag) } });
+    expect(again.statusCode).toBe(304);
+  });
+
   it('SMTP settings: the password is write-only, If-Match guards changes, a test email goes through them', async () => {
     const c = ctx();
     const port = Number(new URL(c.config.smtpUrl ?? '').port);

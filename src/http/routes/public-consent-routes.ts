@@ -104,9 +104,14 @@ export function publicConsentRoutes(deps: Pick<AppDeps, 'config' | 'db' | 'conse
       return form;
     };
 
-    app.get('/widget.js', { config: { access: 'public' }, schema: { hide: true } }, async (request, reply) => {
+    // The script is meant for other sites' pages: readable cross-origin (the global header says same-origin).
+    const embeddable = async (_request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+      reply.header('cross-origin-resource-policy', 'cross-origin');
+      return payload;
+    };
+    app.get('/widget.js', { config: { access: 'public' }, onSend: embeddable, schema: { hide: true } }, async (request, reply) => {
       const widget = channels.widget;
-      reply.header('cross-origin-resource-policy', 'cross-origin').header('cache-control', 'public, max-age=300').header('etag', widget.etag).header('vary', 'Accept-Encoding');
+      reply.header('cache-control', 'public, max-age=300').header('etag', widget.etag).header('vary', 'Accept-Encoding');
       reply.type('text/javascript; charset=utf-8');
       if (header(request, 'if-none-match') === widget.etag) return reply.code(304).send();
       if (/\bgzip\b/.test(header(request, 'accept-encoding') ?? '')) return reply.header('content-encoding', 'gzip').send(widget.gzipped);

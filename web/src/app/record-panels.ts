@@ -35,6 +35,7 @@ function panel<K extends string>(
 export const recordPanels: readonly RecordPanel[] = [
   { entity: 'person', key: 'deals', title: 'Deals', permission: 'crm:read', order: 30, panel: panel(() => import('../features/deals/related-deals-panel.tsx'), 'PersonDealsPanel') },
   { entity: 'organization', key: 'deals', title: 'Deals', permission: 'crm:read', order: 5, panel: panel(() => import('../features/deals/related-deals-panel.tsx'), 'OrganizationDealsPanel') },
+  { entity: 'person', key: 'consent-history', title: 'Consent history', permission: 'privacy:read', order: 20, panel: panel(() => import('../features/forms/consent-history-panel.tsx'), 'ConsentHistoryPanel') },
   { entity: 'person', key: 'timeline', title: 'Timeline', permission: 'crm:read', order: 10, panel: panel(() => import('../features/timeline/timeline-panel.tsx'), 'PersonTimelinePanel') },
   { entity: 'organization', key: 'timeline', title: 'Timeline', permission: 'crm:read', order: 10, panel: panel(() => import('../features/timeline/timeline-panel.tsx'), 'OrganizationTimelinePanel') },
   { entity: 'deal', key: 'timeline', title: 'Timeline', permission: 'crm:read', order: 10, panel: panel(() => import('../features/timeline/timeline-panel.tsx'), 'DealTimelinePanel') },
