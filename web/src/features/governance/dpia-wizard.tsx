@@ -17,10 +17,20 @@ const riskKeys = Object.keys(riskLabels) as (keyof Dpia['risks'])[];
  * The DPIA wizard through the CNIL sections: context, principles, the three risks, validation (risk map, action plan,
  * DPO opinion, review date) and sign-off. Each step saves the draft; a signed DPIA is shown read-only with its review.
  */
-export function DpiaWizard({ dpia, canWrite }: { dpia: Dpia; canWrite: boolean }) {
+export function DpiaWizard({
+  dpia,
+  canWrite,
+  step,
+  onStepChange,
+}: {
+  dpia: Dpia;
+  canWrite: boolean;
+  /** The open section, kept by the page so that it survives the reload after a save. */
+  step: number;
+  onStepChange: (step: number) => void;
+}) {
   const { api } = useApi();
   const queryClient = useQueryClient();
-  const [step, setStep] = useState(0);
   const form = useForm<DpiaValues>({ initialValues: dpiaValuesOf(dpia) });
   const editable = canWrite && dpia.status === 'draft';
   const purposes = useQuery({ queryKey: ['purposes'], queryFn: () => body(api.GET('/api/v1/purposes')) });
@@ -69,7 +79,7 @@ export function DpiaWizard({ dpia, canWrite }: { dpia: Dpia; canWrite: boolean }
         </Alert>
       ) : null}
       <ProblemAlert error={save.error ?? sign.error ?? review.error} />
-      <Stepper active={step} onStepClick={setStep} allowNextStepsSelect size="sm">
+      <Stepper active={step} onStepClick={onStepChange} allowNextStepsSelect size="sm">
         <Stepper.Step label="Context" description="Processing, purposes, data">
           <Stack mt="md">
             <TextInput label="Title" disabled={!editable} {...form.getInputProps('title')} />
@@ -85,7 +95,7 @@ export function DpiaWizard({ dpia, canWrite }: { dpia: Dpia; canWrite: boolean }
             </Checkbox.Group>
             <Textarea label="Processing described" autosize minRows={3} disabled={!editable} {...form.getInputProps('description')} />
             <SimpleGrid cols={{ base: 1, sm: 2 }}>
-              <MultiSelect label="Purposes covered" data={(purposes.data?.items ?? []).map((p) => ({ value: p.key, label: p.name }))} disabled={!editable} {...form.getInputProps('purposeKeys')} />
+              <MultiSelect label="Purposes covered" searchable data={(purposes.data?.items ?? []).map((p) => ({ value: p.key, label: p.name }))} disabled={!editable} {...form.getInputProps('purposeKeys')} />
               <MultiSelect label="Data categories" searchable data={(categories.data?.items ?? []).map((c) => ({ value: c.key, label: `${c.name} (${c.key})` }))} disabled={!editable} {...form.getInputProps('dataCategories')} />
             </SimpleGrid>
             <Textarea label="Retention" autosize disabled={!editable} {...form.getInputProps('retention')} />

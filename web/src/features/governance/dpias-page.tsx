@@ -109,6 +109,7 @@ function DpiaDetail() {
   const { id = '' } = useParams();
   const { api } = useApi();
   const canWrite = useCanWrite();
+  const [step, setStep] = useState(0);
   const dpia = useQuery({
     queryKey: [...governanceKey, 'dpias', id],
     queryFn: () => body(api.GET('/api/v1/governance/dpias/{id}', { params: { path: { id } } })),
@@ -135,7 +136,7 @@ function DpiaDetail() {
         }
       />
       <ProblemAlert error={dpia.error} />
-      {d ? <DpiaWizard key={d.version} dpia={d} canWrite={canWrite} /> : null}
+      {d ? <DpiaWizard key={d.version} dpia={d} canWrite={canWrite} step={step} onStepChange={setStep} /> : null}
     </>
   );
 }

@@ -110,7 +110,7 @@ export function ProcessorForm({
         <Fieldset legend="What flows to it, and where" disabled={disabled}>
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
             <MultiSelect label="Data categories" searchable data={(categories.data?.items ?? []).map((c) => ({ value: c.key, label: `${c.name} (${c.key})` }))} {...form.getInputProps('dataCategories')} />
-            <MultiSelect label="Purposes" data={(purposes.data?.items ?? []).map((p) => ({ value: p.key, label: p.name }))} {...form.getInputProps('purposes')} />
+            <MultiSelect label="Purposes" searchable data={(purposes.data?.items ?? []).map((p) => ({ value: p.key, label: p.name }))} {...form.getInputProps('purposes')} />
           </SimpleGrid>
           <TagsInput
             label="Countries of processing"
