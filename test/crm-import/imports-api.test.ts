@@ -31,6 +31,14 @@ describe.each(testDialects)('imports API and CLI on %s', (dialect) => {
     expect(report.headers['content-type']).toContain('text/csv');
     expect(report.body.trim().split('\n')).toEqual(['row,column,reason', '2,Courriel,is not a valid email address']);
     expect(report.body).not.toContain('not-an-email');
+    // The import is listed, newest first, one page at a time.
+    ctx().clock.advance(1000);
+    const second = await create({ source: 'form' });
+    const page1 = await ctx().app.inject({ method: 'GET', url: '/api/v1/imports?limit=1', headers: ctx().as.sales });
+    expect(page1.json().items.map((i: { id: string }) => i.id)).toEqual([second.json().id]);
+    const page2 = await ctx().app.inject({ method: 'GET', url: `/api/v1/imports?limit=1&cursor=${page1.json().nextCursor}`, headers: ctx().as.sales });
+    expect(page2.json().items.map((i: { id: string }) => i.id)).toEqual([id]);
+    expect((await ctx().app.inject({ method: 'GET', url: '/api/v1/imports?cursor=bad', headers: ctx().as.sales })).statusCode).toBe(400);
     // The spooled upload is gone.
     const spool = path.join(ctx().config.dataDir, 'import-spool');
     expect(fs.existsSync(spool) ? fs.readdirSync(spool) : []).toEqual([]);

@@ -153,6 +153,33 @@ export async function getImportOrThrow(db: Kysely<Database>, workspaceId: string
 }
 
 /**
+ * A page of a workspace's imports, newest first (cursor: the last import's creation time and id).
+ *
+ * @example
+ * const { items, nextCursor } = await listImports(db, workspaceId, { limit: 20 });
+ */
+export async function listImports(
+  db: Kysely<Database>,
+  workspaceId: string,
+  page: { limit: number; cursor?: string | undefined },
+): Promise<{ items: ImportView[]; nextCursor: string | null }> {
+  let query = db.selectFrom('imports').selectAll().where('workspace_id', '=', workspaceId);
+  if (page.cursor) {
+    const m = /^([0-9TZ:.-]{10,40})\|([0-9a-f-]{36})$/.exec(Buffer.from(page.cursor, 'base64url').toString('utf8'));
+    if (!m) throw new AppError('VALIDATION_FAILED', { detail: 'The cursor is not valid', errors: [{ path: '/cursor', message: 'invalid cursor' }] });
+    const [, at, id] = m as unknown as [string, string, string];
+    query = query.where((eb) => eb.or([eb('created_at', '<', at), eb.and([eb('created_at', '=', at), eb('id', '<', id)])]));
+  }
+  const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit + 1).execute();
+  const items = rows.slice(0, page.limit);
+  const last = items[items.length - 1];
+  return {
+    items: items.map(importView),
+    nextCursor: rows.length > page.limit && last ? Buffer.from(`${last.created_at}|${last.id}`).toString('base64url') : null,
+  };
+}
+
+/**
  * Records a committed batch: its rejections and counts, and the last row done. Runs in the batch's transaction, so
  * the progress and the people of the batch commit together.
  *

@@ -5,7 +5,7 @@ import type { Clock } from '../../kernel/clock.ts';
 import type { ProcessingContext } from '../../kernel/gate/processing-context.ts';
 import type { PurposeRegister } from '../../kernel/purposes/purpose-register.ts';
 import { provenanceSources } from '../../kernel/people/person-fields.ts';
-import { getImportOrThrow, importView, insertImport, listRejections, type DuplicatePolicy, type ImportView } from './import-jobs.ts';
+import { getImportOrThrow, importView, insertImport, listImports, listRejections, type DuplicatePolicy, type ImportView } from './import-jobs.ts';
 import type { ImportMapping } from './import-mapping.ts';
 import { runImport, type ImportRunDeps, type OpenFile, type RunOptions } from './run-import.ts';
 
@@ -26,6 +26,8 @@ export interface ImportSettings {
 export interface ImportService {
   /** A pending import under the context's purpose (which must exist and be active). */
   create(ctx: ProcessingContext, settings: ImportSettings): Promise<ImportView>;
+  /** A page of the workspace's imports, newest first. */
+  list(workspaceId: string, page: { limit: number; cursor?: string | undefined }): Promise<{ items: ImportView[]; nextCursor: string | null }>;
   /** `NOT_FOUND` for an unknown id or another workspace's. */
   get(workspaceId: string, importId: string): Promise<ImportView>;
   /** Runs the import over the file, or resumes it after its last committed row. */
@@ -80,6 +82,7 @@ export function createImportService(deps: ImportServiceDeps): ImportService {
       });
       return importView(await getImportOrThrow(db.kysely, ctx.workspaceId, id));
     },
+    list: (workspaceId, page) => listImports(db.kysely, workspaceId, page),
     async get(workspaceId, importId) {
       return importView(await getImportOrThrow(db.kysely, workspaceId, importId));
     },

@@ -113,6 +113,26 @@ export function importsRoutes(deps: Pick<AppDeps, 'db' | 'clock' | 'purposes' | 
     );
 
     app.get(
+      '/api/v1/imports',
+      {
+        config: { access: 'people:import' },
+        schema: {
+          tags,
+          summary: 'The workspace’s imports, newest first (cursor pagination)',
+          querystring: Type.Object(
+            {
+              limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+              cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_-]+$' })),
+            },
+            { additionalProperties: false },
+          ),
+          response: { 200: Type.Object({ items: Type.Array(ImportSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }) },
+        },
+      },
+      async (request) => deps.imports.list(requestContext(request).workspaceId, { limit: request.query.limit ?? 20, cursor: request.query.cursor }),
+    );
+
+    app.get(
       '/api/v1/imports/:id',
       {
         config: { access: 'people:import' },

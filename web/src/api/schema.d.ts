@@ -4846,7 +4846,57 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get?: never;
+    /** The workspace’s imports, newest first (cursor pagination) */
+    get: {
+      parameters: {
+        query?: {
+          cursor?: string;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                counts: {
+                  created: number;
+                  rejected: number;
+                  skipped: number;
+                  suppressed: number;
+                  updated: number;
+                };
+                createdAt: string;
+                defaultCountry: string | null;
+                errorCode: string | null;
+                finishedAt: string | null;
+                id: string;
+                ignoreUnknown: boolean;
+                lastRow: number;
+                mapping: {
+                  [key: string]: 'firstName' | 'lastName' | 'email' | 'phone' | 'jobTitle' | 'notes';
+                };
+                onDuplicate: 'skip' | 'update' | 'create';
+                purpose: string;
+                source: string;
+                status: 'pending' | 'running' | 'interrupted' | 'completed' | 'failed';
+                totalRows: number | null;
+                updatedAt: string;
+              }[];
+              nextCursor: string | null;
+            };
+          };
+        };
+      };
+    };
     put?: never;
     /** Create an import of people under the request purpose (then upload the CSV with PUT …/file); accepts Idempotency-Key */
     post: {

@@ -7,6 +7,7 @@ import type { RequestBody, Success } from '../../api/api-types.ts';
 import { PageHeader } from '../../app/page-header.tsx';
 import { ProblemAlert } from '../../app/problem-alert.tsx';
 import { importFieldLabels, readCsvHeader, suggestField, type ImportField } from './csv-header.ts';
+import { RecentImports } from './recent-imports.tsx';
 
 type ImportRecord = Success<'/api/v1/imports/{id}', 'get'>;
 type NewImport = RequestBody<'/api/v1/imports', 'post'>;
@@ -214,6 +215,7 @@ export function ImportPage() {
           </Stack>
         </Stepper.Step>
       </Stepper>
+      <RecentImports />
     </>
   );
 }
