@@ -1,4 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { adequacyDecisionFor, adequacyDecisions, eeaCountries, isEea } from '../../src/governance/transfers/adequacy-decisions.ts';
+import { isCountryCode } from '../../src/governance/transfers/country-codes.ts';
+import { insertTokenForRole } from '../support/owner-token.ts';
+import { createWorkspace } from '../../src/workspaces/create-workspace.ts';
+import { workspaceSeeders } from '../../src/bootstrap.ts';
 import { usePeopleTestApp } from '../kernel-people/people-test-app.ts';
 import { testDialects } from '../support/test-database.ts';
 import { completeUsProcessor, expectRefused, send } from './governance-test-support.ts';
@@ -135,5 +140,43 @@ describe.each(testDialects)('processors and transfers on %s', (dialect) => {
     expect(second.items.map((p: { name: string }) => p.name)).toEqual(['Mailer Inc']);
     expect(second.nextCursor).toBeNull();
     await expectRefused(t.db.kysely, workspaceId, () => send(app, as.auditor, 'GET', `${processors}?cursor=bm9wZQ`), 400, 'VALIDATION_FAILED');
+  });
+});
+
+describe('the shipped Chapter V reference data', () => {
+  it('lists 30 valid EEA countries and adequacy decisions for valid non-EEA countries only', () => {
+    expect(new Set(eeaCountries).size).toBe(30);
+    for (const c of eeaCountries) expect(isCountryCode(c), c).toBe(true);
+    for (const d of adequacyDecisions) {
+      expect(isCountryCode(d.country), d.country).toBe(true);
+      expect(isEea(d.country), d.country).toBe(false);
+      expect(d.adoptedOn).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    }
+  });
+
+  it('finds a decision only once it was adopted', () => {
+    expect(adequacyDecisionFor('US', '2023-07-09')).toBeUndefined();
+    expect(adequacyDecisionFor('US', '2023-07-10')?.coverage).toBe('dpf');
+    expect(adequacyDecisionFor('BR', '2026-11-01')).toBeUndefined();
+  });
+});
+
+describe.each(testDialects)('processors and transfers across workspaces on %s', (dialect) => {
+  const ctx = usePeopleTestApp(dialect);
+
+  it('refuses a parent processor or a transfer recipient of another workspace, changing nothing', async () => {
+    const { app, as, t, clock } = ctx();
+    const db = t.db.kysely;
+    const other = await createWorkspace({ db, clock, seeders: workspaceSeeders }, { name: 'Other' });
+    const otherAuth = { authorization: `Bearer ${(await insertTokenForRole(db, other, 'owner')).token}` };
+    const theirs = (await send(app, otherAuth, 'POST', '/api/v1/governance/processors', { ...completeUsProcessor, name: 'Theirs' })).json();
+    expect(theirs.id).toBeTruthy();
+    const { workspaceId } = ctx();
+    const p1 = await expectRefused(db, workspaceId, () => send(app, as.privacy_officer, 'POST', '/api/v1/governance/processors', { ...completeUsProcessor, role: 'sub_processor', parentId: theirs.id }), 400, 'VALIDATION_FAILED');
+    expect(p1.errors?.[0]?.path).toBe('/parentId');
+    const p2 = await expectRefused(db, workspaceId, () => send(app, as.privacy_officer, 'POST', '/api/v1/governance/transfers', { processorId: theirs.id, country: 'US', tool: 'dpf' }), 400, 'VALIDATION_FAILED');
+    expect(p2.errors?.[0]?.path).toBe('/processorId');
+    expect((await send(app, as.auditor, 'GET', `/api/v1/governance/processors/${theirs.id}`)).statusCode).toBe(404);
+    expect((await send(app, as.auditor, 'GET', '/api/v1/governance/processors')).json().items).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ropaSnapshotJob } from '../../src/governance/ropa/ropa-snapshot-job.ts';
 import { usePeopleTestApp } from '../kernel-people/people-test-app.ts';
 import { testDialects } from '../support/test-database.ts';
 import { completeUsProcessor, expectRefused, send } from './governance-test-support.ts';
@@ -79,6 +80,19 @@ describe.each(testDialects)('records of processing on %s', (dialect) => {
     const onDemand = await send(app, as.privacy_officer, 'POST', `${url}/snapshots`);
     expect(onDemand.statusCode).toBe(201);
     expect(onDemand.json()).toMatchObject({ version: after.version + 1, reason: 'on_demand', digest: after.digest });
+  });
+
+  it('records a change made outside the governance registers when the snapshot job runs', async () => {
+    const { app, as, t, clock, services } = ctx();
+    clock.set('2026-07-01T10:00:00.000Z');
+    const before = (await send(app, as.auditor, 'GET', `${url}/versions`)).json().items[0];
+    const patched = await send(app, as.privacy_officer, 'PATCH', '/api/v1/purposes/support', { description: 'Support desk, reworded' });
+    expect(patched.statusCode, patched.body).toBe(200);
+    const job = ropaSnapshotJob({ db: t.db, ropa: services.governance.ropa });
+    await job.run();
+    await job.run();
+    const versions = (await send(app, as.auditor, 'GET', `${url}/versions`)).json().items;
+    expect(versions[0]).toMatchObject({ version: before.version + 1, reason: 'change', takenAt: '2026-07-01T10:00:00.000Z' });
   });
 
   it('exports CSV, JSON and printable HTML, as of a date too', async () => {
