@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { testDialects } from '../support/test-database.ts';
-import { createNewsletterForm, recordedCounts, shopOrigin, submitFromShop, useChannelsTestApp } from './channels-test-app.ts';
+import { createNewsletterForm, personByEmail, publicUrl, recordedCounts, shopOrigin, submitFromShop, useChannelsTestApp } from './channels-test-app.ts';
 
 describe.each(testDialects)('public form submissions refuse bad input and record nothing false on %s', (dialect) => {
   const ctx = useChannelsTestApp(dialect);
@@ -88,5 +88,27 @@ describe.each(testDialects)('public form submissions refuse bad input and record
     const statuses: number[] = [];
     for (let i = 0; i < 4; i++) statuses.push((await submitFromShop(c, id, { email: `p${i}@example.org`, homepage: 'x', purposes: ['email_marketing'] }, {}, `192.0.2.${i + 1}`)).statusCode);
     expect(statuses).toEqual([200, 200, 200, 429]);
+  });
+
+  it('the hosted page works without JavaScript: a plain form post answers an HTML page, errors included', async () => {
+    const c = ctx();
+    const id = await createNewsletterForm(c);
+    const post = (payload: string, ip: string) =>
+      c.app.inject({ method: 'POST', url: `/api/v1/public/forms/${id}/submissions`, remoteAddress: ip, headers: { origin: publicUrl, 'content-type': 'application/x-www-form-urlencoded', 'sec-gpc': '1' }, payload });
+    const before = await recordedCounts(c);
+    const unticked = await post('email=hosted%40example.org&homepage=', '198.51.100.20');
+    expect(unticked.statusCode).toBe(400);
+    expect(unticked.headers['content-type']).toMatch(/^text\/html/);
+    expect(unticked.body).toContain('role="alert"');
+    expect(unticked.body).toContain('tick at least one box');
+    expect(await recordedCounts(c)).toEqual(before);
+    const ok = await post('email=hosted%40example.org&firstName=Lin&purposes=email_marketing&homepage=', '198.51.100.21');
+    expect(ok.statusCode).toBe(200);
+    expect(ok.body).toContain('Almost done');
+    const personId = (await personByEmail(c, 'hosted@example.org'))!;
+    const records = await c.services.consent.recordsOf(c.t.db.kysely, c.system, personId);
+    const requested = records.find((r) => r.purpose === 'email_marketing')!.events.find((e) => e.state === 'requested')!;
+    expect(requested.method).toBe('hosted_form');
+    expect(requested.evidence).toMatchObject({ pageUrl: `${publicUrl}/f/${id}`, gpc: true, ip: '198.51.100.0', formId: id });
   });
 });

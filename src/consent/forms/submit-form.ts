@@ -40,6 +40,8 @@ export interface SubmissionRequest {
   readonly gpc: boolean;
   readonly requestId: string;
   readonly body: SubmissionBody;
+  /** The form's current version when the caller already loaded it (for CORS), to save the queries. */
+  readonly form?: PublishedForm | undefined;
 }
 
 /** The answer, the same whether the address is new, known or suppressed (nothing reveals who is in the database). */
@@ -87,7 +89,7 @@ const confirmMessage = 'Almost done: we sent you an email. Open the link in it t
  */
 export async function submitForm(deps: SubmitFormDeps, request: SubmissionRequest): Promise<SubmissionAnswer> {
   const kysely = deps.db.kysely;
-  const form = await deps.forms.findPublished(kysely, request.formId);
+  const form = request.form?.id === request.formId ? request.form : await deps.forms.findPublished(kysely, request.formId);
   if (!form) throw new AppError('NOT_FOUND', { resource: 'consent_form' });
   if (!originAllowed(form, request.origin, deps.publicUrl)) throw new AppError('ORIGIN_NOT_ALLOWED');
   const ipKey = Buffer.from(hkdfSync('sha256', deps.serverSecret, Buffer.alloc(0), 'custodian:consent-rate:ip', 32));

@@ -179,6 +179,7 @@ export function publicConsentRoutes(deps: Pick<AppDeps, 'config' | 'db' | 'conse
             origin: header(request, 'origin'),
             ...linkRequest(request),
             body: request.body as SubmissionBody,
+            form,
           });
           if (answer.afterAnswer) {
             const after = answer.afterAnswer;
