@@ -79,7 +79,7 @@ export function MyTasksPage() {
               </Text>
             ) : null}
             {items.map((task) => (
-              <TaskLine key={task.id} task={task} onError={setError} />
+              <TaskLine key={task.id} task={task} canWrite={canWrite} onError={setError} />
             ))}
           </Stack>
         </Paper>

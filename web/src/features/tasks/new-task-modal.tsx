@@ -6,7 +6,7 @@ import { body } from '../../api/api-client.ts';
 import { useApi } from '../../api/api-context.tsx';
 import { ProblemAlert } from '../../app/problem-alert.tsx';
 import { useSession } from '../../app/session.tsx';
-import { priorityLabels, tasksQueryKey, type NewTask, type TaskPriority } from './tasks-query.ts';
+import { priorityLabels, tasksQueryKey, timelinesQueryKey, type NewTask, type TaskPriority } from './tasks-query.ts';
 
 /**
  * Creates a task assigned to the signed-in user, optionally about a record (then linked to it). Due date and time are
@@ -52,6 +52,7 @@ export function NewTaskModal({
       create.reset();
       onClose();
       await queryClient.invalidateQueries({ queryKey: tasksQueryKey });
+      await queryClient.invalidateQueries({ queryKey: timelinesQueryKey });
     },
   });
   return (

@@ -1,24 +1,31 @@
-import { Badge, Checkbox, Group, Text } from '@mantine/core';
+import { Badge, Button, Checkbox, Group, Text } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { body } from '../../api/api-client.ts';
 import { useApi } from '../../api/api-context.tsx';
-import { dueLabel, ifMatch, priorityLabels, tasksQueryKey, type Task } from './tasks-query.ts';
+import { EditTaskModal } from './edit-task-modal.tsx';
+import { dueLabel, ifMatch, priorityLabels, tasksQueryKey, timelinesQueryKey, type Task } from './tasks-query.ts';
 
 /**
- * One task in a list: a checkbox that completes (or reopens) it with If-Match, its title, due date, priority and a
- * clear "Overdue" badge. Hidden titles (the gate refused the linked person under this purpose) say so.
+ * One task in a list: a checkbox that completes (or reopens) it with If-Match, its title, due date, priority, a clear
+ * "Overdue" badge and, for users who may write, "Edit". Hidden titles (the gate refused the linked person under this
+ * purpose) say so.
  *
  * @example
- * <TaskLine task={task} onError={setError} />
+ * <TaskLine task={task} canWrite onError={setError} />
  */
-export function TaskLine({ task, onError }: { task: Task; onError: (error: unknown) => void }) {
+export function TaskLine({ task, canWrite, onError }: { task: Task; canWrite: boolean; onError: (error: unknown) => void }) {
+  const [editing, setEditing] = useState(false);
   const { api } = useApi();
   const queryClient = useQueryClient();
   const toggle = useMutation({
     mutationFn: () =>
       body(api.PATCH('/api/v1/tasks/{id}', { params: { path: { id: task.id }, header: ifMatch(task.version) }, body: { status: task.status === 'done' ? 'open' : 'done' } })),
     onError,
-    onSettled: () => queryClient.invalidateQueries({ queryKey: tasksQueryKey }),
+    onSettled: async () => {
+      await queryClient.invalidateQueries({ queryKey: tasksQueryKey });
+      await queryClient.invalidateQueries({ queryKey: timelinesQueryKey });
+    },
   });
   const title = task.hidden ? 'Hidden under this purpose' : (task.title ?? '');
   return (
@@ -26,7 +33,7 @@ export function TaskLine({ task, onError }: { task: Task; onError: (error: unkno
       <Checkbox
         aria-label={`Done: ${title}`}
         checked={task.status === 'done'}
-        disabled={toggle.isPending || task.status === 'cancelled'}
+        disabled={!canWrite || toggle.isPending || task.status === 'cancelled'}
         onChange={() => toggle.mutate()}
       />
       <div style={{ flex: 1 }}>
@@ -42,6 +49,12 @@ export function TaskLine({ task, onError }: { task: Task; onError: (error: unkno
           Overdue
         </Badge>
       ) : null}
+      {canWrite ? (
+        <Button size="compact-xs" variant="subtle" aria-label={`Edit: ${title}`} onClick={() => setEditing(true)}>
+          Edit
+        </Button>
+      ) : null}
+      {editing ? <EditTaskModal task={task} onClose={() => setEditing(false)} /> : null}
     </Group>
   );
 }

@@ -42,7 +42,7 @@ function TasksPanel({ entity, recordId }: { entity: Entity; recordId: string }) 
           </Text>
         ) : null}
         {items.map((task) => (
-          <TaskLine key={task.id} task={task} onError={setError} />
+          <TaskLine key={task.id} task={task} canWrite={canWrite} onError={setError} />
         ))}
       </Stack>
       <NewTaskModal opened={creating} onClose={() => setCreating(false)} link={{ entity, id: recordId }} />

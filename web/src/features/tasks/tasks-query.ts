@@ -8,6 +8,9 @@ export type TaskPriority = Task['priority'];
 /** Cache key of every task list (my tasks, a record's tasks, the home widget). */
 export const tasksQueryKey = ['tasks'] as const;
 
+/** Prefix of the record timelines' cache: timelines list tasks too, so a task change refreshes them. */
+export const timelinesQueryKey = ['timeline'] as const;
+
 /** The `If-Match` header of a task version read earlier. */
 export function ifMatch(version: number): { 'if-match': string } {
   return { 'if-match': `"${version}"` };

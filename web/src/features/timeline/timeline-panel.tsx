@@ -1,5 +1,6 @@
 import { Badge, Button, Group, Stack, Text, Timeline as MantineTimeline, Typography } from '@mantine/core';
-import { useInfiniteQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useApi } from '../../api/api-context.tsx';
 import { formatDateTime } from '../../app/format-date-time.ts';
 import { PageLoader } from '../../app/page-loader.tsx';
@@ -20,8 +21,40 @@ function factsLine(entry: TimelineEntry): string {
   return parts.join(' · ');
 }
 
-function EntryItem({ entry }: { entry: TimelineEntry }) {
+/** Deletes an activity of the timeline after a confirmation (business or personal content alike). */
+function DeleteActivityButton({ activityId, subject, onDeleted }: { activityId: string; subject: string; onDeleted: () => Promise<void> }) {
+  const { api } = useApi();
+  const [confirming, setConfirming] = useState(false);
+  const remove = useMutation({
+    mutationFn: () => api.DELETE('/api/v1/activities/{id}', { params: { path: { id: activityId } } }),
+    onSuccess: async () => {
+      setConfirming(false);
+      await onDeleted();
+    },
+  });
+  if (!confirming) {
+    return (
+      <Button size="compact-xs" variant="subtle" color="gray" aria-label={`Delete: ${subject}`} onClick={() => setConfirming(true)}>
+        Delete
+      </Button>
+    );
+  }
+  return (
+    <Group gap={4}>
+      <Button size="compact-xs" color="red" loading={remove.isPending} onClick={() => remove.mutate()}>
+        Delete for good
+      </Button>
+      <Button size="compact-xs" variant="default" onClick={() => setConfirming(false)}>
+        Keep
+      </Button>
+      {remove.error ? <ProblemAlert error={remove.error} /> : null}
+    </Group>
+  );
+}
+
+function EntryItem({ entry, canWrite, onChanged }: { entry: TimelineEntry; canWrite: boolean; onChanged: () => Promise<void> }) {
   const hidden = entry.facts?.hidden === true;
+  const activityId = typeof entry.facts?.activityId === 'string' ? entry.facts.activityId : null;
   const overdue = entry.facts?.overdue === true;
   const facts = factsLine(entry);
   return (
@@ -38,6 +71,7 @@ function EntryItem({ entry }: { entry: TimelineEntry }) {
             Overdue
           </Badge>
         ) : null}
+        {canWrite && activityId && !hidden ? <DeleteActivityButton activityId={activityId} subject={entry.title} onDeleted={onChanged} /> : null}
       </Group>
       <Text size="xs" c="dimmed">
         {formatDateTime(entry.at)}
@@ -64,8 +98,10 @@ function EntryItem({ entry }: { entry: TimelineEntry }) {
  */
 function TimelinePanel({ entity, recordId }: { entity: TimelineEntity; recordId: string }) {
   const { api } = useApi();
+  const queryClient = useQueryClient();
   const session = useSession();
   const canWrite = session.status === 'signed-in' && session.permissions.has('crm:write');
+  const refresh = () => queryClient.invalidateQueries({ queryKey: timelineQueryKey(entity, recordId) });
   const timeline = useInfiniteQuery({
     queryKey: timelineQueryKey(entity, recordId),
     initialPageParam: undefined as string | undefined,
@@ -97,7 +133,7 @@ function TimelinePanel({ entity, recordId }: { entity: TimelineEntity; recordId:
           <MantineTimeline bulletSize={12} lineWidth={2}>
             {entries.map((entry) => (
               <MantineTimeline.Item key={entry.id}>
-                <EntryItem entry={entry} />
+                <EntryItem entry={entry} canWrite={canWrite} onChanged={refresh} />
               </MantineTimeline.Item>
             ))}
           </MantineTimeline>
