@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { param, queryTemplate } from '../../db/query-template.ts';
 import type { Database } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import type { Clock } from '../../kernel/clock.ts';
@@ -6,6 +7,36 @@ import type { ProcessingContext } from '../../kernel/gate/processing-context.ts'
 
 /** The workspace setting that turns the training gate on (off by default). */
 export const trainingGateSetting = 'training.requiredBeforePersonalData';
+
+// Compiled once per dialect: the setting is read on every gate check (see ARCHITECTURE.md on Kysely's compile cost).
+const settingLookup = queryTemplate((db: Kysely<Database>) =>
+  db.selectFrom('settings').select('value').where('workspace_id', '=', param('ws')).where('key', '=', param('key')),
+);
+const requiredLookup = queryTemplate((db: Kysely<Database>) =>
+  db
+    .selectFrom('training_rules as r')
+    .innerJoin('users as u', (j) => j.onRef('u.role_id', '=', 'r.role_id').onRef('u.workspace_id', '=', 'r.workspace_id'))
+    .innerJoin('training_modules as m', (j) => j.onRef('m.id', '=', 'r.module_id').onRef('m.workspace_id', '=', 'r.workspace_id'))
+    .leftJoin('training_assignments as a', (j) =>
+      j
+        .onRef('a.workspace_id', '=', 'r.workspace_id')
+        .onRef('a.user_id', '=', 'u.id')
+        .onRef('a.module_id', '=', 'r.module_id')
+        .on('a.refreshed_at', 'is', null),
+    )
+    .select(['r.module_id', 'a.id as assignment_id', 'a.completed_at', 'a.due_at', 'a.prior_completed_at'])
+    .where('r.workspace_id', '=', param('ws'))
+    .where('u.id', '=', param('user'))
+    .where('m.active', '=', param('active')),
+);
+
+interface RequiredRow {
+  module_id: string;
+  assignment_id: string | null;
+  completed_at: string | null;
+  due_at: string | null;
+  prior_completed_at: string | null;
+}
 
 export interface TrainingGate {
   /**
@@ -58,22 +89,7 @@ export function createTrainingGate(deps: TrainingGateDeps): TrainingGate {
     const key = `${workspaceId}:${userId}`;
     const cached = outcomes.get(key);
     if (cached && cached.until > now.getTime()) return [...cached.missing];
-    const rows = await db
-      .selectFrom('training_rules as r')
-      .innerJoin('users as u', (j) => j.onRef('u.role_id', '=', 'r.role_id').onRef('u.workspace_id', '=', 'r.workspace_id'))
-      .innerJoin('training_modules as m', (j) => j.onRef('m.id', '=', 'r.module_id').onRef('m.workspace_id', '=', 'r.workspace_id'))
-      .leftJoin('training_assignments as a', (j) =>
-        j
-          .onRef('a.workspace_id', '=', 'r.workspace_id')
-          .onRef('a.user_id', '=', 'u.id')
-          .onRef('a.module_id', '=', 'r.module_id')
-          .on('a.refreshed_at', 'is', null),
-      )
-      .select(['r.module_id', 'a.id as assignment_id', 'a.completed_at', 'a.due_at', 'a.prior_completed_at'])
-      .where('r.workspace_id', '=', workspaceId)
-      .where('u.id', '=', userId)
-      .where('m.active', '=', 1)
-      .execute();
+    const { rows } = await db.executeQuery(requiredLookup<RequiredRow>(db, { ws: workspaceId, user: userId, active: 1 }));
     const nowIso = now.toISOString();
     const missing = rows
       .filter((r) => {
@@ -93,7 +109,8 @@ export function createTrainingGate(deps: TrainingGateDeps): TrainingGate {
     async precondition(db, ctx) {
       const userId = await userOf(db, ctx);
       if (!userId) return undefined;
-      const setting = await db.selectFrom('settings').select('value').where('workspace_id', '=', ctx.workspaceId).where('key', '=', trainingGateSetting).executeTakeFirst();
+      const { rows } = await db.executeQuery(settingLookup<{ value: string }>(db, { ws: ctx.workspaceId, key: trainingGateSetting }));
+      const setting = rows[0];
       if (!setting || JSON.parse(setting.value) !== true) return undefined;
       const missing = await missingModules(db, ctx.workspaceId, userId);
       if (missing.length === 0) return undefined;
