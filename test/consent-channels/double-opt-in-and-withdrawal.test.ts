@@ -153,4 +153,29 @@ describe.each(testDialects)('double opt-in, one-click unsubscribe and the prefer
     expect(after.statusCode).toBe(400);
     expect(after.body).not.toContain('erase@example.org');
   });
+
+  it('Sec-GPC: 1 on the preference centre applies Global Privacy Control to the person, for the purposes flagged', async () => {
+    const c = ctx();
+    const id = await createNewsletterForm(c, { doubleOptIn: false });
+    await submitFromShop(c, id, { email: 'gpc@example.org', purposes: ['email_marketing'] }, {}, '203.0.113.60');
+    const token = linkToken(await mailTo(c, 'gpc@example.org'), 'u');
+    const personId = (await personByEmail(c, 'gpc@example.org'))!;
+    const db = c.t.db.kysely;
+    const setting = db.updateTable('settings').where('workspace_id', '=', c.workspaceId).where('key', '=', 'consent.gpcPurposes');
+    const saved = await db.selectFrom('settings').select('value').where('workspace_id', '=', c.workspaceId).where('key', '=', 'consent.gpcPurposes').executeTakeFirstOrThrow();
+    await setting.set({ value: '["email_marketing"]' }).execute();
+    try {
+      const plain = await c.app.inject({ method: 'GET', url: `/p/${token}` });
+      expect(plain.statusCode).toBe(200);
+      expect(await gateAllowsMarketing(c, personId)).toBe(true);
+      const signalled = await c.app.inject({ method: 'GET', url: `/p/${token}`, headers: { 'sec-gpc': '1' } });
+      expect(signalled.statusCode).toBe(200);
+      expect(await gateAllowsMarketing(c, personId)).toBe(false);
+      const records = await c.services.consent.recordsOf(db, c.system, personId);
+      expect(records[0]!.events.some((e) => e.method === 'gpc_signal' && e.state === 'withdrawn')).toBe(true);
+      expect(signalled.body).toMatch(/withdrawn<\/td><td>gpc signal/);
+    } finally {
+      await setting.set({ value: saved.value }).execute();
+    }
+  });
 });
