@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { sendTrainingReminders } from '../../src/governance/training/send-training-reminders.ts';
+import type { MailMessage } from '../../src/mail/mailer.ts';
 import { testDialects } from '../support/test-database.ts';
 import { useTrainingTestApp } from './training-test-app.ts';
 
@@ -94,5 +96,28 @@ describe.each(testDialects)('regulatory bulletins (%s)', (dialect) => {
     const sales = await ctx().user('sales');
     expect((await app.inject({ method: 'GET', url: '/api/v1/bulletins/me', headers: sales.headers })).statusCode).toBe(200);
     expect((await app.inject({ method: 'POST', url: '/api/v1/bulletins', headers: sales.headers, payload: { title: 'x', body: 'x', roleKeys: ['sales'] } })).statusCode).toBe(403);
+  });
+
+  it('reminds addressed users of an unacknowledged bulletin once a day, and no more once acknowledged', async () => {
+    const { app, t, clock, workspaceId } = ctx();
+    const dpo = await ctx().user('privacy_officer');
+    const reader = await ctx().user('auditor');
+    const bulletin = (await app.inject({ method: 'POST', url: '/api/v1/bulletins', headers: dpo.headers, payload: { title: 'Auditors: new retention rules', body: 'x', roleKeys: ['auditor'] } })).json();
+    const sent: MailMessage[] = [];
+    const mailer = { kind: 'outbox' as const, send: async (m: MailMessage) => void sent.push(m), close: () => undefined };
+    const deps = { db: t.db.kysely, dialect: t.db.dialect, clock, mailer };
+    const email = (await t.db.kysely.selectFrom('users').select('email').where('id', '=', reader.userId).executeTakeFirstOrThrow()).email;
+    const start = clock.now();
+    clock.set(new Date(start.getTime() + 100 * 86_400_000));
+    await sendTrainingReminders(deps, workspaceId);
+    await sendTrainingReminders(deps, workspaceId);
+    const toReader = () => sent.filter((m) => m.to === email);
+    expect(toReader()).toHaveLength(1);
+    expect(toReader()[0]?.text).toContain('Auditors: new retention rules');
+    await app.inject({ method: 'POST', url: `/api/v1/bulletins/${bulletin.id}/acknowledge`, headers: reader.headers });
+    clock.set(new Date(start.getTime() + 101 * 86_400_000));
+    await sendTrainingReminders(deps, workspaceId);
+    expect(toReader()).toHaveLength(1);
+    clock.set(start);
   });
 });
