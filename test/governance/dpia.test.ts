@@ -124,10 +124,20 @@ describe.each(testDialects)('DPIAs on %s', (dialect) => {
     expect(html.body).toContain('privacy_officer');
   });
 
+  it('pre-fills the data and retention of a new DPIA from the purposes it covers', async () => {
+    const { app, as } = ctx();
+    const res = await send(app, as.privacy_officer, 'POST', url, { title: 'Support desk', context: { purposeKeys: ['support'] } });
+    expect(res.statusCode, res.body).toBe(201);
+    const purpose = (await send(app, as.auditor, 'GET', '/api/v1/purposes/support')).json();
+    expect(res.json().context.dataCategories).toEqual([...purpose.requiredCategories, ...purpose.optionalCategories]);
+    expect(res.json().context.retention).toBe(`support: ${purpose.retention}`);
+  });
+
   it('lists DPIAs and answers 404 for unknown ids', async () => {
     const { app, as } = ctx();
     const list = (await send(app, as.auditor, 'GET', url)).json();
-    expect(list.items.map((d: { id: string }) => d.id)).toEqual([id]);
+    expect(list.items.map((d: { id: string }) => d.id)).toContain(id);
+    expect(list.items).toHaveLength(2);
     expect((await send(app, as.auditor, 'GET', `${url}/6f1c3c9e-0000-4000-8000-000000000000`)).statusCode).toBe(404);
   });
 });
