@@ -107,7 +107,9 @@ describe.each(testDialects)('double opt-in, one-click unsubscribe and the prefer
     expect(look.statusCode).toBe(200);
     expect(await gateAllowsMarketing(c, personId)).toBe(true);
 
-    const oneClick = await c.app.inject({ method: 'POST', url: `/u/${token}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'List-Unsubscribe=One-Click' });
+    // RFC 8058 asks mail clients for multipart/form-data (the browser test posts the urlencoded form).
+    const multipart = '--b1\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n--b1--\r\n';
+    const oneClick = await c.app.inject({ method: 'POST', url: `/u/${token}`, headers: { 'content-type': 'multipart/form-data; boundary=b1' }, payload: multipart });
     expect(oneClick.statusCode).toBe(200);
     expect(await marketingState(c, personId)).toBe('withdrawn');
     expect(await gateAllowsMarketing(c, personId)).toBe(false);
