@@ -25,8 +25,12 @@ export async function up(db: Kysely<any>, dialect: DialectName): Promise<void> {
     .addColumn('renewal_reminded_at', 'text')
     .addUniqueConstraint('consent_records_person_purpose', ['workspace_id', 'person_id', 'purpose_key'])
     .execute();
-  // "Who may receive marketing email now" and expiry sweeps.
-  await db.schema.createIndex('consent_records_purpose_state').on('consent_records').columns(['workspace_id', 'purpose_key', 'state', 'expires_at']).execute();
+  // "Who may receive marketing email now" (covering: the person id is read from the index) and expiry sweeps.
+  await db.schema
+    .createIndex('consent_records_purpose_state')
+    .on('consent_records')
+    .columns(['workspace_id', 'purpose_key', 'state', 'expires_at', 'person_id'])
+    .execute();
 
   for (const [name, type] of [
     ['event_id', 'text'],
