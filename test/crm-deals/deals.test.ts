@@ -285,4 +285,18 @@ describe.each(testDialects)('deals on %s', (dialect) => {
     expect((await call(ctx(), 'GET', `/api/v1/deals?organizationId=${org.id}`)).json().items).toEqual([]);
     expect((await call(ctx(), 'GET', `/api/v1/pipelines/${pipeline.id}/board`)).statusCode).toBe(404);
   });
+
+  it('moves a deal down and up within its column and closes the gap when a deal is deleted', async () => {
+    const created = await call(ctx(), 'POST', '/api/v1/pipelines', { name: 'Column', stages: [{ name: 'Only', probability: 10, kind: 'open' }] });
+    const stage = created.json().stages[0].id;
+    const [d0, d1, d2, d3] = [await newDeal(ctx(), { title: 'C0', stageId: stage }), await newDeal(ctx(), { title: 'C1', stageId: stage }), await newDeal(ctx(), { title: 'C2', stageId: stage }), await newDeal(ctx(), { title: 'C3', stageId: stage })];
+    const order = async () => (await positions(ctx(), stage)).map((r) => r.id);
+    await call(ctx(), 'POST', `/api/v1/deals/${d0.id}/move`, { stageId: stage, position: 2 }, { 'if-match': '"1"' });
+    expect(await order()).toEqual([d1.id, d2.id, d0.id, d3.id]);
+    await call(ctx(), 'POST', `/api/v1/deals/${d3.id}/move`, { stageId: stage, position: 1 }, { 'if-match': '"1"' });
+    expect(await order()).toEqual([d1.id, d3.id, d2.id, d0.id]);
+    await call(ctx(), 'DELETE', `/api/v1/deals/${d3.id}`);
+    const rows = await positions(ctx(), stage);
+    expect(rows.map((r) => `${r.position}:${r.id}`)).toEqual([`0:${d1.id}`, `1:${d2.id}`, `2:${d0.id}`]);
+  });
 });

@@ -322,7 +322,7 @@ export function createDealService(deps: DealDeps): DealService {
     async remove(by, id) {
       await kysely.transaction().execute(async (trx) => {
         const row = await lockDeal(trx, by.workspaceId, id, null);
-        await unplaceDeal(trx, by.workspaceId, id, row.stage_id);
+        await unplaceDeal(trx, by.workspaceId, row);
         await trx.deleteFrom('deal_people').where('deal_id', '=', id).execute();
         await trx.deleteFrom('deal_stage_history').where('workspace_id', '=', by.workspaceId).where('deal_id', '=', id).execute();
         await trx.deleteFrom('deals').where('id', '=', id).execute();
