@@ -254,4 +254,26 @@ describe.each(testDialects)('activities on %s', (dialect) => {
     const task = await ctx().app.inject({ method: 'GET', url: `/api/v1/tasks/${t.json().id}`, headers: ctx().as.sales });
     expect(task.json()).toMatchObject({ title: 'Fund the engine', link: { entity: 'person', id: to } });
   });
+
+  it('keeps every activity and task through a merge of two people, readable under the kept person', async () => {
+    const kept = await person('Ada K.');
+    const other = await person('Ada O.');
+    const keyedByOther = await logActivity({ type: 'call', subject: 'Call with the other record', occurredAt: '2026-03-01T18:00:00Z', links: [{ entity: 'person', id: other }] });
+    const shared = await logActivity({ type: 'note', subject: 'Both records', occurredAt: '2026-03-01T18:30:00Z', links: [{ entity: 'person', id: kept }, { entity: 'person', id: other }] });
+    const task = await ctx().app.inject({ method: 'POST', url: '/api/v1/tasks', headers: { ...ctx().as.sales, ...json }, payload: { title: 'Follow the other record up', link: { entity: 'person', id: other } } });
+    const merge = await ctx().app.inject({ method: 'POST', url: `/api/v1/people/${kept}/merge`, headers: { ...ctx().as.owner, ...json, 'if-match': '"1"' }, payload: { otherId: other } });
+    expect(merge.statusCode, merge.body).toBe(200);
+
+    const timeline = await ctx().app.inject({ method: 'GET', url: `/api/v1/people/${kept}/timeline`, headers: ctx().as.sales });
+    expect(timeline.statusCode, timeline.body).toBe(200);
+    const titles = timeline.json().items.filter((e: { id: string }) => /^(activity|task):/.test(e.id)).map((e: { title: string }) => e.title);
+    expect(titles.sort()).toEqual(['Both records', 'Call with the other record', 'Follow the other record up']);
+    const moved = await ctx().app.inject({ method: 'GET', url: `/api/v1/activities/${keyedByOther.json().id}`, headers: ctx().as.sales });
+    expect(moved.json()).toMatchObject({ keyPersonId: kept, links: [{ entity: 'person', id: kept }] });
+    const both = await ctx().app.inject({ method: 'GET', url: `/api/v1/activities/${shared.json().id}`, headers: ctx().as.sales });
+    expect(both.json().links).toEqual([{ entity: 'person', id: kept }]);
+    const movedTask = await ctx().app.inject({ method: 'GET', url: `/api/v1/tasks/${task.json().id}`, headers: ctx().as.sales });
+    expect(movedTask.json()).toMatchObject({ title: 'Follow the other record up', link: { entity: 'person', id: kept } });
+    expect((await verifyAuditChain(ctx().t.db, { workspaceId: ctx().workspaceId })).ok).toBe(true);
+  });
 });
