@@ -82,11 +82,11 @@ function normalise(d: DpiaDraft): DpiaInput {
  * A new DPIA naming purposes but not their data or retention starts with both taken from the purpose register (CNIL
  * 1.2 pre-filled from the configuration); what the client sent is kept as sent.
  */
-async function prefillFromPurposes(
+function prefillFromPurposes(
   purposes: ReadonlyMap<string, PurposeRecord>,
   draft: DpiaDraft,
   input: DpiaInput,
-): Promise<DpiaInput> {
+): DpiaInput {
   const covered = input.context.purposeKeys.map((k) => purposes.get(k)).filter((p): p is PurposeRecord => p !== undefined);
   if (covered.length === 0) return input;
   const categories = [...new Set(covered.flatMap((p) => [...p.requiredCategories, ...p.optionalCategories]))];
@@ -255,7 +255,7 @@ export function createDpiaStore(deps: DpiaStoreDeps): DpiaStore {
     getOrThrow,
 
     async create(db, ctx, draft) {
-      const input = await prefillFromPurposes(await purposeMap(db, ctx.workspaceId), draft, normalise(draft));
+      const input = prefillFromPurposes(await purposeMap(db, ctx.workspaceId), draft, normalise(draft));
       await validate(db, ctx.workspaceId, input);
       const now = deps.clock.now().toISOString();
       const id = randomUUID();
