@@ -130,7 +130,7 @@ describe('the consent journey from a website to the console', () => {
     expect(await page.getByRole('checkbox', { name: /Email marketing/ }).isChecked()).toBe(false);
   });
 
-  it('the console shows the person with their consent history', async () => {
+  it('the console shows the person with their consent history, and the form with its submission and embed snippet', async () => {
     const found = await server.app.inject({
       method: 'POST',
       url: '/api/v1/people/lookup',
@@ -147,6 +147,14 @@ describe('the consent journey from a website to the console', () => {
     const history = page.getByRole('table', { name: 'Consent history' });
     await history.getByRole('row', { name: /email_marketing withdrawn unsubscribe link/ }).waitFor();
     await history.getByRole('row', { name: /email_marketing requested widget/ }).waitFor();
+
+    await page.goto(`${server.baseUrl}/consent-forms`);
+    const forms = page.getByRole('table', { name: 'Consent forms' });
+    const row = forms.getByRole('row').filter({ hasText: 'Shop newsletter' });
+    // Purposes, version 1, one submission, double opt-in on.
+    await expect.poll(async () => (await row.allTextContents()).join('')).toMatch(/email_marketing11on/);
+    await page.getByRole('button', { name: 'Embed Shop newsletter' }).click();
+    await page.getByText(`data-form="${formId}"`).waitFor();
     expect(problems).toEqual([]);
   });
 });
