@@ -115,6 +115,11 @@ describe('governance console pages in Chromium', () => {
     await modal.getByRole('button', { name: 'Save transfer' }).click();
     await expect.poll(() => page.getByRole('table', { name: 'Transfers', exact: true }).getByText('TIA-2026-07').count()).toBe(1);
     expect(await page.getByTestId('transfer-gaps').count()).toBe(0);
+    await page.getByRole('button', { name: 'Edit transfer of Mailer Inc to United States' }).click();
+    const edit = page.getByRole('dialog', { name: 'Edit transfer' });
+    await edit.getByLabel('Transfer impact assessment reference').fill('TIA-2026-08');
+    await edit.getByRole('button', { name: 'Save transfer' }).click();
+    await expect.poll(() => page.getByRole('table', { name: 'Transfers', exact: true }).getByText('TIA-2026-08').count()).toBe(1);
   });
 
   it('shows the processor and the transfer in the Art. 30 record', async () => {

@@ -5,7 +5,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { body } from '../../api/api-client.ts';
 import { useApi } from '../../api/api-context.tsx';
 import { ProblemAlert } from '../../app/problem-alert.tsx';
-import { art49Labels, governanceKey, transferToolLabels, type Processor, type TransferBody } from './governance-query.ts';
+import { art49Labels, governanceKey, ifMatch, transferToolLabels, type Processor, type Transfer, type TransferBody } from './governance-query.ts';
 
 interface Values {
   processorId: string;
@@ -25,30 +25,35 @@ const sccModules = [
   { value: '4', label: 'Module 4 — processor to controller' },
 ];
 
-/** Records a transfer to a third country: recipient, destination, tool (with its module or derogation), TIA, measures. */
+/**
+ * Records a transfer to a third country — recipient, destination, tool (with its module or derogation), TIA,
+ * measures — or changes one (`transfer`, sent with If-Match).
+ */
 export function TransferModal({
   opened,
   onClose,
   processors,
   initial,
+  transfer,
 }: {
   opened: boolean;
   onClose: () => void;
   processors: readonly Processor[];
   initial?: { processorId: string; country: string };
+  transfer?: Transfer;
 }) {
   const { api } = useApi();
   const queryClient = useQueryClient();
   const form = useForm<Values>({
     initialValues: {
-      processorId: initial?.processorId ?? '',
-      country: initial?.country ?? '',
-      tool: '',
-      sccModule: '',
-      art49Derogation: '',
-      tiaReference: '',
-      supplementaryMeasures: '',
-      expiresOn: '',
+      processorId: transfer?.processorId ?? initial?.processorId ?? '',
+      country: transfer?.country ?? initial?.country ?? '',
+      tool: transfer?.tool ?? '',
+      sccModule: transfer?.sccModule ? String(transfer.sccModule) : '',
+      art49Derogation: transfer?.art49Derogation ?? '',
+      tiaReference: transfer?.tiaReference ?? '',
+      supplementaryMeasures: transfer?.supplementaryMeasures ?? '',
+      expiresOn: transfer?.expiresOn ?? '',
     },
   });
   const create = useMutation({
@@ -63,17 +68,19 @@ export function TransferModal({
         supplementaryMeasures: v.supplementaryMeasures.trim() || null,
         expiresOn: v.expiresOn || null,
       } as TransferBody;
-      return body(api.POST('/api/v1/governance/transfers', { body: b }));
+      return transfer
+        ? body(api.PUT('/api/v1/governance/transfers/{id}', { body: b, params: { path: { id: transfer.id }, header: ifMatch(transfer.version) } }))
+        : body(api.POST('/api/v1/governance/transfers', { body: b }));
     },
     onSuccess: async (t) => {
-      notifications.show({ color: 'green', message: `Transfer to ${t.countryName} recorded.` });
+      notifications.show({ color: 'green', message: `Transfer to ${t.countryName} ${transfer ? 'saved' : 'recorded'}.` });
       await queryClient.invalidateQueries({ queryKey: governanceKey });
       form.reset();
       onClose();
     },
   });
   return (
-    <Modal opened={opened} onClose={onClose} title="New transfer" size="lg">
+    <Modal opened={opened} onClose={onClose} title={transfer ? 'Edit transfer' : 'New transfer'} size="lg">
       <form onSubmit={form.onSubmit((v) => create.mutate(v))}>
         <Stack>
           <ProblemAlert error={create.error} />

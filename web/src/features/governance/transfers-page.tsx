@@ -1,4 +1,4 @@
-import { Badge, Button, Group, Stack, Table, Text, Title } from '@mantine/core';
+import { Badge, Button, Group, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { body } from '../../api/api-client.ts';
@@ -29,6 +29,7 @@ export function TransfersPage() {
   const session = useSession();
   const canWrite = session.status === 'signed-in' && session.permissions.has('governance:write');
   const [creating, setCreating] = useState<{ processorId: string; country: string } | null>(null);
+  const [editing, setEditing] = useState<Transfer | null>(null);
   const register = useQuery({ queryKey: [...governanceKey, 'transfers'], queryFn: () => body(api.GET('/api/v1/governance/transfers')) });
   const processors = useQuery({
     queryKey: [...governanceKey, 'processors'],
@@ -86,6 +87,9 @@ export function TransfersPage() {
                   <Table.Th>TIA</Table.Th>
                   <Table.Th>Expires</Table.Th>
                   <Table.Th>Flags</Table.Th>
+                  <Table.Th>
+                    <VisuallyHidden>Actions</VisuallyHidden>
+                  </Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -102,6 +106,13 @@ export function TransfersPage() {
                     <Table.Td>
                       <Flags flags={t.flags} />
                     </Table.Td>
+                    <Table.Td>
+                      {canWrite ? (
+                        <Button size="compact-sm" variant="light" onClick={() => setEditing(t)} aria-label={`Edit transfer of ${t.processorName} to ${t.countryName}`}>
+                          Edit
+                        </Button>
+                      ) : null}
+                    </Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>
@@ -112,6 +123,7 @@ export function TransfersPage() {
       {creating ? (
         <TransferModal opened onClose={() => setCreating(null)} processors={processors.data?.items ?? []} initial={creating} />
       ) : null}
+      {editing ? <TransferModal key={editing.id} opened onClose={() => setEditing(null)} processors={processors.data?.items ?? []} transfer={editing} /> : null}
     </>
   );
 }
