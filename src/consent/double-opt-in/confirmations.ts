@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { Clock } from '../../kernel/clock.ts';
 import { tokenHash, type TokenSigner } from './signed-token.ts';
-import { timingSafeEqual } from 'node:crypto';
 
 /** A purpose waiting for confirmation, with what the person was shown. */
 export interface PendingPurpose {
@@ -38,8 +37,6 @@ export interface Confirmations {
    * records should run in the same transaction, so a failure leaves the token unused.
    */
   use(trx: Kysely<Database>, token: string): Promise<ConfirmationCheck>;
-  /** Deletes a person's confirmations (erasure). */
-  eraseFor(trx: Kysely<Database>, workspaceId: string, personId: string): Promise<number>;
 }
 
 /** Default lifetime of a confirmation link. */
@@ -57,7 +54,7 @@ export const confirmationLifetimeMs = 48 * 3600_000;
 export function createConfirmations(deps: { readonly clock: Clock; readonly signer: TokenSigner; readonly lifetimeMs?: number }): Confirmations {
   const lifetime = deps.lifetimeMs ?? confirmationLifetimeMs;
 
-  async function inspect(db: Kysely<Database>, token: string): Promise<ConfirmationCheck & { hash?: Buffer }> {
+  async function inspect(db: Kysely<Database>, token: string): Promise<ConfirmationCheck> {
     const claims = deps.signer.verify(token);
     if (!claims || claims.expiresAt === null) return { status: 'invalid' };
     const row = await db.selectFrom('consent_confirmations').selectAll().where('id', '=', claims.id).executeTakeFirst();
@@ -114,11 +111,6 @@ export function createConfirmations(deps: { readonly clock: Clock; readonly sign
         .where('used_at', 'is', null)
         .executeTakeFirst();
       return Number(changed.numUpdatedRows) === 1 ? result : { status: 'used' };
-    },
-
-    async eraseFor(trx, workspaceId, personId) {
-      const result = await trx.deleteFrom('consent_confirmations').where('workspace_id', '=', workspaceId).where('person_id', '=', personId).executeTakeFirst();
-      return Number(result.numDeletedRows);
     },
   };
 }

@@ -22,8 +22,6 @@ export interface RecipientTokens {
   tokenFor(db: Kysely<Database>, workspaceId: string, personId: string, purposes: readonly string[]): Promise<string>;
   /** The row an authentic token names, or undefined (forged, malformed, or the person was erased). */
   resolve(db: Kysely<Database>, token: string): Promise<RecipientTokenRow | undefined>;
-  /** Deletes a person's tokens (erasure). */
-  eraseFor(trx: Kysely<Database>, workspaceId: string, personId: string): Promise<number>;
 }
 
 /**
@@ -67,11 +65,6 @@ export function createRecipientTokens(deps: { readonly clock: Clock; readonly si
       const row = await db.selectFrom('consent_recipient_tokens').selectAll().where('id', '=', claims.id).executeTakeFirst();
       if (!row) return undefined;
       return { id: row.id, workspaceId: row.workspace_id, personId: row.person_id, purposes: row.purposes.split(',').filter(Boolean) };
-    },
-
-    async eraseFor(trx, workspaceId, personId) {
-      const result = await trx.deleteFrom('consent_recipient_tokens').where('workspace_id', '=', workspaceId).where('person_id', '=', personId).executeTakeFirst();
-      return Number(result.numDeletedRows);
     },
   };
 }

@@ -7,7 +7,7 @@ import { escapeHtml, renderPublicPage } from '../../consent/forms/public-page.ts
 import { honeypotField, renderFormPage } from '../../consent/forms/render-form-page.ts';
 import { originAllowed, type SubmissionBody } from '../../consent/forms/submit-form.ts';
 import { renderPreferencePage, renderUnsubscribePage, renderUnsubscribed } from '../../consent/preferences/preference-pages.ts';
-import { AppError, isAppError } from '../../errors.ts';
+import { AppError, errorCatalogue, isAppError } from '../../errors.ts';
 import type { AppDeps } from '../app.ts';
 
 const Uuid = Type.String({ format: 'uuid', maxLength: 36 });
@@ -224,25 +224,25 @@ export function publicConsentRoutes(deps: Pick<AppDeps, 'config' | 'db' | 'conse
     app.get('/u/:token', { config: { access: 'public' }, schema: { hide: true, params: TokenParams } }, async (request, reply) => {
       const token = request.params.token;
       const row = await channels.preferences.resolve(token);
-      if (!row) return html(reply, 400, renderUnsubscribed(undefined, ''));
+      if (!row) return html(reply, linkStatus.invalid, renderUnsubscribed(undefined, ''));
       return html(reply, 200, renderUnsubscribePage(`/u/${token}`, `/p/${token}`));
     });
 
     app.post('/u/:token', { config: { access: 'public' }, bodyLimit: publicBodyLimit, schema: { hide: true, params: TokenParams } }, async (request, reply) => {
       const token = request.params.token;
       const outcome = await channels.preferences.unsubscribe(token, linkRequest(request));
-      return html(reply, outcome ? 200 : 400, renderUnsubscribed(outcome, `/p/${token}`));
+      return html(reply, outcome ? 200 : linkStatus.invalid, renderUnsubscribed(outcome, `/p/${token}`));
     });
 
     app.get('/p/:token', { config: { access: 'public' }, schema: { hide: true, params: TokenParams } }, async (request, reply) => {
       const view = await channels.preferences.view(request.params.token, linkRequest(request));
-      return html(reply, view ? 200 : 400, renderPreferencePage(view, `/p/${request.params.token}`));
+      return html(reply, view ? 200 : linkStatus.invalid, renderPreferencePage(view, `/p/${request.params.token}`));
     });
 
     app.post('/p/:token', { config: { access: 'public' }, bodyLimit: publicBodyLimit, schema: { hide: true, params: TokenParams, body: PurposesBody } }, async (request, reply) => {
       const token = request.params.token;
       const result = await channels.preferences.update(token, request.body.purposes ?? [], linkRequest(request));
-      if (!result) return html(reply, 400, renderPreferencePage(undefined, ''));
+      if (!result) return html(reply, linkStatus.invalid, renderPreferencePage(undefined, ''));
       const view = await channels.preferences.view(token, { ...linkRequest(request), gpc: false });
       const message = result.unavailable.length > 0 ? 'Saved, except purposes without a published notice.' : 'Your choices are saved and take effect now.';
       return html(reply, 200, renderPreferencePage(view, `/p/${token}`, message));
@@ -251,7 +251,12 @@ export function publicConsentRoutes(deps: Pick<AppDeps, 'config' | 'db' | 'conse
   };
 }
 
-const linkStatus = { invalid: 400, expired: 410, used: 409 } as const;
+/** Statuses of the link pages, from the error catalogue (the pages are HTML for people, not problem documents). */
+const linkStatus = {
+  invalid: errorCatalogue.CONSENT_LINK_INVALID.status,
+  expired: errorCatalogue.CONSENT_LINK_EXPIRED.status,
+  used: errorCatalogue.CONSENT_LINK_USED.status,
+} as const;
 
 function formErrorText(details: Record<string, unknown>): string {
   const errors = Array.isArray(details.errors) ? (details.errors as { path?: unknown; message?: unknown }[]) : [];
