@@ -4882,7 +4882,20 @@ export interface paths {
                 ignoreUnknown: boolean;
                 lastRow: number;
                 mapping: {
-                  [key: string]: 'firstName' | 'lastName' | 'email' | 'phone' | 'jobTitle' | 'notes';
+                  [key: string]:
+                    | 'firstName'
+                    | 'lastName'
+                    | 'email'
+                    | 'phone'
+                    | 'jobTitle'
+                    | 'notes'
+                    | 'lifecycleStage'
+                    | 'tags'
+                    | 'street'
+                    | 'city'
+                    | 'postalCode'
+                    | 'region'
+                    | 'country';
                 };
                 onDuplicate: 'skip' | 'update' | 'create';
                 purpose: string;
@@ -4912,7 +4925,20 @@ export interface paths {
             defaultCountry?: string;
             ignoreUnknown?: boolean;
             mapping?: {
-              [key: string]: 'firstName' | 'lastName' | 'email' | 'phone' | 'jobTitle' | 'notes';
+              [key: string]:
+                | 'firstName'
+                | 'lastName'
+                | 'email'
+                | 'phone'
+                | 'jobTitle'
+                | 'notes'
+                | 'lifecycleStage'
+                | 'tags'
+                | 'street'
+                | 'city'
+                | 'postalCode'
+                | 'region'
+                | 'country';
             };
             onDuplicate?: 'skip' | 'update' | 'create';
             source: 'provided' | 'form' | 'import' | 'enrichment' | 'event' | 'referral';
@@ -4942,7 +4968,20 @@ export interface paths {
               ignoreUnknown: boolean;
               lastRow: number;
               mapping: {
-                [key: string]: 'firstName' | 'lastName' | 'email' | 'phone' | 'jobTitle' | 'notes';
+                [key: string]:
+                  | 'firstName'
+                  | 'lastName'
+                  | 'email'
+                  | 'phone'
+                  | 'jobTitle'
+                  | 'notes'
+                  | 'lifecycleStage'
+                  | 'tags'
+                  | 'street'
+                  | 'city'
+                  | 'postalCode'
+                  | 'region'
+                  | 'country';
               };
               onDuplicate: 'skip' | 'update' | 'create';
               purpose: string;
@@ -5002,7 +5041,20 @@ export interface paths {
               ignoreUnknown: boolean;
               lastRow: number;
               mapping: {
-                [key: string]: 'firstName' | 'lastName' | 'email' | 'phone' | 'jobTitle' | 'notes';
+                [key: string]:
+                  | 'firstName'
+                  | 'lastName'
+                  | 'email'
+                  | 'phone'
+                  | 'jobTitle'
+                  | 'notes'
+                  | 'lifecycleStage'
+                  | 'tags'
+                  | 'street'
+                  | 'city'
+                  | 'postalCode'
+                  | 'region'
+                  | 'country';
               };
               onDuplicate: 'skip' | 'update' | 'create';
               purpose: string;
@@ -5067,7 +5119,20 @@ export interface paths {
               ignoreUnknown: boolean;
               lastRow: number;
               mapping: {
-                [key: string]: 'firstName' | 'lastName' | 'email' | 'phone' | 'jobTitle' | 'notes';
+                [key: string]:
+                  | 'firstName'
+                  | 'lastName'
+                  | 'email'
+                  | 'phone'
+                  | 'jobTitle'
+                  | 'notes'
+                  | 'lifecycleStage'
+                  | 'tags'
+                  | 'street'
+                  | 'city'
+                  | 'postalCode'
+                  | 'region'
+                  | 'country';
               };
               onDuplicate: 'skip' | 'update' | 'create';
               purpose: string;

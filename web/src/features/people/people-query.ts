@@ -3,6 +3,11 @@ import type { RequestBody, Success } from '../../api/api-types.ts';
 /** A person as the API returns them (values decrypted under the request's purpose). */
 export type Person = Success<'/api/v1/people/{id}', 'get'>;
 export type NewPerson = RequestBody<'/api/v1/people', 'post'>;
+export type PersonPatch = RequestBody<'/api/v1/people/{id}', 'patch'>;
+export type ContactPoint = Person['emails'][number];
+export type LifecycleStage = NonNullable<Person['lifecycleStage']>;
+export type ProvenanceSource = NonNullable<NewPerson['provenance']>['source'];
+export type Rectification = Success<'/api/v1/people/{id}/rectifications', 'get'>['items'][number];
 /** A person's standing: restriction in force and, per purpose, basis, consent and objection. */
 export type Standing = Success<'/api/v1/people/{id}/standing', 'get'>;
 export type PurposeStanding = Standing['purposes'][number];
@@ -40,6 +45,28 @@ export async function withAppliedPurpose<T>(
   const { data, response } = await call;
   return { data: data as T, appliedPurpose: response.headers.get(purposeHeader) };
 }
+
+/** The `If-Match` header of the version read. */
+export function ifMatch(version: number): { 'if-match': string } {
+  return { 'if-match': `"${version}"` };
+}
+
+export const lifecycleStageLabels: Record<LifecycleStage, string> = {
+  lead: 'Lead',
+  prospect: 'Prospect',
+  customer: 'Customer',
+  former: 'Former customer',
+};
+
+/** Where the data came from (Art. 14(2)(f)). */
+export const provenanceSourceLabels: Record<ProvenanceSource, string> = {
+  provided: 'Provided by the person',
+  form: 'Web form',
+  import: 'Import file',
+  enrichment: 'Enrichment',
+  event: 'Event',
+  referral: 'Referral',
+};
 
 /** Display name of a person, or a neutral placeholder when no name is held. */
 export function displayName(person: Pick<Person, 'firstName' | 'lastName'>): string {

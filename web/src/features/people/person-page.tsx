@@ -9,15 +9,19 @@ import { PageHeader } from '../../app/page-header.tsx';
 import { PageLoader } from '../../app/page-loader.tsx';
 import { ProblemAlert } from '../../app/problem-alert.tsx';
 import { useSession } from '../../app/session.tsx';
+import { ContactDetails } from './contact-details.tsx';
+import { EditPersonModal } from './edit-person-modal.tsx';
 import { ErasePersonModal } from './erase-person-modal.tsx';
+import { PersonRecordPanels } from './person-record-panels.tsx';
 import { displayName, peopleQueryKey, purposeHeaders, withAppliedPurpose } from './people-query.ts';
 import { PersonalDataPanel } from './personal-data-panel.tsx';
 import { PrivacyPanel } from './privacy-panel.tsx';
 import { PurposeSelector } from './purpose-selector.tsx';
 
 /**
- * A person, at `/people/:id`: who they are (read under the chosen purpose), their privacy panel, all the personal
- * data held about them, and erasure. The page title stays generic so no name reaches the browser history.
+ * A person, at `/people/:id`: who they are and their contact details with provenance (read under the chosen purpose),
+ * editing (If-Match, with a reason), the panels other features add (timeline, tasks, custom fields…), their privacy
+ * panel, all the personal data held about them, and erasure. The page title stays generic so no name reaches the browser history.
  */
 export function PersonPage({
   purpose,
@@ -32,7 +36,9 @@ export function PersonPage({
   const navigate = useNavigate();
   const session = useSession();
   const canErase = session.status === 'signed-in' && session.permissions.has('people:erase');
+  const canWrite = session.status === 'signed-in' && session.permissions.has('people:write');
   const [erasing, setErasing] = useState(false);
+  const [editing, setEditing] = useState(false);
   const [erased, setErased] = useState(false);
   const person = useQuery({
     queryKey: [...peopleQueryKey, id, 'person', purpose],
@@ -47,6 +53,13 @@ export function PersonPage({
       ? person.error.status
       : null;
   const data = person.data?.data;
+  const organization = useQuery({
+    queryKey: ['organizations', data?.organizationId],
+    queryFn: async () => (await api.GET('/api/v1/organizations/{id}', { params: { path: { id: data?.organizationId ?? '' } } })).data,
+    enabled: Boolean(data?.organizationId),
+    retry: false,
+  });
+  const ownerName = data?.ownerUserId && session.status === 'signed-in' && session.me.id === data.ownerUserId ? session.me.name : null;
 
   return (
     <>
@@ -58,10 +71,19 @@ export function PersonPage({
           </Anchor>
         }
         actions={
-          canErase && data && !erased ? (
-            <Button color="red" variant="light" onClick={() => setErasing(true)}>
-              Erase person
-            </Button>
+          data && !erased ? (
+            <Group>
+              {canWrite ? (
+                <Button variant="default" onClick={() => setEditing(true)}>
+                  Edit
+                </Button>
+              ) : null}
+              {canErase ? (
+                <Button color="red" variant="light" onClick={() => setErasing(true)}>
+                  Erase person
+                </Button>
+              ) : null}
+            </Group>
           ) : null
         }
       />
@@ -98,11 +120,16 @@ export function PersonPage({
                 </Stack>
               </Group>
             </Paper>
+            <ContactDetails person={data} organizationName={organization.data?.name ?? null} ownerName={ownerName} />
+            <PersonRecordPanels personId={data.id} />
             <PrivacyPanel personId={data.id} />
             <PersonalDataPanel person={data} appliedPurpose={person.data?.appliedPurpose ?? null} />
           </>
         ) : null}
       </Stack>
+      {data && editing ? (
+        <EditPersonModal key={data.version} person={data} opened={editing} onClose={() => setEditing(false)} purpose={purpose} />
+      ) : null}
       {id ? (
         <ErasePersonModal
           personId={id}
