@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
+import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { exportFormats, exportStream, type ExportFormat } from '../crm/export/export-stream.ts';
 import { AppError } from '../errors.ts';
@@ -45,11 +46,21 @@ export function registerExportCommand(program: Command): void {
           entity === 'person'
             ? await ctx.services.exporter.preparePeople(processing, filters)
             : await ctx.services.exporter.prepareRecords(processing, entity, filters, options.format as ExportFormat);
-        const stream = exportStream(options.format as ExportFormat, prepared.columns, prepared.rows);
         if (options.out) {
-          await pipeline(stream, fs.createWriteStream(options.out, { mode: 0o600 }));
+          // A progress bar on the terminal only (the standard output may be the export itself).
+          const bar = process.stderr.isTTY ? new cliProgress.SingleBar({ format: `exporting [{bar}] {value}/{total} ${name}`, stream: process.stderr }, cliProgress.Presets.shades_classic) : undefined;
+          bar?.start(prepared.count, 0);
+          const counted = (async function* () {
+            for await (const row of prepared.rows) {
+              bar?.increment();
+              yield row;
+            }
+          })();
+          await pipeline(exportStream(options.format as ExportFormat, prepared.columns, counted), fs.createWriteStream(options.out, { mode: 0o600 }));
+          bar?.stop();
           console.error(`Exported ${prepared.count} ${name} to ${options.out}.`);
         } else {
+          const stream = exportStream(options.format as ExportFormat, prepared.columns, prepared.rows);
           for await (const chunk of stream) process.stdout.write(chunk as string | Buffer);
         }
       } finally {

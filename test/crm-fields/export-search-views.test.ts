@@ -141,6 +141,9 @@ describe.each(testDialects)('export, search and saved views on %s', (dialect) =>
     const rows = parse(readFileSync(out, 'utf8'), { columns: true }) as Record<string, string>[];
     expect(rows.length).toBeGreaterThanOrEqual(2);
     expect(rows.some((r) => r['custom.motto']?.startsWith("'="))).toBe(true);
+    const audit = await ctx().t.db.kysely.selectFrom('audit_log').selectAll().where('action', '=', 'processing.export').where('actor_type', '=', 'system').where('actor_id', '=', 'cli').execute();
+    expect(audit).toHaveLength(1);
+    expect(JSON.parse(audit[0]!.details)).toMatchObject({ operation: 'export', count: rows.length });
     const bad = await runCli(ctx().t, ['export', 'people', '--format', 'xml', '--purpose', 'crm']);
     expect(bad.code).not.toBe(0);
   });
