@@ -153,6 +153,21 @@ describe.each(testDialects)('people import on %s', (dialect) => {
     for (const secret of ['not-an-email-secret', 'Shortphone', 'Bad', 'many']) expect(report).not.toContain(secret);
   });
 
+  it('imports lifecycle stage, tags and the address parts, refusing a bad country by its column', async () => {
+    const owner = await ownerContext(ctx());
+    const imports = importServiceOf(ctx().services, ctx());
+    const created = await imports.create(owner, settings);
+    const csv = ['Email,Stage,Tags,Street,Town,Zip,Country', 'addr@example.com,Customer,vip; event 2026,1 Main St,London,N1 9GU,gb', 'bad.country@example.com,lead,,,,,XX'].join('\n');
+    const done = await imports.run(owner, created.id, fileOf(csv));
+    expect(done.counts).toMatchObject({ created: 1, rejected: 1 });
+    const [person] = await ctx().services.people.lookup(owner, { field: 'email', value: 'addr@example.com' });
+    expect(person).toMatchObject({ lifecycleStage: 'customer', address: { street: '1 Main St', city: 'London', postalCode: 'N1 9GU', country: 'GB' } });
+    expect([...person!.tags].sort()).toEqual(['event 2026', 'vip']);
+    let report = '';
+    for await (const line of await imports.report(ctx().workspaceId, created.id)) report += line;
+    expect(report).toContain('2,Country,');
+  });
+
   it('refuses malformed, oversized, wrongly encoded, empty files and unknown columns, leaving stored data intact', async () => {
     const owner = await ownerContext(ctx());
     const imports = importServiceOf(ctx().services, ctx(), { maxBytes: 10_000 });

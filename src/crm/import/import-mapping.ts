@@ -1,8 +1,33 @@
 import { AppError } from '../../errors.ts';
 
 /** The person fields a CSV column can be mapped to. */
-export const importFields = ['firstName', 'lastName', 'email', 'phone', 'jobTitle', 'notes'] as const;
+export const importFields = [
+  'firstName', 'lastName', 'email', 'phone', 'jobTitle', 'notes', 'lifecycleStage', 'tags',
+  'street', 'city', 'postalCode', 'region', 'country',
+] as const;
 export type ImportField = (typeof importFields)[number];
+
+/**
+ * The declared person attribute (data catalogue) a field's values are, or null for business data (stage, tags).
+ *
+ * @example
+ * catalogueAttributeOf('city'); // 'address'
+ */
+export function catalogueAttributeOf(field: ImportField): string | null {
+  switch (field) {
+    case 'street':
+    case 'city':
+    case 'postalCode':
+    case 'region':
+    case 'country':
+      return 'address';
+    case 'lifecycleStage':
+    case 'tags':
+      return null;
+    default:
+      return field;
+  }
+}
 
 /** CSV header → person field. */
 export type ImportMapping = Readonly<Record<string, ImportField>>;
@@ -15,6 +40,13 @@ const synonyms: Readonly<Record<ImportField, readonly string[]>> = {
   phone: ['phone', 'phonenumber', 'telephone', 'tel', 'mobile', 'cell', 'telefon', 'telefono'],
   jobTitle: ['jobtitle', 'title', 'position', 'role', 'poste', 'fonction'],
   notes: ['notes', 'note', 'comments', 'comment'],
+  lifecycleStage: ['lifecyclestage', 'stage', 'lifecycle'],
+  tags: ['tags', 'tag', 'labels'],
+  street: ['street', 'address', 'streetaddress', 'addressline1', 'rue', 'strasse'],
+  city: ['city', 'town', 'ville', 'stadt'],
+  postalCode: ['postalcode', 'postcode', 'zip', 'zipcode', 'codepostal', 'plz'],
+  region: ['region', 'state', 'province', 'county'],
+  country: ['country', 'countrycode', 'pays', 'land'],
 };
 
 /** A header reduced for comparison: accents removed, lower case, letters and digits only. */

@@ -1,4 +1,5 @@
-import { validatePersonInput } from '../../kernel/people/person-input.ts';
+import type { LifecycleStage } from '../../kernel/people/person-fields.ts';
+import { validatePersonInput, type PersonInput } from '../../kernel/people/person-input.ts';
 import { importFields, type ImportField } from './import-mapping.ts';
 import type { Rejection } from './import-jobs.ts';
 
@@ -54,6 +55,28 @@ export function checkRow(
   return { ok: true, row, values: checked.values };
 }
 
+const addressParts = ['street', 'city', 'postalCode', 'region', 'country'] as const;
+
+/**
+ * A row's values as the people area takes them: tags split on `;` or `|`, the address parts gathered into one
+ * address (country codes upper-cased).
+ *
+ * @example
+ * toPersonInput({ firstName: 'Ada', tags: 'vip; event', city: 'London', country: 'gb' });
+ * // { firstName: 'Ada', tags: ['vip', 'event'], address: { city: 'London', country: 'GB' } }
+ */
+export function toPersonInput(values: ImportValues): PersonInput {
+  const { tags, lifecycleStage, street, city, postalCode, region, country, ...rest } = values;
+  const address = { street, city, postalCode, region, country: country?.toUpperCase() };
+  const hasAddress = addressParts.some((p) => values[p] !== undefined);
+  return {
+    ...rest,
+    ...(lifecycleStage !== undefined ? { lifecycleStage: lifecycleStage.toLowerCase() as LifecycleStage } : {}),
+    ...(tags !== undefined ? { tags: tags.split(/[;|]/).map((t) => t.trim()).filter(Boolean) } : {}),
+    ...(hasAddress ? { address: Object.fromEntries(Object.entries(address).filter(([, v]) => v !== undefined)) } : {}),
+  };
+}
+
 /**
  * The API's own rules (`validatePersonInput`) as an import row validator: values come back normalised (emails,
  * E.164 phones), problems name the field and the rule, never the value.
@@ -63,19 +86,26 @@ export function checkRow(
  */
 export function personRowValidator(defaultCountry: string | null): ImportRowValidator {
   return (values) => {
-    const result = validatePersonInput(values, { mode: 'create', ...(defaultCountry ? { defaultCountry } : {}) });
+    const result = validatePersonInput(toPersonInput(values), { mode: 'create', ...(defaultCountry ? { defaultCountry } : {}) });
     if (result.ok) {
+      const v = result.value;
       const clean: ImportValues = {};
-      for (const field of importFields) {
-        const v = result.value[field];
-        if (typeof v === 'string') clean[field] = v;
+      for (const field of ['firstName', 'lastName', 'email', 'phone', 'jobTitle', 'notes', 'lifecycleStage'] as const) {
+        const value = v[field];
+        if (typeof value === 'string') clean[field] = value;
+      }
+      if (v.tags && v.tags.length > 0) clean.tags = v.tags.join(';');
+      for (const part of addressParts) {
+        const value = v.address?.[part];
+        if (typeof value === 'string') clean[part] = value;
       }
       return { values: clean, problems: [] };
     }
     return {
       values,
       problems: result.errors.map((e) => {
-        const field = importFields.find((f) => e.path === `/${f}` || e.path.startsWith(`/${f}/`));
+        const path = e.path.startsWith('/address/') ? `/${e.path.slice('/address/'.length)}` : e.path;
+        const field = importFields.find((f) => path === `/${f}` || path.startsWith(`/${f}/`));
         return { field: field ?? null, reason: e.message };
       }),
     };

@@ -3,7 +3,7 @@ import type { Database } from '../../db/schema.ts';
 import type { ProcessingContext } from '../../kernel/gate/processing-context.ts';
 import type { PeopleService } from '../../kernel/people/people-service.ts';
 import type { ProvenanceSource } from '../../kernel/people/person-fields.ts';
-import type { ImportValues } from './import-row.ts';
+import { toPersonInput, type ImportValues } from './import-row.ts';
 
 /** Provenance stamped on every record an import writes. */
 export interface ImportStamp {
@@ -27,9 +27,9 @@ export interface PeopleBatchWriter {
 }
 
 /**
- * The people service as the importer's writer. An update (policy `update`) changes names, job title and notes from
- * the row and leaves emails and phones as they are (the row matched on one of them; changing the primary is a
- * person's decision), stamping the changed values with the import's provenance.
+ * The people service as the importer's writer. An update (policy `update`) changes the row's values but leaves emails
+ * and phones as they are (the row matched on one of them; changing the primary is a person's decision) and tags too
+ * (a patch would replace the whole list), stamping the changed values with the import's provenance.
  *
  * @example
  * const writer = peopleBatchWriter(people);
@@ -38,12 +38,13 @@ export function peopleBatchWriter(people: Pick<PeopleService, 'createMany' | 'up
   const provenance = (stamp: ImportStamp) => ({ source: stamp.source as ProvenanceSource, importId: stamp.importId });
   return {
     async createMany(ctx, items, stamp, within) {
-      await people.createMany(ctx, items, { ...provenance(stamp), ...(stamp.defaultCountry ? { defaultCountry: stamp.defaultCountry } : {}) }, (trx) => within(trx));
+      await people.createMany(ctx, items.map(toPersonInput), { ...provenance(stamp), ...(stamp.defaultCountry ? { defaultCountry: stamp.defaultCountry } : {}) }, (trx) => within(trx));
     },
     async update(ctx, personId, version, values, stamp) {
-      const { email: _email, phone: _phone, ...patch } = values;
+      // Tags are left as they are too: a patch's tags replace the whole list.
+      const { email: _email, phone: _phone, tags: _tags, ...patch } = values;
       if (Object.keys(patch).length === 0) return null;
-      return (await people.update(ctx, personId, version, { ...patch, provenance: provenance(stamp) })).version;
+      return (await people.update(ctx, personId, version, { ...toPersonInput(patch), provenance: provenance(stamp) })).version;
     },
     findSuppressed: (workspaceId, items) => people.findSuppressed(workspaceId, items),
   };

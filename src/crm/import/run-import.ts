@@ -8,7 +8,7 @@ import type { ProcessingContext } from '../../kernel/gate/processing-context.ts'
 import { findByContact, type FindByContactDeps } from '../duplicates/find-by-contact.ts';
 import { csvRows, type ImportEncoding } from './csv-rows.ts';
 import { getImportOrThrow, importView, recordBatch, type BatchCounts, type DuplicatePolicy, type ImportView, type Rejection } from './import-jobs.ts';
-import { resolveColumns, type ImportField, type ImportMapping } from './import-mapping.ts';
+import { catalogueAttributeOf, resolveColumns, type ImportField, type ImportMapping } from './import-mapping.ts';
 import { checkRow, type CheckedRow, type ImportRowValidator, type ImportValues } from './import-row.ts';
 import type { ImportStamp, PeopleBatchWriter } from './people-batch-writer.ts';
 
@@ -89,7 +89,7 @@ export async function runImport(deps: ImportRunDeps, callerCtx: ProcessingContex
     if (lastRow > file.totalRows) {
       throw new AppError('VALIDATION_FAILED', { detail: 'A resume needs the same file: it has fewer rows than were already imported', errors: [{ path: '/file', message: 'fewer rows' }] });
     }
-    const attributes = [...new Set(file.fields.filter((f): f is ImportField => f !== null))];
+    const attributes = [...new Set(file.fields.flatMap((f) => (f === null ? [] : [catalogueAttributeOf(f)])).filter((a): a is string => a !== null))];
     // The purpose must be active, cover the mapped categories, and be granted to the role: before any write.
     await deps.gate.check(kysely, ctx, { personIds: [], operation: 'write', attributes: { entity: 'person', names: attributes } });
     await kysely

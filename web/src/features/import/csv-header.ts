@@ -6,6 +6,13 @@ export const importFieldLabels = {
   phone: 'Phone',
   jobTitle: 'Job title',
   notes: 'Notes',
+  lifecycleStage: 'Lifecycle stage',
+  tags: 'Tags (separated by ;)',
+  street: 'Street',
+  city: 'City',
+  postalCode: 'Postal code',
+  region: 'Region',
+  country: 'Country (ISO code)',
 } as const;
 export type ImportField = keyof typeof importFieldLabels;
 
@@ -30,6 +37,19 @@ const suggestions: Record<string, ImportField> = {
   jobtitle: 'jobTitle',
   title: 'jobTitle',
   notes: 'notes',
+  stage: 'lifecycleStage',
+  lifecyclestage: 'lifecycleStage',
+  tags: 'tags',
+  street: 'street',
+  address: 'street',
+  city: 'city',
+  town: 'city',
+  postalcode: 'postalCode',
+  postcode: 'postalCode',
+  zip: 'postalCode',
+  region: 'region',
+  state: 'region',
+  country: 'country',
 };
 
 /**
