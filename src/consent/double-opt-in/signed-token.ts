@@ -37,6 +37,8 @@ export function createTokenSigner(serverSecret: Buffer, label: string): TokenSig
       if (typeof token !== 'string' || !tokenPattern.test(token)) return undefined;
       const [payload = '', signature = ''] = token.split('.');
       const given = Buffer.from(signature, 'base64url');
+      // Only the canonical encoding: a token has exactly one spelling (no malleable trailing bits).
+      if (given.toString('base64url') !== signature || Buffer.from(payload, 'base64url').toString('base64url') !== payload) return undefined;
       if (given.length !== 16 || !timingSafeEqual(given, mac(payload))) return undefined;
       const [id = '', expires = ''] = Buffer.from(payload, 'base64url').toString('utf8').split('~');
       if (!uuidPattern.test(id)) return undefined;
