@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { testDialects } from '../support/test-database.ts';
 import { insertTokenForRole } from '../support/owner-token.ts';
+import { trainingJob } from '../../src/governance/training/training-job.ts';
 import { rightAnswers, useTrainingTestApp } from './training-test-app.ts';
 
 describe.each(testDialects)('training gate (%s)', (dialect) => {
@@ -84,5 +85,48 @@ describe.each(testDialects)('training gate (%s)', (dialect) => {
     const owner = await ctx().user('owner');
     const res = await ctx().app.inject({ method: 'PATCH', url: '/api/v1/settings', headers: owner.headers, payload: { 'training.requiredBeforePersonalData': 'yes' } });
     expect(res.statusCode).toBe(400);
+  });
+
+  it('keeps a trained user working while a refresher is due, and holds them back once it is overdue', async () => {
+    const { app, t, clock } = ctx();
+    const owner = await ctx().user('owner');
+    const dpo = await ctx().user('privacy_officer');
+    const person = (await app.inject({ method: 'POST', url: '/api/v1/people', headers: owner.headers, payload: { firstName: 'Cy' } })).json();
+    const support = await ctx().user('support');
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/v1/training/modules',
+      headers: dpo.headers,
+      payload: {
+        title: 'Support refresher',
+        content: 'x',
+        passMark: 100,
+        refresherInterval: 'P1M',
+        quiz: [{ text: 'Q', options: [{ text: 'right', correct: true }, { text: 'wrong', correct: false }] }],
+      },
+    });
+    const module = created.json();
+    await app.inject({ method: 'POST', url: '/api/v1/training/rules', headers: dpo.headers, payload: { moduleId: module.id, roleKey: 'support', dueInDays: 10 } });
+    await setGate(true);
+    const read = () => app.inject({ method: 'GET', url: `/api/v1/people/${person.id}`, headers: support.headers });
+    expect((await read()).json().code).toBe('TRAINING_REQUIRED');
+    await app.inject({ method: 'POST', url: `/api/v1/training/me/modules/${module.id}/attempts`, headers: support.headers, payload: { version: 1, answers: rightAnswers(module.quiz) } });
+
+    const start = clock.now();
+    const mailer = { kind: 'outbox' as const, send: async () => undefined, close: () => undefined };
+    try {
+      clock.set(new Date(start.getTime() + 35 * 86_400_000));
+      await trainingJob({ db: t.db.kysely, dialect: t.db.dialect, clock, mailer }).run();
+      const mine = (await app.inject({ method: 'GET', url: '/api/v1/training/me', headers: support.headers })).json().items;
+      expect(mine.find((a: { moduleId: string }) => a.moduleId === module.id)).toMatchObject({ status: 'due', refresher: true });
+      expect((await read()).statusCode).toBe(200);
+
+      // Past the refresher's due date (and the 5 s cache): refused again.
+      clock.set(new Date(start.getTime() + 46 * 86_400_000));
+      expect((await read()).json().code).toBe('TRAINING_REQUIRED');
+    } finally {
+      clock.set(start);
+      await setGate(false);
+    }
   });
 });
