@@ -170,6 +170,11 @@ describe('governance console pages in Chromium', () => {
     await page.getByRole('button', { name: /Sign-off/ }).click();
     await page.getByRole('button', { name: 'Sign DPIA' }).click();
     await expect.poll(() => page.getByTestId('dpia-signed').count()).toBe(1);
+
+    await page.goto('/');
+    const widget = page.getByTestId('home-widget-governance-due');
+    await expect.poll(() => widget.getByText('Governance due').count()).toBe(1);
+    await expect.poll(() => widget.getByTestId('governance-overdue').textContent()).toBe('0 overdue');
     expect(problems).toEqual([]);
   });
 });
