@@ -108,4 +108,14 @@ describe.each(testDialects)('organizations on %s', (dialect) => {
     expect((await call(ctx(), 'GET', '/api/v1/organizations', undefined, auditor)).statusCode).toBe(200);
     expect((await call(ctx(), 'POST', '/api/v1/organizations', { name: 'Nope' }, auditor)).statusCode).toBe(403);
   });
+
+  it('refuses to delete an organization that people work for, naming the count', async () => {
+    const org = (await call(ctx(), 'POST', '/api/v1/organizations', { name: 'Staffed Inc' })).json();
+    const person = await call(ctx(), 'POST', '/api/v1/people', { firstName: 'Stella', lastName: 'Staff', organizationId: org.id });
+    expect(person.statusCode, person.body).toBe(201);
+    const refused = await call(ctx(), 'DELETE', `/api/v1/organizations/${org.id}`);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json()).toMatchObject({ code: 'CONFLICT', deals: 0, people: 1 });
+    expect((await call(ctx(), 'GET', `/api/v1/organizations/${org.id}`)).statusCode).toBe(200);
+  });
 });
