@@ -160,6 +160,14 @@ describe.each(testDialects)('custom fields on %s', (dialect) => {
     expect(read.json().values.tier).toBe('gold');
   });
 
+  it('lets one of two concurrent first writes win; the other answers 412', async () => {
+    const person = await newPerson(ctx());
+    const answers = await Promise.all([putValues(ctx(), person.id, { tier: 'gold' }, '"0"'), putValues(ctx(), person.id, { tier: 'silver' }, '"0"')]);
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 412]);
+    const read = await ctx().app.inject({ method: 'GET', url: `/api/v1/people/${person.id}/custom-fields`, headers: ctx().as.owner });
+    expect(read.json().version).toBe(1);
+  });
+
   it('stores person values encrypted: no plaintext in storage, bound to the field and the person', async () => {
     const person = await newPerson(ctx());
     const res = await defineField(ctx(), { entity: 'person', key: 'codename', label: 'Code name', type: 'text', filterable: true, classification: classified() });

@@ -3,6 +3,7 @@ import type { Db } from '../../db/database.ts';
 import { forUpdate } from '../../db/dialect.ts';
 import type { Database } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
+import { isUniqueViolation } from '../../kernel/purposes/unique-violation.ts';
 import type { BlindIndex } from '../../kernel/crypto/blind-index.ts';
 import type { FieldCipher } from '../../kernel/crypto/field-cipher.ts';
 import type { DataKey, KeyService } from '../../kernel/crypto/key-service.ts';
@@ -88,7 +89,15 @@ export function createCustomFieldValues(deps: {
   const bumpVersion = async (trx: Kysely<Database>, workspaceId: string, entity: string, recordId: string, current: number): Promise<number> => {
     const now = clock.now().toISOString();
     if (current === 0) {
-      await trx.insertInto('custom_value_sets').values({ workspace_id: workspaceId, entity, record_id: recordId, version: 1, updated_at: now }).execute();
+      // Two first writes at once: the second finds the row taken, as a stale If-Match would.
+      await trx
+        .insertInto('custom_value_sets')
+        .values({ workspace_id: workspaceId, entity, record_id: recordId, version: 1, updated_at: now })
+        .execute()
+        .catch((error: unknown) => {
+          if (isUniqueViolation(error)) throw new AppError('PRECONDITION_FAILED', { currentVersion: 1 });
+          throw error;
+        });
       return 1;
     }
     await trx
