@@ -11,8 +11,6 @@ import { emptyOrganisation, type OrganisationSettings, type OrganisationVersion 
 export interface OrganisationStore {
   /** The current version (version 0 and empty fields before the first save). */
   get(db: Kysely<Database>, workspaceId: string): Promise<OrganisationVersion>;
-  /** The version in force at `at` (ISO timestamp), or version 0 when none was saved by then. */
-  asOf(db: Kysely<Database>, workspaceId: string, at: string): Promise<OrganisationVersion>;
   /** Saves a new version if `expectedVersion` is current; 412 `PRECONDITION_FAILED` otherwise. */
   put(
     db: Kysely<Database>,
@@ -52,9 +50,6 @@ export function createOrganisationStore(deps: { dialect: DialectName; clock: Clo
       return parse(await latest(db, workspaceId).executeTakeFirst());
     },
 
-    async asOf(db, workspaceId, at) {
-      return parse(await latest(db, workspaceId).where('changed_at', '<=', at).executeTakeFirst());
-    },
 
     async put(db, ctx, expectedVersion, settings) {
       const now = deps.clock.now().toISOString();
