@@ -204,6 +204,12 @@ describe.each(testDialects)('custom fields on %s', (dialect) => {
     expect(await hit('silver')).toEqual(expect.arrayContaining([a.id, b.id]));
     await putValues(ctx(), a.id, { tier: null }, '"2"');
     expect(await hit('silver')).not.toContain(a.id);
+    // The people list filters on these rows (POST /api/v1/people/query, the value in the body).
+    const query = await ctx().app.inject({ method: 'POST', url: '/api/v1/people/query', headers: ctx().as.owner, payload: { limit: 200, customFields: [{ key: 'tier', value: 'Silver' }] } });
+    expect(query.statusCode, query.body).toBe(200);
+    const ids = (query.json().items as { id: string }[]).map((p) => p.id);
+    expect(ids).toContain(b.id);
+    expect(ids).not.toContain(a.id);
   });
 
   it('runs the gate: a role without the category is refused and audited; a field outside the purpose is refused', async () => {
