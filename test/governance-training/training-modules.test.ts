@@ -119,4 +119,19 @@ describe.each(testDialects)('training modules (%s)', (dialect) => {
     const list = await app.inject({ method: 'GET', url: '/api/v1/training/modules', headers: sales.headers });
     expect(list.statusCode).toBe(403);
   });
+
+  it('adds only the starter modules a workspace lacks', async () => {
+    const { app, t, workspaceId } = ctx();
+    const dpo = await ctx().user('privacy_officer');
+    const none = await app.inject({ method: 'POST', url: '/api/v1/training/modules/starter', headers: dpo.headers });
+    expect(none.json()).toEqual({ added: 0 });
+    // As in a workspace created before training existed.
+    await t.db.kysely.deleteFrom('training_modules').where('workspace_id', '=', workspaceId).where('starter_key', '=', 'gdpr-principles').execute();
+    const one = await app.inject({ method: 'POST', url: '/api/v1/training/modules/starter', headers: dpo.headers });
+    expect(one.json()).toEqual({ added: 1 });
+    const items = (await app.inject({ method: 'GET', url: '/api/v1/training/modules', headers: dpo.headers })).json().items;
+    expect(items.filter((m: { starterKey: string | null }) => m.starterKey === 'gdpr-principles')).toHaveLength(1);
+    const sales = await ctx().user('sales');
+    expect((await app.inject({ method: 'POST', url: '/api/v1/training/modules/starter', headers: sales.headers })).statusCode).toBe(403);
+  });
 });

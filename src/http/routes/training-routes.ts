@@ -3,6 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { createTrainingModule, getTrainingModuleOrThrow, listTrainingModules, updateTrainingModule, type TrainingModule } from '../../governance/training/training-modules.ts';
 import { createTrainingRule, deleteTrainingRule, listTrainingRules } from '../../governance/training/training-rules.ts';
+import { installStarterModules } from '../../governance/training/seed-starter-modules.ts';
 import { getModuleToTake, listMyTraining, submitAttempt } from '../../governance/training/my-training.ts';
 import { trainingCompletionReport, trainingPeopleReport, trainingReportCsv } from '../../governance/training/training-reports.ts';
 import type { AppDeps } from '../app.ts';
@@ -224,6 +225,19 @@ export function trainingRoutes(deps: Pick<AppDeps, 'db' | 'clock' | 'trainingGat
         const m = await updateTrainingModule(moduleDeps, requestContext(request), request.params.id, version, request.body);
         return reply.header('etag', etagOf(m.version)).send(view(m));
       },
+    );
+
+    app.post(
+      '/api/v1/training/modules/starter',
+      {
+        config: { access: 'governance:write' },
+        schema: {
+          tags,
+          summary: 'Add the starter modules the workspace lacks (workspaces created before training existed)',
+          response: { 200: Type.Object({ added: Type.Integer() }) },
+        },
+      },
+      async (request) => ({ added: await installStarterModules({ db, clock: deps.clock }, requestContext(request)) }),
     );
 
     app.get(

@@ -6666,20 +6666,12 @@ export interface paths {
           content: {
             'application/json': {
               id: number;
-              method: string;
+              method: 'web_form' | 'email' | 'phone' | 'paper' | 'in_person' | 'api' | 'import';
               noticeVersion: string | null;
               purpose: string;
               purposeVersion: number;
               recordedAt: string;
-              state:
-                | 'requested'
-                | 'given'
-                | 'renewed'
-                | 'refused'
-                | 'withdrawn'
-                | 'revoked'
-                | 'expired'
-                | 'invalidated';
+              state: 'given' | 'withdrawn';
             };
           };
         };
@@ -7102,20 +7094,12 @@ export interface paths {
                 active: boolean;
                 consent: {
                   id: number;
-                  method: string;
+                  method: 'web_form' | 'email' | 'phone' | 'paper' | 'in_person' | 'api' | 'import';
                   noticeVersion: string | null;
                   purpose: string;
                   purposeVersion: number;
                   recordedAt: string;
-                  state:
-                    | 'requested'
-                    | 'given'
-                    | 'renewed'
-                    | 'refused'
-                    | 'withdrawn'
-                    | 'revoked'
-                    | 'expired'
-                    | 'invalidated';
+                  state: 'given' | 'withdrawn';
                 } | null;
                 consentRequired: boolean;
                 lawfulBasis:
@@ -10376,6 +10360,44 @@ export interface paths {
         };
       };
     };
+    trace?: never;
+  };
+  '/api/v1/training/modules/starter': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Add the starter modules the workspace lacks (workspaces created before training existed) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              added: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   '/api/v1/training/reports/completion': {

@@ -1,5 +1,6 @@
 import { Badge, Button, Stack, Table, Tabs, Text } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
+import { notifications } from '@mantine/notifications';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { body } from '../../api/api-client.ts';
 import { useApi } from '../../api/api-context.tsx';
@@ -21,13 +22,34 @@ export function TrainingPage() {
   const [creating, setCreating] = useState(false);
   const modules = useQuery({ queryKey: [...trainingQueryKey, 'modules'], queryFn: () => body(api.GET('/api/v1/training/modules')) });
   const items = modules.data?.items ?? [];
+  const queryClient = useQueryClient();
+  const installStarters = useMutation({
+    mutationFn: () => body(api.POST('/api/v1/training/modules/starter')),
+    onSuccess: async (r) => {
+      notifications.show({ color: 'green', message: `${r.added} starter module(s) added.` });
+      await queryClient.invalidateQueries({ queryKey: trainingQueryKey });
+    },
+  });
+  // Workspaces created before training existed have none of the three starter modules.
+  const startersMissing = !modules.isPending && items.filter((m) => m.starterKey !== null).length < 3;
 
   return (
     <>
       <PageHeader
         title="Staff training"
         description="Modules with a quiz, assigned to roles with a due date; refreshers re-assign them. With the setting “training required before personal data” on, users cannot reach personal data until theirs is complete."
-        actions={canWrite ? <Button onClick={() => setCreating(true)}>New module</Button> : null}
+        actions={
+          canWrite ? (
+            <>
+              {startersMissing ? (
+                <Button variant="default" onClick={() => installStarters.mutate()} loading={installStarters.isPending}>
+                  Add starter modules
+                </Button>
+              ) : null}
+              <Button onClick={() => setCreating(true)}>New module</Button>
+            </>
+          ) : null
+        }
       />
       <Tabs defaultValue="modules" keepMounted={false}>
         <Tabs.List mb="md">
@@ -37,7 +59,7 @@ export function TrainingPage() {
         </Tabs.List>
         <Tabs.Panel value="modules">
           <Stack>
-            <ProblemAlert error={modules.error} />
+            <ProblemAlert error={modules.error ?? installStarters.error} />
             {modules.isPending ? (
               <PageLoader />
             ) : items.length === 0 ? (
