@@ -155,6 +155,15 @@ describe('the consent journey from a website to the console', () => {
     await expect.poll(async () => (await row.allTextContents()).join('')).toMatch(/email_marketing11on/);
     await page.getByRole('button', { name: 'Embed Shop newsletter' }).click();
     await page.getByText(`data-form="${formId}"`).waitFor();
+    await page.keyboard.press('Escape');
+
+    // Editing publishes version 2 through the builder (If-Match); the preview shows the unticked box.
+    await page.getByRole('button', { name: 'Edit Shop newsletter' }).click();
+    const builder = page.getByRole('dialog', { name: 'New version of Shop newsletter' });
+    await builder.getByLabel(/Title shown to visitors/).fill('Get our monthly newsletter');
+    await builder.getByRole('region', { name: 'Preview' }).getByText('Get our monthly newsletter').waitFor();
+    await builder.getByRole('button', { name: 'Publish' }).click();
+    await expect.poll(async () => (await row.allTextContents()).join('')).toMatch(/email_marketing21on/);
     expect(problems).toEqual([]);
   });
 });

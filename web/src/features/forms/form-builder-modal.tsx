@@ -128,7 +128,7 @@ export function FormBuilderModal({ form, opened, onClose }: { form: ConsentForm 
             <NumberInput label="Submissions per minute (whole form)" min={1} max={100000} value={values.maxSubmissionsPerMinute} onChange={(v) => set('maxSubmissionsPerMinute', Number(v) || 1)} />
           </Group>
           <TextInput label="Success message" required value={values.successMessage} onChange={(e) => set('successMessage', e.currentTarget.value)} />
-          <Paper withBorder p="md" aria-label="Preview">
+          <Paper withBorder p="md" component="section" aria-label="Preview">
             <Title order={4}>{values.title || 'Preview'}</Title>
             {values.introduction ? <Text size="sm">{values.introduction}</Text> : null}
             {values.fields.map((f) => (
