@@ -75,7 +75,7 @@ describe('people import wizard in Chromium', () => {
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('group', { name: 'CRM' }).getByRole('link', { name: 'Possible duplicates' }).click();
     await page.getByRole('heading', { name: 'Possible duplicates' }).waitFor();
-    await page.getByText('same email').waitFor();
+    await page.getByText('same email', { exact: true }).waitFor();
     await page.getByRole('button', { name: 'Compare and merge' }).click();
     const dialog = page.getByRole('dialog', { name: 'Compare and merge' });
     await dialog.getByRole('cell', { name: 'Countess' }).waitFor();

@@ -34,6 +34,14 @@ describe.each(testDialects)('duplicates and merge on %s', (dialect) => {
     const found = (pairs.json().items as { a: { id: string }; b: { id: string }; reasons: string[] }[]).find((p) => [p.a.id, p.b.id].includes(c.id));
     expect(found && [found.a.id, found.b.id].sort()).toEqual([a.id, c.id].sort());
     expect(found?.reasons).toEqual(['email']);
+
+    // Same name in the same organization.
+    const twin = await ctx().services.people.create(owner, { firstName: 'GRACE ', lastName: 'hopper', organizationId: org });
+    const byOrg = await inject('GET', '/api/v1/people/duplicates?by=name&limit=10');
+    expect(byOrg.statusCode, byOrg.body).toBe(200);
+    const named = (byOrg.json().items as { a: { id: string }; b: { id: string }; reasons: string[] }[]).map((p) => [[p.a.id, p.b.id].sort(), p.reasons]);
+    expect(named).toEqual([[[a.id, twin.id].sort(), ['name_in_organization']]]);
+    expect((await inject('GET', '/api/v1/people/duplicates?by=name&cursor=zz')).statusCode).toBe(400);
   });
 
   it('merges two people in one audited transaction: values, emails, tags, standing and linked deals follow, the other is gone and their key destroyed', async () => {

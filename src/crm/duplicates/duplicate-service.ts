@@ -35,8 +35,11 @@ export interface SuspectedPair {
 export interface DuplicateService {
   /** Existing people who may be the candidate: same email or phone (blind index), same name in the same organization. */
   check(ctx: ProcessingContext, candidate: DuplicateCandidate): Promise<PossibleDuplicate[]>;
-  /** Pairs of people sharing an email or a phone, a page of identifier groups at a time. */
-  pairs(ctx: ProcessingContext, page: { limit: number; cursor?: string | undefined }): Promise<{ items: SuspectedPair[]; nextCursor: string | null }>;
+  /**
+   * Pairs of people sharing an email or a phone (`by: 'contact'`, a page of identifier groups at a time), or the same
+   * name within an organization (`by: 'name'`, a page of organizations at a time).
+   */
+  pairs(ctx: ProcessingContext, page: { by?: 'contact' | 'name'; limit: number; cursor?: string | undefined }): Promise<{ items: SuspectedPair[]; nextCursor: string | null }>;
 }
 
 const personLevelRefusals: ReadonlySet<string> = new Set(['OBJECTED', 'RESTRICTED', 'CONSENT_MISSING']);
@@ -102,6 +105,7 @@ export function createDuplicateService(deps: FindByContactDeps & { readonly db: 
     },
 
     async pairs(ctx, page) {
+      if (page.by === 'name') return namePairs(ctx, page);
       let query = kysely
         .selectFrom('person_blind_indexes as b')
         .innerJoin('persons as p', (j) => j.onRef('p.id', '=', 'b.person_id').onRef('p.workspace_id', '=', 'b.workspace_id'))
@@ -154,28 +158,83 @@ export function createDuplicateService(deps: FindByContactDeps & { readonly db: 
           }
         }
       }
-      const items = [...pairs.values()];
-      const ids = [...new Set(items.flatMap((p) => [p.a.id, p.b.id]))];
-      const pseudonyms = new Map(items.flatMap((p) => [[p.a.id, p.a.pseudonym], [p.b.id, p.b.pseudonym]] as [string, string][]));
-      let allowed = items;
-      try {
-        await deps.gate.check(kysely, ctx, { personIds: ids, operation: 'search', attributes: searched, pseudonyms });
-      } catch (error) {
-        if (!isAppError(error) || !personLevelRefusals.has(error.code)) throw error;
-        // Some people refuse this purpose: each pair is checked on its own and the refused ones left out.
-        allowed = [];
-        for (const p of items) {
-          try {
-            await deps.gate.check(kysely, ctx, { personIds: [p.a.id, p.b.id], operation: 'search', attributes: searched, pseudonyms });
-            allowed.push(p);
-          } catch (inner) {
-            if (!isAppError(inner) || !personLevelRefusals.has(inner.code)) throw inner;
-          }
-        }
-      }
       const last = pageGroups[pageGroups.length - 1];
       const nextCursor = groups.length > page.limit && last ? Buffer.from(`${last.field}:${Buffer.from(last.hash).toString('hex')}`).toString('base64url') : null;
-      return { items: allowed, nextCursor };
+      return { items: await allowedPairs(ctx, [...pairs.values()]), nextCursor };
     },
   };
+
+  /** Pairs of people with the same normalised first and last name in the same organization, a page of organizations. */
+  async function namePairs(ctx: ProcessingContext, page: { limit: number; cursor?: string | undefined }) {
+    let query = kysely
+      .selectFrom('persons')
+      .select('organization_id')
+      .where('workspace_id', '=', ctx.workspaceId)
+      .where('organization_id', 'is not', null)
+      .where('erased_at', 'is', null)
+      .where('erasing_run_id', 'is', null)
+      .groupBy('organization_id')
+      .having((eb) => eb.fn.countAll(), '>', 1);
+    if (page.cursor) {
+      const after = Buffer.from(page.cursor, 'base64url').toString('utf8');
+      if (!/^org:.{1,64}$/s.test(after)) throw new AppError('VALIDATION_FAILED', { detail: 'The cursor is not valid', errors: [{ path: '/cursor', message: 'invalid cursor' }] });
+      query = query.where('organization_id', '>', after.slice(4));
+    }
+    const orgs = await query.orderBy('organization_id').limit(page.limit + 1).execute();
+    const pageOrgs = orgs.slice(0, page.limit).map((o) => o.organization_id as string);
+    const pairs: (SuspectedPair & { reasons: DuplicateReason[] })[] = [];
+    for (const org of pageOrgs) {
+      const rows = await kysely
+        .selectFrom('persons')
+        .select(['id', 'pseudonym', 'first_name', 'last_name'])
+        .where('workspace_id', '=', ctx.workspaceId)
+        .where('organization_id', '=', org)
+        .where('erased_at', 'is', null)
+        .where('erasing_run_id', 'is', null)
+        .orderBy('id')
+        .limit(5000)
+        .execute();
+      const keys = await deps.keys.getDataKeys(kysely, ctx.workspaceId, rows.map((r) => r.id));
+      const byName = new Map<string, { id: string; pseudonym: string }[]>();
+      for (const r of rows) {
+        const key = keys.get(r.id);
+        if (!key) continue;
+        const first = r.first_name ? deps.fieldCipher.decrypt(key, r.first_name, personBinding(ctx.workspaceId, r.id, 'firstName')) : null;
+        const last = r.last_name ? deps.fieldCipher.decrypt(key, r.last_name, personBinding(ctx.workspaceId, r.id, 'lastName')) : null;
+        const name = fullName(first, last);
+        if (name === '') continue;
+        byName.set(name, [...(byName.get(name) ?? []), { id: r.id, pseudonym: r.pseudonym }]);
+      }
+      for (const same of byName.values()) {
+        for (let i = 0; i < same.length; i += 1) {
+          for (let j = i + 1; j < same.length; j += 1) pairs.push({ a: same[i]!, b: same[j]!, reasons: ['name_in_organization'] });
+        }
+      }
+    }
+    const last = pageOrgs[pageOrgs.length - 1];
+    return { items: await allowedPairs(ctx, pairs), nextCursor: orgs.length > page.limit && last ? Buffer.from(`org:${last}`).toString('base64url') : null };
+  }
+
+  /** The gate on the people a page of pairs names; pairs of people who refuse the purpose are left out. */
+  async function allowedPairs<P extends SuspectedPair>(ctx: ProcessingContext, items: P[]): Promise<P[]> {
+    const ids = [...new Set(items.flatMap((p) => [p.a.id, p.b.id]))];
+    const pseudonyms = new Map(items.flatMap((p) => [[p.a.id, p.a.pseudonym], [p.b.id, p.b.pseudonym]] as [string, string][]));
+    let allowed = items;
+    try {
+      await deps.gate.check(kysely, ctx, { personIds: ids, operation: 'search', attributes: searched, pseudonyms });
+    } catch (error) {
+      if (!isAppError(error) || !personLevelRefusals.has(error.code)) throw error;
+      // Some people refuse this purpose: each pair is checked on its own and the refused ones left out.
+      allowed = [];
+      for (const p of items) {
+        try {
+          await deps.gate.check(kysely, ctx, { personIds: [p.a.id, p.b.id], operation: 'search', attributes: searched, pseudonyms });
+          allowed.push(p);
+        } catch (inner) {
+          if (!isAppError(inner) || !personLevelRefusals.has(inner.code)) throw inner;
+        }
+      }
+    }
+    return allowed;
+  }
 }

@@ -67,9 +67,10 @@ export function duplicatesRoutes(deps: Pick<AppDeps, 'db' | 'clock' | 'purposes'
         config: { access: 'people:read' },
         schema: {
           tags,
-          summary: 'Suspected duplicate pairs (people sharing an email or a phone), cursor pagination',
+          summary: 'Suspected duplicate pairs: people sharing an email or a phone (by=contact), or the same name in an organization (by=name); cursor pagination',
           querystring: Type.Object(
             {
+              by: Type.Optional(literals(['contact', 'name'] as const)),
               limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 25 })),
               cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_-]+$' })),
             },
@@ -80,7 +81,7 @@ export function duplicatesRoutes(deps: Pick<AppDeps, 'db' | 'clock' | 'purposes'
       },
       async (request, reply) => {
         const ctx = await processingContextOf(request, reply, deps);
-        return deps.duplicates.pairs(ctx, { limit: request.query.limit ?? 25, cursor: request.query.cursor });
+        return deps.duplicates.pairs(ctx, { by: request.query.by ?? 'contact', limit: request.query.limit ?? 25, cursor: request.query.cursor });
       },
     );
 

@@ -6666,12 +6666,20 @@ export interface paths {
           content: {
             'application/json': {
               id: number;
-              method: 'web_form' | 'email' | 'phone' | 'paper' | 'in_person' | 'api' | 'import';
+              method: string;
               noticeVersion: string | null;
               purpose: string;
               purposeVersion: number;
               recordedAt: string;
-              state: 'given' | 'withdrawn';
+              state:
+                | 'requested'
+                | 'given'
+                | 'renewed'
+                | 'refused'
+                | 'withdrawn'
+                | 'revoked'
+                | 'expired'
+                | 'invalidated';
             };
           };
         };
@@ -7094,12 +7102,20 @@ export interface paths {
                 active: boolean;
                 consent: {
                   id: number;
-                  method: 'web_form' | 'email' | 'phone' | 'paper' | 'in_person' | 'api' | 'import';
+                  method: string;
                   noticeVersion: string | null;
                   purpose: string;
                   purposeVersion: number;
                   recordedAt: string;
-                  state: 'given' | 'withdrawn';
+                  state:
+                    | 'requested'
+                    | 'given'
+                    | 'renewed'
+                    | 'refused'
+                    | 'withdrawn'
+                    | 'revoked'
+                    | 'expired'
+                    | 'invalidated';
                 } | null;
                 consentRequired: boolean;
                 lawfulBasis:
@@ -7207,10 +7223,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Suspected duplicate pairs (people sharing an email or a phone), cursor pagination */
+    /** Suspected duplicate pairs: people sharing an email or a phone (by=contact), or the same name in an organization (by=name); cursor pagination */
     get: {
       parameters: {
         query?: {
+          by?: 'contact' | 'name';
           cursor?: string;
           limit?: number;
         };

@@ -1,4 +1,4 @@
-import { Badge, Button, Group, Stack, Table, Text } from '@mantine/core';
+import { Badge, Button, Group, SegmentedControl, Stack, Table, Text } from '@mantine/core';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { body } from '../../api/api-client.ts';
@@ -18,18 +18,29 @@ export function DuplicatesPage() {
   const session = useSession();
   const canMerge = session.status === 'signed-in' && session.permissions.has('people:write');
   const [comparing, setComparing] = useState<[string, string] | null>(null);
+  const [by, setBy] = useState<'contact' | 'name'>('contact');
   const pairs = useInfiniteQuery({
-    queryKey: ['people', 'duplicates'],
+    queryKey: ['people', 'duplicates', by],
     queryFn: ({ pageParam }) =>
-      body(api.GET('/api/v1/people/duplicates', { params: { query: { limit: 25, ...(pageParam ? { cursor: pageParam } : {}) } }, headers: { 'Custodian-Purpose': purpose } })),
+      body(api.GET('/api/v1/people/duplicates', { params: { query: { by, limit: 25, ...(pageParam ? { cursor: pageParam } : {}) } }, headers: { 'Custodian-Purpose': purpose } })),
     initialPageParam: '',
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
   const items = pairs.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <>
-      <PageHeader title="Possible duplicates" description="People who share an email or a phone (found through the blind index, confirmed by decryption). Compare them side by side and merge." />
+      <PageHeader title="Possible duplicates" description="People who share an email or a phone (found through the blind index, confirmed by decryption), or the same name in the same organization. Compare them side by side and merge." />
       <Stack>
+        <SegmentedControl
+          aria-label="Found by"
+          w="max-content"
+          data={[
+            { value: 'contact', label: 'Same email or phone' },
+            { value: 'name', label: 'Same name in an organization' },
+          ]}
+          value={by}
+          onChange={(v) => setBy(v as typeof by)}
+        />
         <ProblemAlert error={pairs.error} />
         {pairs.isPending ? (
           <PageLoader />
