@@ -85,22 +85,32 @@ export async function selectPeoplePage(
   if (q.createdTo !== undefined) query = query.where('created_at', '<', q.createdTo);
   if (q.updatedFrom !== undefined) query = query.where('updated_at', '>=', q.updatedFrom);
   if (q.updatedTo !== undefined) query = query.where('updated_at', '<', q.updatedTo);
+  // Tag and custom-field filters probe their table's primary key for each row walked in sort order (EXISTS), rather
+  // than materialising every tagged person and sorting them for each page.
   if (q.tag !== undefined) {
     const tag = q.tag;
-    query = query.where('id', 'in', (eb) =>
-      eb.selectFrom('person_tags').select('person_id').where('workspace_id', '=', workspaceId).where('tag', '=', tag),
+    query = query.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('person_tags as t')
+          .select('t.person_id')
+          .where('t.workspace_id', '=', workspaceId)
+          .whereRef('t.person_id', '=', 'persons.id')
+          .where('t.tag', '=', tag),
+      ),
     );
   }
   for (const f of q.customFields ?? []) {
     const field = `custom.${f.key}`;
     const hash = blindIndex.compute(workspaceId, field, f.value, 'text');
-    query = query.where('id', 'in', (eb) =>
-      eb
-        .selectFrom('person_blind_indexes')
-        .select('person_id')
-        .where('workspace_id', '=', workspaceId)
-        .where('field', '=', field)
-        .where('hash', '=', hash),
+    query = query.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('person_blind_indexes as b')
+          .select('b.person_id')
+          .where('b.workspace_id', '=', workspaceId)
+          .where('b.field', '=', field)
+          .where('b.hash', '=', hash)
+          .whereRef('b.person_id', '=', 'persons.id'),
+      ),
     );
   }
   if (q.cursor) {
