@@ -192,6 +192,9 @@ export function createConsentService(deps: {
     record,
 
     async recordsOf(db, ctx, personId) {
+      const person = await db.selectFrom('persons').select('erased_at').where('workspace_id', '=', ctx.workspaceId).where('id', '=', personId).executeTakeFirst();
+      if (!person) throw new AppError('NOT_FOUND', { resource: 'person' });
+      if (person.erased_at !== null) throw new AppError('GONE', { resource: 'person' });
       const records = await db
         .selectFrom('consent_records')
         .selectAll()

@@ -4,6 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import {
   consentEventStates,
   consentMethods,
+  consentStates,
   objectionOutcomes,
   restrictionReasons,
 } from '../../kernel/standing/standing-types.ts';
@@ -20,8 +21,9 @@ const Consent = Type.Object({
   id: Type.Integer(),
   purpose: Type.String(),
   purposeVersion: Type.Integer(),
-  state: literals(consentEventStates),
-  method: literals(consentMethods),
+  state: literals(consentStates),
+  /** Collection method (the consent area's methods, or the staff ones). */
+  method: Type.String(),
   noticeVersion: Type.Union([Type.String(), Type.Null()]),
   recordedAt: Type.String(),
 });
