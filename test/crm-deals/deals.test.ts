@@ -299,4 +299,18 @@ describe.each(testDialects)('deals on %s', (dialect) => {
     const rows = await positions(ctx(), stage);
     expect(rows.map((r) => `${r.position}:${r.id}`)).toEqual([`0:${d1.id}`, `1:${d2.id}`, `2:${d0.id}`]);
   });
+
+  it('limits the board to an owner’s deals and to `perStage` cards per column, keeping the full counts', async () => {
+    const p = (await call(ctx(), 'POST', '/api/v1/pipelines', { name: 'Owners', stages: [{ name: 'S1', probability: 10, kind: 'open' }, { name: 'S2', probability: 20, kind: 'open' }] })).json();
+    const user = await ctx().t.db.kysely.selectFrom('users').select('id').where('workspace_id', '=', ctx().workspaceId).orderBy('created_at').executeTakeFirstOrThrow();
+    await newDeal(ctx(), { title: 'Owned 1', pipelineId: p.id, ownerUserId: user.id });
+    await newDeal(ctx(), { title: 'Unowned', pipelineId: p.id });
+    await newDeal(ctx(), { title: 'Owned 2', pipelineId: p.id, ownerUserId: user.id });
+    const mine = (await call(ctx(), 'GET', `/api/v1/pipelines/${p.id}/board?ownerUserId=${user.id}`)).json();
+    expect(mine.columns[0].deals.map((d: { title: string }) => d.title)).toEqual(['Owned 1', 'Owned 2']);
+    expect(mine.columns[0].count).toBe(2);
+    const firstTwo = (await call(ctx(), 'GET', `/api/v1/pipelines/${p.id}/board?perStage=2`)).json();
+    expect(firstTwo.columns[0].deals.map((d: { title: string }) => d.title)).toEqual(['Owned 1', 'Unowned']);
+    expect(firstTwo.columns[0].count).toBe(3);
+  });
 });

@@ -36,18 +36,41 @@ export async function dealBoard(
     .where('pipeline_id', '=', pipelineId);
   if (options.ownerUserId) sums = sums.where('owner_user_id', '=', options.ownerUserId);
   const totals = await sums.groupBy(['stage_id', 'currency']).orderBy('currency').execute();
-  const columns: BoardColumn[] = [];
-  for (const stage of pipeline.stages) {
-    let q = db.selectFrom('deals').selectAll().where('workspace_id', '=', workspaceId).where('stage_id', '=', stage.id);
-    if (options.ownerUserId) q = q.where('owner_user_id', '=', options.ownerUserId);
-    const rows = await q.orderBy('position').orderBy('id').limit(options.perStage).execute();
+  // Positions are dense per stage (ADR 0017): without a filter, the first cards of every column are one query.
+  const rows = options.ownerUserId
+    ? (
+        await Promise.all(
+          pipeline.stages.map((stage) =>
+            db
+              .selectFrom('deals')
+              .selectAll()
+              .where('workspace_id', '=', workspaceId)
+              .where('stage_id', '=', stage.id)
+              .where('owner_user_id', '=', options.ownerUserId as string)
+              .orderBy('position')
+              .limit(options.perStage)
+              .execute(),
+          ),
+        )
+      ).flat()
+    : await db
+        .selectFrom('deals')
+        .selectAll()
+        .where('workspace_id', '=', workspaceId)
+        .where('pipeline_id', '=', pipelineId)
+        .where('position', '<', options.perStage)
+        .orderBy('stage_id')
+        .orderBy('position')
+        .execute();
+  const views = await dealViews(db, workspaceId, rows);
+  const columns: BoardColumn[] = pipeline.stages.map((stage) => {
     const mine = totals.filter((t) => t.stage_id === stage.id);
-    columns.push({
+    return {
       stage,
       count: mine.reduce((n, t) => n + Number(t.n), 0),
       totals: mine.map((t) => ({ currency: t.currency, amount: Number(t.total), weighted: Math.round((Number(t.total) * stage.probability) / 100) })),
-      deals: await dealViews(db, workspaceId, rows),
-    });
-  }
+      deals: views.filter((d) => d.stageId === stage.id).sort((a, b) => a.position - b.position),
+    };
+  });
   return { pipelineId, columns };
 }
