@@ -60,6 +60,21 @@ function allowOrigin(reply: FastifyReply, origin: string): void {
   reply.header('cross-origin-resource-policy', 'cross-origin');
 }
 
+/**
+ * Runs `work` once the answer is out (`finish`), or when the connection ends without it (`close`): the email goes
+ * either way, and its timing never shows in the answer. Failures are logged by code only.
+ */
+function afterResponse(request: FastifyRequest, reply: FastifyReply, work: () => Promise<void>, what: string): void {
+  let started = false;
+  const run = () => {
+    if (started) return;
+    started = true;
+    work().catch((error: unknown) => request.log.warn({ code: isAppError(error) ? error.code : 'mail_failed' }, what));
+  };
+  reply.raw.once('finish', run);
+  reply.raw.once('close', run);
+}
+
 function html(reply: FastifyReply, status: number, body: string): FastifyReply {
   return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
 }
@@ -183,9 +198,7 @@ export function publicConsentRoutes(deps: Pick<AppDeps, 'config' | 'db' | 'conse
           });
           if (answer.afterAnswer) {
             const after = answer.afterAnswer;
-            reply.raw.once('finish', () => {
-              after().catch((error: unknown) => request.log.warn({ code: isAppError(error) ? error.code : 'mail_failed' }, 'consent email not sent'));
-            });
+            afterResponse(request, reply, after, 'consent email not sent');
           }
           const body = { status: answer.status, message: answer.message, confirmationRequired: answer.confirmationRequired };
           if (hosted) return html(reply, 200, renderPublicPage({ title: form?.definition.title ?? 'Thank you', language: form?.definition.language ?? 'en', body: `<p role="status">${escapeHtml(answer.message)}</p>` }));
@@ -215,9 +228,7 @@ export function publicConsentRoutes(deps: Pick<AppDeps, 'config' | 'db' | 'conse
     app.post('/c/:token', { config: { access: 'public' }, bodyLimit: publicBodyLimit, schema: { hide: true, params: TokenParams } }, async (request, reply) => {
       const outcome = await channels.confirm(request.params.token, linkRequest(request));
       if (outcome.status !== 'confirmed') return html(reply, linkStatus[outcome.status], renderConfirmResult(outcome));
-      reply.raw.once('finish', () => {
-        outcome.afterAnswer().catch((error: unknown) => request.log.warn({ code: isAppError(error) ? error.code : 'mail_failed' }, 'consent receipt not sent'));
-      });
+      afterResponse(request, reply, outcome.afterAnswer, 'consent receipt not sent');
       return html(reply, 200, renderConfirmResult(outcome));
     });
 
