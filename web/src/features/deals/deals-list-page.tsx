@@ -11,6 +11,7 @@ import { useSession } from '../../app/session.tsx';
 import { DealTable } from './deal-table.tsx';
 import { dealsQueryKey, type DealFilters } from './deals-query.ts';
 import { usePipelines } from './pipeline-select.tsx';
+import { ListExport, ListSavedViews } from '../../app/list-tools.tsx';
 
 const sorts: { value: NonNullable<DealFilters['sort']>; label: string }[] = [
   { value: '-createdAt', label: 'Newest first' },
@@ -40,6 +41,8 @@ export function DealsListPage() {
     ...(closeTo ? { closeTo } : {}),
     ...(mine && myId ? { ownerUserId: myId } : {}),
   };
+  // Saved views and exports take the filters without the paging and the sort.
+  const { sort: _sort, limit: _limit, ...viewFilters } = filters;
   const deals = useInfiniteQuery({
     queryKey: [...dealsQueryKey, 'list', filters],
     queryFn: ({ pageParam }) => body(api.GET('/api/v1/deals', { params: { query: { ...filters, ...(pageParam ? { cursor: pageParam } : {}) } } })),
@@ -59,6 +62,20 @@ export function DealsListPage() {
         }
       />
       <Stack>
+        <Group justify="space-between" align="flex-end">
+          <ListSavedViews
+            entity="deal"
+            filters={viewFilters}
+            onApply={(view) => {
+              const f = view.filters as Partial<Record<'pipelineId' | 'closeFrom' | 'closeTo', string>> & { status?: DealFilters['status'] };
+              setPipelineId(f.pipelineId ?? null);
+              setStatus(f.status ?? null);
+              setCloseFrom(f.closeFrom ?? '');
+              setCloseTo(f.closeTo ?? '');
+            }}
+          />
+          <ListExport entity="deal" filters={viewFilters} />
+        </Group>
         <Group align="flex-end">
           <Select label="Pipeline" clearable placeholder="All" w={200} data={(pipelines.data ?? []).map((p) => ({ value: p.id, label: p.name }))} value={pipelineId} onChange={setPipelineId} />
           <Select

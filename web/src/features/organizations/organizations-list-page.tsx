@@ -11,6 +11,7 @@ import { ProblemAlert } from '../../app/problem-alert.tsx';
 import { useSession } from '../../app/session.tsx';
 import { OrganizationFormModal } from './organization-form-modal.tsx';
 import { addressLine, organizationsQueryKey, sizeBands, type SizeBand } from './organizations-query.ts';
+import { ListExport, ListSavedViews } from '../../app/list-tools.tsx';
 
 /** Organizations: search by name prefix, filter by size and country, sort, page. */
 export function OrganizationsListPage() {
@@ -24,6 +25,8 @@ export function OrganizationsListPage() {
   const [country, setCountry] = useState('');
   const [sort, setSort] = useState<'name' | '-createdAt'>('name');
   const query = { limit: 50, sort, ...(q ? { q } : {}), ...(sizeBand ? { sizeBand } : {}), ...(/^[A-Za-z]{2}$/.test(country) ? { country } : {}) };
+  // Saved views and exports take the filters the API of views knows (not the name prefix).
+  const viewFilters = { ...(sizeBand ? { sizeBand } : {}), ...(/^[A-Za-z]{2}$/.test(country) ? { country: country.toUpperCase() } : {}) };
   const organizations = useInfiniteQuery({
     queryKey: [...organizationsQueryKey, 'list', query],
     queryFn: ({ pageParam }) => body(api.GET('/api/v1/organizations', { params: { query: { ...query, ...(pageParam ? { cursor: pageParam } : {}) } } })),
@@ -39,6 +42,18 @@ export function OrganizationsListPage() {
         actions={canWrite ? <Button onClick={() => setCreating(true)}>New organization</Button> : null}
       />
       <Stack>
+        <Group justify="space-between" align="flex-end">
+          <ListSavedViews
+            entity="organization"
+            filters={viewFilters}
+            onApply={(view) => {
+              const f = view.filters as { sizeBand?: SizeBand; country?: string };
+              setSizeBand(f.sizeBand ?? null);
+              setCountry(f.country ?? '');
+            }}
+          />
+          <ListExport entity="organization" filters={viewFilters} />
+        </Group>
         <Group align="flex-end">
           <TextInput label="Name starts with" value={search} onChange={(e) => setSearch(e.currentTarget.value)} />
           <Select label="Size" clearable placeholder="Any" w={140} data={[...sizeBands]} value={sizeBand} onChange={(v) => setSizeBand(v as SizeBand | null)} />
