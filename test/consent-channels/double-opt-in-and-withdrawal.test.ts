@@ -180,4 +180,18 @@ describe.each(testDialects)('double opt-in, one-click unsubscribe and the prefer
       await setting.set({ value: saved.value }).execute();
     }
   });
+
+  it('sends one confirmation email per person per quarter hour, so the form cannot flood an inbox', async () => {
+    const c = ctx();
+    const id = await createNewsletterForm(c);
+    for (const ip of ['203.0.113.70', '203.0.113.71', '203.0.113.72']) {
+      expect((await submitFromShop(c, id, { email: 'target@example.org', purposes: ['email_marketing'] }, {}, ip)).statusCode).toBe(200);
+    }
+    await mailTo(c, 'target@example.org');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(c.mail.messages.filter((m) => m.to.includes('target@example.org'))).toHaveLength(1);
+    c.clock.advance(16 * 60_000);
+    await submitFromShop(c, id, { email: 'target@example.org', purposes: ['email_marketing'] }, {}, '203.0.113.73');
+    await mailTo(c, 'target@example.org', 2);
+  });
 });

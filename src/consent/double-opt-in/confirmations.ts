@@ -30,6 +30,8 @@ export type ConfirmationCheck =
 export interface Confirmations {
   /** Stores a pending confirmation (only the token's hash) and returns the token for the link. */
   create(db: Kysely<Database>, input: Omit<PendingConfirmation, 'id'>): Promise<string>;
+  /** Whether the person already has an unused confirmation created within `withinMs` (to send no second email then). */
+  pendingSince(db: Kysely<Database>, workspaceId: string, personId: string, withinMs: number): Promise<boolean>;
   /** Looks at a token without using it (the GET page). */
   check(db: Kysely<Database>, token: string): Promise<ConfirmationCheck>;
   /**
@@ -97,6 +99,19 @@ export function createConfirmations(deps: { readonly clock: Clock; readonly sign
         })
         .execute();
       return token;
+    },
+
+    async pendingSince(db, workspaceId, personId, withinMs) {
+      const since = new Date(deps.clock.now().getTime() - withinMs).toISOString();
+      const row = await db
+        .selectFrom('consent_confirmations')
+        .select('id')
+        .where('workspace_id', '=', workspaceId)
+        .where('person_id', '=', personId)
+        .where('used_at', 'is', null)
+        .where('created_at', '>', since)
+        .executeTakeFirst();
+      return row !== undefined;
     },
 
     check: (db, token) => inspect(db, token),

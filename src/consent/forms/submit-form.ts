@@ -76,6 +76,9 @@ export function originAllowed(form: PublishedForm, origin: string | undefined, p
   return origin === new URL(publicUrl).origin || form.definition.allowedOrigins.includes(origin);
 }
 
+/** After a confirmation email, the quiet time before the same person can be sent another. */
+export const confirmationQuietMs = 15 * 60_000;
+
 const confirmMessage = 'Almost done: we sent you an email. Open the link in it to confirm.';
 
 /**
@@ -170,6 +173,8 @@ export async function submitForm(deps: SubmitFormDeps, request: SubmissionReques
   const to = { workspaceId: form.workspaceId, personId, email };
   if (chosen.length === 0) return answer;
   if (d.doubleOptIn) {
+    // One confirmation email per person per quarter hour: a stranger cannot flood someone's inbox through the form.
+    if (await deps.confirmations.pendingSince(kysely, form.workspaceId, personId, confirmationQuietMs)) return answer;
     const token = await deps.confirmations.create(kysely, {
       workspaceId: form.workspaceId,
       personId,
