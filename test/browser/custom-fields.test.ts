@@ -80,4 +80,19 @@ describe('custom fields in Chromium', () => {
     expect(Buffer.from(rows[0]!.value_cipher!).includes(Buffer.from('Platinum'))).toBe(false);
     expect(problems).toEqual([]);
   });
+  it('exports the people list as CSV from the list page, with the custom value', async () => {
+    await page.goto('/people');
+    await page.getByRole('heading', { name: 'People', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Export', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Export this list' });
+    const download = page.waitForEvent('download');
+    await dialog.getByRole('button', { name: 'Download' }).click();
+    const file = await (await download).path();
+    const { readFileSync } = await import('node:fs');
+    const csv = readFileSync(file, 'utf8');
+    expect(csv.split('\r\n')[0]).toContain('custom.loyalty_tier');
+    expect(csv).toContain('Hedy');
+    expect(csv).toContain('Platinum frequent flyer');
+    expect(problems).toEqual([]);
+  });
 });

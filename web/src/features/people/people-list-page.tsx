@@ -11,6 +11,7 @@ import { useSession } from '../../app/session.tsx';
 import { CreatePersonModal } from './create-person-modal.tsx';
 import { displayName, lifecycleStageLabels, peopleQueryKey, purposeHeaders, withAppliedPurpose, type LifecycleStage, type Person } from './people-query.ts';
 import { PurposeSelector } from './purpose-selector.tsx';
+import { ListExport, ListSavedViews } from '../../app/list-tools.tsx';
 
 const sorts = {
   'createdAt:desc': 'Newest first',
@@ -105,6 +106,15 @@ export function PeopleListPage({
     ...(filters.createdFrom ? { createdFrom: instant(filters.createdFrom) } : {}),
     ...(filters.createdTo ? { createdTo: instant(filters.createdTo) } : {}),
   };
+  // Saved views and exports: the list's filters, dates as days ("added before D" is "created up to the day before D").
+  const dayShift = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+  const viewFilters = {
+    ...(filters.lifecycleStage ? { lifecycleStage: filters.lifecycleStage } : {}),
+    ...(filters.tag.trim() ? { tag: filters.tag.trim().toLowerCase() } : {}),
+    ...(filters.mine && myId ? { ownerUserId: myId } : {}),
+    ...(filters.createdFrom ? { createdFrom: filters.createdFrom } : {}),
+    ...(filters.createdTo ? { createdTo: dayShift(filters.createdTo, -1) } : {}),
+  };
   const people = useInfiniteQuery({
     queryKey: [...peopleQueryKey, 'list', purpose, query],
     queryFn: ({ pageParam }) =>
@@ -170,6 +180,19 @@ export function PeopleListPage({
             ) : null}
           </Group>
         </form>
+        {searching ? null : (
+          <Group justify="space-between" align="flex-end">
+            <ListSavedViews
+              entity="person"
+              filters={viewFilters}
+              onApply={(view) => {
+                const f = view.filters as { lifecycleStage?: LifecycleStage; tag?: string; ownerUserId?: string; createdFrom?: string; createdTo?: string };
+                setFilters({ lifecycleStage: f.lifecycleStage ?? null, tag: f.tag ?? '', mine: f.ownerUserId !== undefined && f.ownerUserId === myId, createdFrom: f.createdFrom ?? '', createdTo: f.createdTo ? dayShift(f.createdTo, 1) : '' });
+              }}
+            />
+            <ListExport entity="person" filters={viewFilters} />
+          </Group>
+        )}
         {searching ? null : (
           <Group align="flex-end" gap="sm" aria-label="Filters" role="group">
             <Select
