@@ -4,6 +4,7 @@ import { registerUserCommand } from './user-command.ts';
 import { registerTokenCommand } from './token-command.ts';
 import { registerKeysCommand } from './keys-command.ts';
 import { registerAuditCommand } from './audit-command.ts';
+import { registerRopaCommand } from '../governance/ropa/ropa-cli-command.ts';
 import { registerBackupCommand } from './backup-command.ts';
 import { registerRestoreCommand } from './restore-command.ts';
 import { registerDemoCommand } from './demo-command.ts';
@@ -17,6 +18,7 @@ export function registerCommands(program: Command): void {
   registerTokenCommand(program);
   registerKeysCommand(program);
   registerAuditCommand(program);
+  registerRopaCommand(program);
   registerBackupCommand(program);
   registerRestoreCommand(program);
   registerDemoCommand(program);

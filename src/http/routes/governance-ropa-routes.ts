@@ -3,7 +3,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AppDeps } from '../app.ts';
 import { requestContext } from '../request-context.ts';
-import { fieldProblem, isCalendarDate } from '../../governance/organisation/calendar-date.ts';
+import { parseAsOf } from '../../governance/ropa/parse-as-of.ts';
 import { ropaCsv, ropaHtml } from '../../governance/ropa/ropa-export.ts';
 import type { RopaSnapshot } from '../../governance/ropa/ropa-types.ts';
 
@@ -87,16 +87,6 @@ const ExportQuery = Type.Object(
 /** The response shape (plain mutable copies of the snapshot's readonly arrays). */
 function view(s: RopaSnapshot): Static<typeof Snapshot> {
   return JSON.parse(JSON.stringify(s)) as Static<typeof Snapshot>;
-}
-
-/** The end of the named day (UTC) or the named instant; `VALIDATION_FAILED` otherwise. */
-function parseAsOf(value: string): string {
-  if (isCalendarDate(value)) return `${value}T23:59:59.999Z`;
-  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/.test(value) && isCalendarDate(value.slice(0, 10))) {
-    const ms = Date.parse(value);
-    if (!Number.isNaN(ms)) return new Date(ms).toISOString();
-  }
-  throw fieldProblem('/asOf', 'must be a calendar date YYYY-MM-DD or an ISO 8601 timestamp');
 }
 
 /**
