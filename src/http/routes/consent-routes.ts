@@ -8,6 +8,7 @@ import { gpcSupportDocument } from '../../consent/gpc/gpc-service.ts';
 import { eligibleRecipients } from '../../consent/records/eligible-recipients.ts';
 import { collectionMethods, consentStates } from '../../consent/records/consent-types.ts';
 import { purposeKeyPattern } from '../../kernel/purposes/purpose-register.ts';
+import { AppError } from '../../errors.ts';
 import type { AppDeps } from '../app.ts';
 import { requestContext } from '../request-context.ts';
 
@@ -209,9 +210,14 @@ export function consentRoutes(deps: Pick<AppDeps, 'db' | 'clock' | 'consent' | '
       '/api/v1/public/receipt-keys/:workspaceId',
       {
         config: { access: 'public' },
-        schema: { tags, summary: "A workspace's receipt public keys (JWK set)", params: Type.Object({ workspaceId: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }) }) },
+        schema: { tags, summary: "A workspace's receipt public keys (JWK set); 404 before its first receipt", params: Type.Object({ workspaceId: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }) }) },
       },
-      async (request) => deps.receipts.publicKeys(request.params.workspaceId),
+      async (request) => {
+        const jwks = await deps.receipts.publicKeys(request.params.workspaceId);
+        // No key: an unknown workspace, or one that never issued a receipt.
+        if (jwks.keys.length === 0) throw new AppError('NOT_FOUND', { resource: 'receipt key' });
+        return jwks;
+      },
     );
 
     app.get(
