@@ -180,5 +180,12 @@ describe.each(testDialects)('export, search and saved views on %s', (dialect) =>
     expect((await ctx().app.inject({ method: 'PATCH', url: `/api/v1/views/${view.id}`, headers: ctx().as.owner, payload: { name: 'No If-Match' } })).statusCode).toBe(428);
     expect((await ctx().app.inject({ method: 'DELETE', url: `/api/v1/views/${view.id}`, headers: ctx().as.sales })).statusCode).toBe(403);
     expect((await ctx().app.inject({ method: 'DELETE', url: `/api/v1/views/${view.id}`, headers: ctx().as.owner })).statusCode).toBe(204);
+    // Pages by name with a cursor.
+    for (const name of ['C view', 'A view', 'B view']) expect((await post(ctx(), '/api/v1/views', { entity: 'organization', name })).statusCode).toBe(201);
+    const first = await ctx().app.inject({ method: 'GET', url: '/api/v1/views?entity=organization&limit=2', headers: ctx().as.owner });
+    expect(first.json().items.map((v: { name: string }) => v.name)).toEqual(['A view', 'B view']);
+    const second = await ctx().app.inject({ method: 'GET', url: `/api/v1/views?entity=organization&limit=2&cursor=${first.json().nextCursor}`, headers: ctx().as.owner });
+    expect(second.json()).toMatchObject({ items: [{ name: 'C view' }], nextCursor: null });
+    expect((await ctx().app.inject({ method: 'GET', url: '/api/v1/views?cursor=bm9wZQ', headers: ctx().as.owner })).statusCode).toBe(400);
   });
 });

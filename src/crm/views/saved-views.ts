@@ -52,8 +52,8 @@ export interface ViewActor {
 }
 
 export interface SavedViews {
-  /** The user's own views and the shared ones, by name. */
-  list(actor: ViewActor, entity?: ListEntity): Promise<SavedView[]>;
+  /** The user's own views and the shared ones, by name, a page at a time. */
+  list(actor: ViewActor, page: { entity?: ListEntity | undefined; limit: number; cursor?: string | undefined }): Promise<{ items: SavedView[]; nextCursor: string | null }>;
   /** `NOT_FOUND` for another user's private view, as for an unknown one. */
   getOrThrow(actor: ViewActor, id: string): Promise<SavedView>;
   create(actor: ViewActor, input: NewView): Promise<SavedView>;
@@ -89,6 +89,16 @@ function checkSort(entity: ListEntity, sort: ViewSort | null | undefined): ViewS
   return { field: sort.field, direction: sort.direction };
 }
 
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string') return [value[0], value[1]];
+  } catch {
+    // fall through
+  }
+  throw new AppError('VALIDATION_FAILED', { detail: 'The cursor is not valid', errors: [{ path: '/cursor', message: 'invalid cursor' }] });
+}
+
 const visible = (actor: ViewActor, row: ViewRow) => row.owner_user_id === actor.userId || row.shared === 1;
 
 /**
@@ -104,14 +114,21 @@ export function createSavedViews(deps: { readonly db: Db; readonly clock: Clock 
     kysely.selectFrom('saved_views').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
 
   return {
-    async list(actor, entity) {
+    async list(actor, page) {
       let query = kysely
         .selectFrom('saved_views')
         .selectAll()
         .where('workspace_id', '=', actor.workspaceId)
         .where((eb) => eb.or([eb('owner_user_id', '=', actor.userId), eb('shared', '=', 1)]));
-      if (entity) query = query.where('entity', '=', entity);
-      return (await query.orderBy('name').orderBy('id').limit(500).execute()).map(viewOf);
+      if (page.entity) query = query.where('entity', '=', page.entity);
+      if (page.cursor) {
+        const [name, id] = decodeCursor(page.cursor);
+        query = query.where((eb) => eb.or([eb('name', '>', name), eb.and([eb('name', '=', name), eb('id', '>', id)])]));
+      }
+      const rows = await query.orderBy('name').orderBy('id').limit(page.limit + 1).execute();
+      const items = rows.slice(0, page.limit);
+      const last = items[items.length - 1];
+      return { items: items.map(viewOf), nextCursor: rows.length > page.limit && last ? Buffer.from(JSON.stringify([last.name, last.id])).toString('base64url') : null };
     },
 
     async getOrThrow(actor, id) {

@@ -38,6 +38,14 @@ const View = Type.Object({
   updatedAt: Type.String(),
 });
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid', maxLength: 36 }) }, { additionalProperties: false });
+const ListQuery = Type.Object(
+  {
+    entity: Type.Optional(Entity),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 100 })),
+    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 400, pattern: '^[A-Za-z0-9_-]+$' })),
+  },
+  { additionalProperties: false },
+);
 
 function actorOf(request: FastifyRequest): ViewActor {
   const { principal, workspaceId } = requestContext(request);
@@ -53,8 +61,8 @@ export function viewsRoutes(deps: Pick<AppDeps, 'db' | 'clock' | 'savedViews'>):
 
     app.get(
       '/api/v1/views',
-      { config: { access: 'crm:read' }, schema: { tags, summary: 'List my saved views and the shared ones', querystring: Type.Object({ entity: Type.Optional(Entity) }, { additionalProperties: false }), response: { 200: Type.Object({ items: Type.Array(View) }) } } },
-      async (request) => ({ items: await views.list(actorOf(request), request.query.entity) }),
+      { config: { access: 'crm:read' }, schema: { tags, summary: 'List my saved views and the shared ones, by name (cursor pagination)', querystring: ListQuery, response: { 200: Type.Object({ items: Type.Array(View), nextCursor: Type.Union([Type.String(), Type.Null()]) }) } } },
+      async (request) => views.list(actorOf(request), { entity: request.query.entity, limit: request.query.limit ?? 100, cursor: request.query.cursor }),
     );
 
     app.post(

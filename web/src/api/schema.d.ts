@@ -8397,7 +8397,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** A workspace's receipt public keys (JWK set) */
+    /** A workspace's receipt public keys (JWK set); 404 before its first receipt */
     get: {
       parameters: {
         query?: never;
@@ -11185,11 +11185,13 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** List my saved views and the shared ones */
+    /** List my saved views and the shared ones, by name (cursor pagination) */
     get: {
       parameters: {
         query?: {
+          cursor?: string;
           entity?: 'person' | 'organization' | 'deal';
+          limit?: number;
         };
         header?: never;
         path?: never;
@@ -11222,6 +11224,7 @@ export interface paths {
                 updatedAt: string;
                 version: number;
               }[];
+              nextCursor: string | null;
             };
           };
         };
