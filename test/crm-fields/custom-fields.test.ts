@@ -100,6 +100,21 @@ describe.each(testDialects)('custom fields on %s', (dialect) => {
     expect(again.statusCode).toBe(409);
   });
 
+  it('replays a create under the same Idempotency-Key and refuses the key with another body', async () => {
+    const headers = { ...ctx().as.owner, 'idempotency-key': 'field-region-1' };
+    const body = { entity: 'deal', key: 'region', label: 'Region', type: 'select', options: ['EMEA', 'APAC'] };
+    const first = await defineField(ctx(), body, headers);
+    expect(first.statusCode).toBe(201);
+    const again = await defineField(ctx(), body, headers);
+    expect(again.statusCode).toBe(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.json().id).toBe(first.json().id);
+    const other = await defineField(ctx(), { ...body, label: 'Other' }, headers);
+    expect(other.statusCode).toBe(422);
+    const list = await ctx().app.inject({ method: 'GET', url: '/api/v1/custom-fields?entity=deal', headers: ctx().as.owner });
+    expect(list.json().items.filter((f: { key: string }) => f.key === 'region')).toHaveLength(1);
+  });
+
   it('refuses a classification on business fields and options on non-select fields', async () => {
     const org = await defineField(ctx(), { entity: 'organization', key: 'segment', label: 'Segment', type: 'text', classification: classified() });
     expect(org.statusCode).toBe(400);
