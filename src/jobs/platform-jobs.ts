@@ -9,6 +9,7 @@ import { ropaSnapshotJob } from '../governance/ropa/ropa-snapshot-job.ts';
 import type { Job } from './scheduler.ts';
 import { trainingJob } from '../governance/training/training-job.ts';
 import { consentExpiryJob } from '../consent/records/consent-expiry-job.ts';
+import { consentRenewalJob } from '../consent/records/consent-renewal-job.ts';
 
 /** What a job factory may use. */
 export interface PlatformJobDeps {
@@ -34,5 +35,6 @@ export const platformJobs: readonly JobFactory[] = [
   (deps) => governanceRemindersJob({ db: deps.db, clock: deps.clock, mailer: deps.services.mailer, governance: deps.services.governance }),
   (deps) => ropaSnapshotJob({ db: deps.db, ropa: deps.services.governance.ropa }),
   (deps) => consentExpiryJob({ db: deps.db, clock: deps.clock, consent: deps.services.consent }),
+  (deps) => consentRenewalJob({ db: deps.db, clock: deps.clock, people: deps.services.people, purposes: deps.services.purposes, mail: deps.services.consentChannels.mail }),
   (deps) => trainingJob({ db: deps.db.kysely, dialect: deps.db.dialect, clock: deps.clock, mailer: deps.services.mailer }),
 ];

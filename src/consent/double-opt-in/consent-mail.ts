@@ -16,6 +16,8 @@ export interface ReceiptToSend {
 export interface ConsentMail {
   sendConfirmation(db: Kysely<Database>, to: { workspaceId: string; personId: string; email: string }, input: { formTitle: string; purposeLabels: readonly string[]; purposes: readonly string[]; token: string }): Promise<void>;
   sendReceipts(db: Kysely<Database>, to: { workspaceId: string; personId: string; email: string }, receipts: readonly ReceiptToSend[]): Promise<void>;
+  /** Tells the person a consent expires soon, with the preference-centre link to renew it (or let it lapse). */
+  sendRenewalReminder(db: Kysely<Database>, to: { workspaceId: string; personId: string; email: string }, input: { purpose: string; purposeName: string; expiresAt: string }): Promise<void>;
 }
 
 /**
@@ -65,6 +67,19 @@ export function createConsentMail(deps: { readonly publicUrl: string; readonly m
           attachments: receipts.map((r) => ({ filename: `consent-receipt-${r.purpose}.jws`, content: r.jws, contentType: 'application/jose' })),
         },
         ({ preferences }) => `\nYou can withdraw at any time, as easily as you gave it: ${preferences}`,
+      ),
+    sendRenewalReminder: (db, to, input) =>
+      send(
+        db,
+        to,
+        [input.purpose],
+        {
+          subject: `Your consent expires soon: ${input.purposeName}`,
+          text:
+            `The consent you gave us for "${input.purposeName}" expires on ${input.expiresAt.slice(0, 10)}.\n\n` +
+            'If you want us to go on, renew it from your preferences. If you do nothing, it simply lapses and we stop.',
+        },
+        ({ preferences }) => `\nRenew or change it here: ${preferences}`,
       ),
   };
 }

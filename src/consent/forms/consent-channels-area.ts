@@ -11,7 +11,7 @@ import type { Mailer } from '../../mail/mailer.ts';
 import { createSettingsSecret } from '../../mail/settings-secret.ts';
 import { confirmConsent, type ConfirmOutcome } from '../double-opt-in/confirm-consent.ts';
 import { createConfirmations, type Confirmations } from '../double-opt-in/confirmations.ts';
-import { createConsentMail } from '../double-opt-in/consent-mail.ts';
+import { createConsentMail, type ConsentMail } from '../double-opt-in/consent-mail.ts';
 import { createSendReceipts } from '../double-opt-in/send-receipts.ts';
 import { createTokenSigner } from '../double-opt-in/signed-token.ts';
 import { consentChannelEraser, consentChannelReassigner } from '../preferences/consent-channel-erasure.ts';
@@ -30,6 +30,8 @@ export interface ConsentChannels {
   readonly preferences: PreferenceCentre;
   readonly mailSettings: MailSettingsStore;
   readonly widget: WidgetAsset;
+  /** The consent emails (each with its one-click unsubscribe link). */
+  readonly mail: ConsentMail;
   submit(request: SubmissionRequest): Promise<SubmissionAnswer>;
   confirm(token: string, request: LinkRequest): Promise<ConfirmOutcome>;
 }
@@ -88,6 +90,7 @@ export function createConsentChannels(deps: {
     preferences,
     mailSettings,
     widget: loadWidgetAsset(),
+    mail,
     submit: (request) => submitForm(submitDeps, request),
     confirm: (token, request) => confirmConsent({ db: deps.db, confirmations, core: deps.core, people: deps.people, sendReceipts }, token, request),
   };
