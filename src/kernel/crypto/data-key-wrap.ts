@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { randomPoolBytes } from './random-pool.ts';
 import { AppError } from '../../errors.ts';
 
 /** What a wrapped data key is bound to: unwrapping under any other row or label fails. */
@@ -40,7 +41,7 @@ function aad(binding: WrapBinding): Buffer {
  * const wrapped = wrapDataKey(kek, dataKey, { workspaceId, personId, keyId, keyVersion: 1, kekVersion: 1 });
  */
 export function wrapDataKey(kek: Buffer, dataKey: Buffer, binding: WrapBinding): Buffer {
-  const nonce = randomBytes(nonceLength);
+  const nonce = randomPoolBytes(nonceLength);
   const cipher = createCipheriv('aes-256-gcm', kek, nonce, { authTagLength: tagLength });
   cipher.setAAD(aad(binding));
   const body = Buffer.concat([cipher.update(dataKey), cipher.final()]);

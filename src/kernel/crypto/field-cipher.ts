@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, randomFillSync } from 'node:crypto';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { fillRandom } from './random-pool.ts';
 import { AppError } from '../../errors.ts';
 import type { DataKey } from './key-service.ts';
 
@@ -77,7 +78,7 @@ export function createFieldCipher(): FieldCipher {
     const out = Buffer.allocUnsafe(headerLength + input.length);
     out.writeUInt8(format, 0);
     out.writeUInt32BE(key.version, 1);
-    const nonce = randomFillSync(out, 5, nonceLength).subarray(5, 5 + nonceLength);
+    const nonce = fillRandom(out, 5, nonceLength).subarray(5, 5 + nonceLength);
     const cipher = createCipheriv('aes-256-gcm', key.key, nonce, { authTagLength: tagLength });
     cipher.setAAD(aad(binding, key.version));
     cipher.update(input).copy(out, headerLength);

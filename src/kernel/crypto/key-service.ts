@@ -1,4 +1,5 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { randomPoolBytes } from './random-pool.ts';
 import { sql, type CompiledQuery, type Insertable, type Kysely } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import { forUpdate } from '../../db/dialect.ts';
@@ -205,7 +206,7 @@ export function createKeyService(deps: KeyServiceDeps): KeyService {
     async getOrCreateDataKey(trx, workspaceId, personId) {
       const kek = ring.current();
       const keyId = randomUUID();
-      const key = randomBytes(32);
+      const key = randomPoolBytes(32);
       const wrapped = wrapDataKey(kek.key, key, {
         workspaceId,
         personId,
@@ -233,7 +234,7 @@ export function createKeyService(deps: KeyServiceDeps): KeyService {
       const rows: Insertable<Database['person_keys']>[] = [];
       for (const personId of personIds) {
         const keyId = randomUUID();
-        const key = randomBytes(32);
+        const key = randomPoolBytes(32);
         const wrapped = wrapDataKey(kek.key, key, { workspaceId, personId, keyId, keyVersion: 1, kekVersion: kek.version });
         made.push({ keyId, version: 1, key });
         rows.push({ id: keyId, workspace_id: workspaceId, person_id: personId, key_version: 1, kek_version: kek.version, wrapped_key: wrapped, created_at: createdAt, destroyed_at: null });

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomPoolBytes } from '../crypto/random-pool.ts';
 
 /**
  * A new pseudonym for a person: 128 random bits, never derived from personal data, so that an audit entry naming it
@@ -8,5 +8,5 @@ import { randomBytes } from 'node:crypto';
  * newPseudonym(); // 'psn_3q2-7wEvQxC8ZbB0mQm1Vg'
  */
 export function newPseudonym(): string {
-  return `psn_${randomBytes(16).toString('base64url')}`;
+  return `psn_${randomPoolBytes(16).toString('base64url')}`;
 }
