@@ -30,7 +30,7 @@ describe('notices and consents console pages in Chromium', () => {
     await server?.close();
   });
 
-  const nav = (label: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('group', { name: 'Privacy' }).getByRole('link', { name: label });
+  const nav = (label: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('group', { name: 'Privacy' }).getByRole('link', { name: label, exact: true });
 
   it('generates, edits and publishes a notice, whose public page shows the text', async () => {
     await page.goto('/sign-in');

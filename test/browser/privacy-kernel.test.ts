@@ -69,7 +69,7 @@ describe('privacy kernel console pages in Chromium', () => {
     page
       .getByRole('navigation', { name: 'Main' })
       .getByRole('group', { name: group })
-      .getByRole('link', { name: label });
+      .getByRole('link', { name: label, exact: true });
 
   it('signs the owner in and shows People in CRM and the privacy pages in Privacy', async () => {
     await page.goto('/');
