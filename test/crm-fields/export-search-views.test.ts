@@ -154,6 +154,10 @@ describe.each(testDialects)('export, search and saved views on %s', (dialect) =>
     expect(res.statusCode).toBe(200);
     expect(res.json().items.map((h: { type: string; title: string }) => `${h.type}:${h.title}`).sort()).toEqual(['deal:Acme renewal 2026', 'organization:Ärzte Acme GmbH']);
     expect((await search('ärzte')).json().items).toHaveLength(1);
+    // Accents do not matter either way.
+    expect((await search('ARZTE')).json().items.map((h: { title: string }) => h.title)).toEqual(['Ärzte Acme GmbH']);
+    expect((await search('renéwal')).json().items.map((h: { title: string }) => h.title)).toEqual(['Acme renewal 2026']);
+    expect((await search('a_me')).json().items).toEqual([]);
     expect((await search('globex.exa')).json().items.map((h: { title: string }) => h.title)).toEqual(['@Globex']);
     expect((await search('%%')).json().items).toEqual([]);
     expect((await search('acme', { types: ['deal'] })).json().items.map((h: { type: string }) => h.type)).toEqual(['deal']);
