@@ -130,7 +130,7 @@ describe('web console in Chromium', () => {
     await page.keyboard.press('Enter');
     expect(await page.evaluate(() => (globalThis as any).document.activeElement?.id)).toBe('main');
     for (const label of ['Users', 'Roles', 'Audit log', 'Settings']) {
-      await expect.poll(() => adminNav().getByRole('link', { name: label }).count()).toBe(1);
+      await expect.poll(() => adminNav().getByRole('link', { name: label, exact: true }).count()).toBe(1);
     }
   });
 
@@ -261,7 +261,8 @@ describe('web console in Chromium', () => {
     await page.getByText('Password changed').waitFor();
 
     await signIn({ email: newUser.email, password: gracesOwnPassword });
-    await expect.poll(() => navGroup('You').getByRole('link').count()).toBe(1);
+    // Every signed-in user has their account, training and bulletins; nothing of administration.
+    await expect.poll(() => navGroup('You').getByRole('link').allTextContents()).toEqual(['My account', 'My training', 'My bulletins']);
     expect(await adminNav().count()).toBe(0);
     await page.goto('/users');
     await page.getByRole('heading', { name: 'Not available' }).waitFor();

@@ -71,7 +71,7 @@ export const navigation: readonly NavigationItem[] = [
   { path: '/tasks', label: 'My tasks', permission: 'crm:read', section: 'crm', page: page(() => import('../features/tasks/my-tasks-page.tsx'), 'MyTasksPage') },
   { path: '/search', label: 'Search', section: 'crm', page: page(() => import('../features/search/search-page.tsx'), 'SearchPage') },
   { path: '/export', label: 'Export', permission: 'crm:read', section: 'crm', page: page(() => import('../features/export/export-page.tsx'), 'ExportPage') },
-  { path: '/custom-fields', label: 'Custom fields', permission: 'crm:read', section: 'administration', page: page(() => import('../features/custom-fields/custom-fields-page.tsx'), 'CustomFieldsPage') },
+  { path: '/custom-fields', label: 'Custom fields', permission: 'crm:configure', section: 'administration', page: page(() => import('../features/custom-fields/custom-fields-page.tsx'), 'CustomFieldsPage') },
 ];
 
 /**
