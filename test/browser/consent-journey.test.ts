@@ -166,4 +166,22 @@ describe('the consent journey from a website to the console', () => {
     await expect.poll(async () => (await row.allTextContents()).join('')).toMatch(/email_marketing21on/);
     expect(problems).toEqual([]);
   });
+
+  it('the Consents page counts it, and the auditor’s evidence export holds every event with its receipt', async () => {
+    await page.goto(`${server.baseUrl}/consents`);
+    const card = page.getByTestId('consent-purpose-email_marketing');
+    await card.getByRole('img', { name: /1 given, 1 withdrawn/ }).waitFor();
+    const evidence = page.waitForEvent('popup');
+    await card.getByRole('link', { name: 'Evidence (printable)' }).click();
+    const report = await evidence;
+    await report.getByRole('heading', { name: /^Consent evidence/ }).waitFor();
+    const text = (await report.textContent('body')) ?? '';
+    for (const fragment of ['requested', 'widget', 'email_confirmation', 'withdrawn', 'unsubscribe_link', 'Receipt (JWS']) expect(text).toContain(fragment);
+    expect(text).not.toContain(visitor.email);
+    // A receipt from the export verifies.
+    const jws = /[\w-]+\.[\w-]+\.[\w-]{40,}/.exec(text)?.[0] ?? '';
+    const check = await fetch(`${server.baseUrl}/api/v1/public/receipts/verify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jws }) });
+    expect(await check.json()).toMatchObject({ valid: true });
+    expect(problems).toEqual([]);
+  });
 });
