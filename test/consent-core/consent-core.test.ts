@@ -192,7 +192,7 @@ describe.each(testDialects)('consent core on %s', (dialect) => {
     const marketing = stats.json().purposes.find((p: { purpose: string }) => p.purpose === 'email_marketing');
     expect(marketing.valid).toBeGreaterThanOrEqual(1);
     expect(marketing.rate).toBeGreaterThan(0);
-    expect(stats.json().forms).toContainEqual({ formId: 'form-1', given: 1, requested: 0, withdrawn: 0 });
+    expect(stats.json().forms).toContainEqual({ formId: 'form-1', given: 1, requested: 0, withdrawn: 0, daily: [{ day: '2026-03-02', given: 1, withdrawn: 0 }] });
   });
 
   it('refuses bad consent input and records nothing', async () => {

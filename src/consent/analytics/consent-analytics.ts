@@ -7,7 +7,16 @@ export interface ConsentAnalytics {
   readonly to: string;
   /** Per consent-based purpose (and per form): daily counts of events by state, and the current picture. */
   readonly purposes: readonly PurposeConsentStats[];
-  readonly forms: readonly { readonly formId: string; readonly given: number; readonly requested: number; readonly withdrawn: number }[];
+  readonly forms: readonly FormConsentStats[];
+}
+
+export interface FormConsentStats {
+  readonly formId: string;
+  readonly given: number;
+  readonly requested: number;
+  readonly withdrawn: number;
+  /** Per day: consents given (confirmed) and withdrawn that came through the form. */
+  readonly daily: readonly { readonly day: string; readonly given: number; readonly withdrawn: number }[];
 }
 
 export interface PurposeConsentStats {
@@ -70,19 +79,31 @@ export async function consentAnalytics(db: Kysely<Database>, workspaceId: string
   });
   const formRows = await db
     .selectFrom('consent_events')
-    .select(['form_id', 'state', (eb) => eb.fn.countAll<number>().as('n')])
+    .select(['form_id', 'state', day.as('day'), (eb) => eb.fn.countAll<number>().as('n')])
     .where('workspace_id', '=', workspaceId)
     .where('form_id', 'is not', null)
     .where('recorded_at', '>=', window.from)
-    .groupBy(['form_id', 'state'])
+    .groupBy(['form_id', 'state', day])
     .execute();
-  const forms = new Map<string, { formId: string; given: number; requested: number; withdrawn: number }>();
+  const forms = new Map<string, { formId: string; given: number; requested: number; withdrawn: number; days: Map<string, { day: string; given: number; withdrawn: number }> }>();
   for (const r of formRows) {
-    const entry = forms.get(r.form_id!) ?? { formId: r.form_id!, given: 0, requested: 0, withdrawn: 0 };
-    if (r.state === 'given' || r.state === 'renewed') entry.given += Number(r.n);
-    else if (r.state === 'requested') entry.requested += Number(r.n);
-    else if (r.state === 'withdrawn') entry.withdrawn += Number(r.n);
+    const entry = forms.get(r.form_id!) ?? { formId: r.form_id!, given: 0, requested: 0, withdrawn: 0, days: new Map() };
+    const daily = entry.days.get(r.day) ?? { day: r.day, given: 0, withdrawn: 0 };
+    const n = Number(r.n);
+    if (r.state === 'given' || r.state === 'renewed') {
+      entry.given += n;
+      daily.given += n;
+    } else if (r.state === 'requested') entry.requested += n;
+    else if (r.state === 'withdrawn') {
+      entry.withdrawn += n;
+      daily.withdrawn += n;
+    }
+    entry.days.set(r.day, daily);
     forms.set(r.form_id!, entry);
   }
-  return { from: window.from, to: window.now, purposes: stats, forms: [...forms.values()] };
+  const formStats: FormConsentStats[] = [...forms.values()].map(({ days, ...totals }) => ({
+    ...totals,
+    daily: [...days.values()].sort((a, b) => a.day.localeCompare(b.day)),
+  }));
+  return { from: window.from, to: window.now, purposes: stats, forms: formStats };
 }

@@ -92,7 +92,15 @@ const Analytics = Type.Object({
       expiringSoon: Type.Integer(),
     }),
   ),
-  forms: Type.Array(Type.Object({ formId: Type.String(), given: Type.Integer(), requested: Type.Integer(), withdrawn: Type.Integer() })),
+  forms: Type.Array(
+    Type.Object({
+      formId: Type.String(),
+      given: Type.Integer(),
+      requested: Type.Integer(),
+      withdrawn: Type.Integer(),
+      daily: Type.Array(Type.Object({ day: Type.String(), given: Type.Integer(), withdrawn: Type.Integer() })),
+    }),
+  ),
 });
 const EvidenceQuery = Type.Object(
   {
@@ -172,7 +180,7 @@ export function consentRoutes(deps: Pick<AppDeps, 'db' | 'clock' | 'consent' | '
         const now = deps.clock.now();
         const from = new Date(now.getTime() - (request.query.days ?? 90) * 86_400_000).toISOString();
         const stats = await consentAnalytics(db, requestContext(request).workspaceId, { from, now: now.toISOString() });
-        return { ...stats, purposes: stats.purposes.map((p) => ({ ...p, daily: [...p.daily] })), forms: [...stats.forms] };
+        return { ...stats, purposes: stats.purposes.map((p) => ({ ...p, daily: [...p.daily] })), forms: stats.forms.map((f) => ({ ...f, daily: [...f.daily] })) };
       },
     );
 

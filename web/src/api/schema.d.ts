@@ -1633,6 +1633,11 @@ export interface paths {
           content: {
             'application/json': {
               forms: {
+                daily: {
+                  day: string;
+                  given: number;
+                  withdrawn: number;
+                }[];
                 formId: string;
                 given: number;
                 requested: number;

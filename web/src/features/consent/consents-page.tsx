@@ -79,19 +79,24 @@ export function ConsentsPage() {
             <Title order={2} size="h4" mb="sm">
               Per form
             </Title>
-            <Stack gap={6}>
+            <SimpleGrid cols={{ base: 1, lg: 2 }}>
               {stats.data!.forms.map((f) => (
-                <Group key={f.formId} justify="space-between">
-                  <Text size="sm">{f.formId}</Text>
-                  <Text size="sm">
-                    {f.given} given · {f.requested} awaiting confirmation · {f.withdrawn} withdrawn ·{' '}
-                    <Anchor href={`/api/v1/consents/evidence?formId=${encodeURIComponent(f.formId)}&format=html`} target="_blank">
-                      evidence
-                    </Anchor>
-                  </Text>
-                </Group>
+                <Stack key={f.formId} gap={4} data-testid={`consent-form-${f.formId}`}>
+                  <Group justify="space-between">
+                    <Text size="sm" fw={600}>
+                      {f.formId}
+                    </Text>
+                    <Text size="sm">
+                      {f.given} given · {f.requested} awaiting confirmation · {f.withdrawn} withdrawn ·{' '}
+                      <Anchor href={`/api/v1/consents/evidence?formId=${encodeURIComponent(f.formId)}&format=html`} target="_blank">
+                        evidence
+                      </Anchor>
+                    </Text>
+                  </Group>
+                  <ConsentRateChart daily={f.daily} label={`Consents through form ${f.formId}`} />
+                </Stack>
               ))}
-            </Stack>
+            </SimpleGrid>
           </Card>
         ) : null}
       </Stack>
