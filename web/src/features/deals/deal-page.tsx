@@ -14,7 +14,7 @@ import { DealPeople } from './deal-people.tsx';
 import { dealsQueryKey, formatMoney, ifMatch, statusColors, statusLabels } from './deals-query.ts';
 import { EditDealModal } from './edit-deal-modal.tsx';
 import { usePipelines } from './pipeline-select.tsx';
-import { RecordPanelList } from './record-panel-list.tsx';
+import { RecordPanelList } from '../../app/record-panel-list.tsx';
 
 /** A deal at `/deals/:id`: its values, stage (changed here or on the board), people, stage history and panels. */
 export function DealPage() {

@@ -12,7 +12,7 @@ import { useSession } from '../../app/session.tsx';
 import { OrganizationFormModal } from './organization-form-modal.tsx';
 import { OrganizationPeople } from './organization-people.tsx';
 import { addressLine, organizationsQueryKey } from './organizations-query.ts';
-import { RecordPanelList } from './record-panel-list.tsx';
+import { RecordPanelList } from '../../app/record-panel-list.tsx';
 
 /** An organization at `/organizations/:id`: its values, people, and the panels of other features (its deals…). */
 export function OrganizationPage() {

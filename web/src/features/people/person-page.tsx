@@ -12,7 +12,7 @@ import { useSession } from '../../app/session.tsx';
 import { ContactDetails } from './contact-details.tsx';
 import { EditPersonModal } from './edit-person-modal.tsx';
 import { ErasePersonModal } from './erase-person-modal.tsx';
-import { PersonRecordPanels } from './person-record-panels.tsx';
+import { RecordPanelList } from '../../app/record-panel-list.tsx';
 import { displayName, peopleQueryKey, purposeHeaders, withAppliedPurpose } from './people-query.ts';
 import { PersonalDataPanel } from './personal-data-panel.tsx';
 import { PrivacyPanel } from './privacy-panel.tsx';
@@ -121,7 +121,7 @@ export function PersonPage({
               </Group>
             </Paper>
             <ContactDetails person={data} organizationName={organization.data?.name ?? null} ownerName={ownerName} />
-            <PersonRecordPanels personId={data.id} />
+            <RecordPanelList entity="person" recordId={data.id} />
             <PrivacyPanel personId={data.id} />
             <PersonalDataPanel person={data} appliedPurpose={person.data?.appliedPurpose ?? null} />
           </>

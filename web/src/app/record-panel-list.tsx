@@ -1,19 +1,19 @@
 import { Paper, Skeleton, Stack, Title } from '@mantine/core';
 import { Suspense } from 'react';
-import { recordPanels } from '../../app/record-panels.ts';
-import { useSession } from '../../app/session.tsx';
+import { recordPanels, type RecordEntity } from './record-panels.ts';
+import { useSession } from './session.tsx';
 
 /**
- * The panels other features add to a person's page (`web/src/app/record-panels.ts`: timeline, tasks, custom fields,
- * deals…), in order, each loaded in its own `<Suspense>` and shown only with its permission.
+ * The panels features add to a record's detail page (`record-panels.ts`: timeline, tasks, custom fields, deals,
+ * consent history…), in order, each loaded in its own `<Suspense>` and shown only with its permission.
  *
  * @example
- * <PersonRecordPanels personId={person.id} />
+ * <RecordPanelList entity="deal" recordId={deal.id} />
  */
-export function PersonRecordPanels({ personId }: { personId: string }) {
+export function RecordPanelList({ entity, recordId }: { entity: RecordEntity; recordId: string }) {
   const session = useSession();
   const allowed = (permission?: string) => permission === undefined || (session.status === 'signed-in' && session.permissions.has(permission));
-  const panels = recordPanels.filter((p) => p.entity === 'person' && allowed(p.permission)).sort((a, b) => a.order - b.order);
+  const panels = recordPanels.filter((p) => p.entity === entity && allowed(p.permission)).sort((a, b) => a.order - b.order);
   return (
     <Stack>
       {panels.map((p) => (
@@ -22,7 +22,7 @@ export function PersonRecordPanels({ personId }: { personId: string }) {
             {p.title}
           </Title>
           <Suspense fallback={<Skeleton height={40} />}>
-            <p.panel recordId={personId} />
+            <p.panel recordId={recordId} />
           </Suspense>
         </Paper>
       ))}
