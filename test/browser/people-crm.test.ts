@@ -118,4 +118,19 @@ describe('people as contacts in the console, in Chromium', () => {
     expect(requestedUrls.filter((u) => /hopp|grace/i.test(u))).toEqual([]);
     expect(problems).toEqual([]);
   });
+
+  it('detects a duplicate on create (same email through the blind index) and creates only when told to', async () => {
+    await page.getByRole('button', { name: 'New person' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New person' });
+    await dialog.getByLabel('First name').fill('G.');
+    await dialog.getByLabel('Email', { exact: true }).fill('GRACE@navy.example');
+    await dialog.getByRole('button', { name: 'Add person' }).click();
+    const warning = dialog.getByRole('status').filter({ hasText: 'This person may already be here' });
+    await warning.getByText('(same email)').waitFor();
+    await expect.poll(() => page.url()).toContain('/people');
+    await warning.getByRole('button', { name: 'Create anyway' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await expect.poll(() => new URL(page.url()).pathname).toMatch(/^\/people\/[0-9a-f-]{36}$/);
+    expect(problems).toEqual([]);
+  });
 });
