@@ -1,3 +1,4 @@
+import { detachRecord } from '../activities/detach-record.ts';
 import { randomUUID } from 'node:crypto';
 import { sql, type Expression, type Kysely } from 'kysely';
 import type { Db } from '../../db/database.ts';
@@ -325,6 +326,7 @@ export function createDealService(deps: DealDeps): DealService {
         await unplaceDeal(trx, by.workspaceId, row);
         await trx.deleteFrom('deal_people').where('deal_id', '=', id).execute();
         await trx.deleteFrom('deal_stage_history').where('workspace_id', '=', by.workspaceId).where('deal_id', '=', id).execute();
+        await detachRecord(trx, by.workspaceId, 'deal', id);
         await trx.deleteFrom('deals').where('id', '=', id).execute();
       });
     },

@@ -1,3 +1,4 @@
+import { detachRecord } from '../activities/detach-record.ts';
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Db } from '../../db/database.ts';
@@ -247,6 +248,7 @@ export function createOrganizationService(deps: { readonly db: Db; readonly cloc
             people: personCount,
           });
         }
+        await detachRecord(trx, workspaceId, 'organization', id);
         await trx.deleteFrom('organizations').where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
       });
     },
