@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { launchChromium } from './launch-chromium.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertTokenForRole } from '../support/owner-token.ts';
 import { ownerEmail, ownerPassword } from '../support/test-app.ts';
@@ -77,7 +78,7 @@ describe('the consent journey from a website to the console', () => {
     });
     formId = String(form.id);
 
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-sync'] });
+    browser = await launchChromium();
     page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     page.setDefaultTimeout(30_000);
     page.on('pageerror', (error) => problems.push(error.message));

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { authenticator } from 'otplib';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { launchChromium } from './launch-chromium.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ownerEmail, ownerPassword } from '../support/test-app.ts';
 import { startConsoleServer, type ConsoleServer } from './console-server.ts';
@@ -43,18 +44,7 @@ describe('web console in Chromium', () => {
 
   beforeAll(async () => {
     server = await startConsoleServer();
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({
       viewport: { width: 1366, height: 860 },
       baseURL: server.baseUrl,

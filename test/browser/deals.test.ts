@@ -1,4 +1,5 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { launchChromium } from './launch-chromium.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ownerEmail, ownerPassword } from '../support/test-app.ts';
 import { startConsoleServer, type ConsoleServer } from './console-server.ts';
@@ -15,10 +16,7 @@ describe('deals board in Chromium', () => {
 
   beforeAll(async () => {
     server = await startConsoleServer();
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-sync'],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1600, height: 900 }, baseURL: server.baseUrl });
     page = await context.newPage();
     page.setDefaultTimeout(30_000);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { type Browser, type Locator, type Page } from 'playwright-core';
+import { launchChromium } from './launch-chromium.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/identity/password-hash.ts';
 import { startConsoleServer, type ConsoleServer } from './console-server.ts';
@@ -49,10 +50,7 @@ describe('governance console pages in Chromium', () => {
         updated_at: now,
       })
       .execute();
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-sync'],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, baseURL: server.baseUrl });
     page = await context.newPage();
     page.setDefaultTimeout(30_000);

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { launchChromium } from './launch-chromium.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertTokenForRole } from '../support/owner-token.ts';
 import { ownerEmail, ownerPassword } from '../support/test-app.ts';
@@ -16,10 +17,7 @@ describe('people import wizard in Chromium', () => {
 
   beforeAll(async () => {
     server = await startConsoleServer();
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-sync'],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, baseURL: server.baseUrl, acceptDownloads: true });
     page = await context.newPage();
     page.setDefaultTimeout(30_000);

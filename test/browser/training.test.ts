@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { launchChromium } from './launch-chromium.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { starterModules } from '../../src/governance/training/starter-modules/starter-modules.ts';
 import { hashPassword } from '../../src/identity/password-hash.ts';
@@ -83,10 +84,7 @@ describe('staff training console pages in Chromium', () => {
         updated_at: now,
       })
       .execute();
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-sync'],
-    });
+    browser = await launchChromium();
     const options = { viewport: { width: 1366, height: 900 }, baseURL: server.baseUrl };
     owner = await open(await browser.newContext(options));
     sales = await open(await browser.newContext(options));
