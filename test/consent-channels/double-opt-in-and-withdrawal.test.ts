@@ -69,6 +69,21 @@ describe.each(testDialects)('double opt-in, one-click unsubscribe and the prefer
     expect(await recordedCounts(c)).toEqual(before);
   });
 
+  it('unsubscribing from the confirmation email cancels its Confirm link', async () => {
+    const c = ctx();
+    const id = await createNewsletterForm(c);
+    await submitFromShop(c, id, { email: 'changed.mind@example.org', purposes: ['email_marketing'] }, {}, '203.0.113.41');
+    const personId = (await personByEmail(c, 'changed.mind@example.org'))!;
+    const confirmation = await mailTo(c, 'changed.mind@example.org');
+    const unsubscribed = await c.app.inject({ method: 'POST', url: `/u/${linkToken(confirmation, 'u')}`, payload: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(unsubscribed.statusCode).toBe(200);
+    expect(await marketingState(c, personId)).toBe('withdrawn');
+    const late = await c.app.inject({ method: 'POST', url: `/c/${linkToken(confirmation, 'c')}` });
+    expect(late.statusCode).toBe(409);
+    expect(await marketingState(c, personId)).toBe('withdrawn');
+    expect(await gateAllowsMarketing(c, personId)).toBe(false);
+  });
+
   it('refuses forged and expired confirmation tokens plainly and changes nothing', async () => {
     const c = ctx();
     const id = await createNewsletterForm(c);

@@ -66,6 +66,16 @@ export function createPreferenceCentre(deps: {
 }): PreferenceCentre {
   const kysely = deps.db.kysely;
 
+  /** A withdrawal also cancels the person's pending double opt-in links, so a stale link cannot give consent back. */
+  const cancelPendingConfirmations = (workspaceId: string, personId: string, at: string) =>
+    kysely
+      .updateTable('consent_confirmations')
+      .set({ used_at: at })
+      .where('workspace_id', '=', workspaceId)
+      .where('person_id', '=', personId)
+      .where('used_at', 'is', null)
+      .execute();
+
   async function load(row: RecipientTokenRow, channel: string, request: LinkRequest) {
     const ctx = consentChannelContext(row.workspaceId, channel, { requestId: request.requestId });
     const records = await deps.core.consent.recordsOf(kysely, ctx, row.personId);
@@ -134,6 +144,7 @@ export function createPreferenceCentre(deps: {
           changed.push(item.key);
         } else if (!wanted && (item.validNow || item.state === 'requested')) {
           await deps.core.consent.record(kysely, ctx, { personId: row.personId, purpose: item.key, state: 'withdrawn', method: 'preference_centre', evidence, language });
+          await cancelPendingConfirmations(row.workspaceId, row.personId, new Date().toISOString());
           changed.push(item.key);
         }
       }
@@ -154,6 +165,7 @@ export function createPreferenceCentre(deps: {
         await deps.core.consent.record(kysely, ctx, { personId: row.personId, purpose, state: 'withdrawn', method: 'unsubscribe_link', evidence });
         withdrawn.push(purpose);
       }
+      if (withdrawn.length > 0) await cancelPendingConfirmations(row.workspaceId, row.personId, new Date().toISOString());
       if (request.gpc) await deps.core.gpc.apply(kysely, ctx, row.personId, evidence);
       return { withdrawn };
     },
