@@ -10,6 +10,7 @@ import type { FieldCipher } from '../../kernel/crypto/field-cipher.ts';
 import type { KeyService } from '../../kernel/crypto/key-service.ts';
 import type { ProcessingContext } from '../../kernel/gate/processing-context.ts';
 import { findPseudonyms } from '../../kernel/people/person-lookups.ts';
+import { guardedWrite } from '../timeline/guarded-write.ts';
 import { assertRecordLinks } from '../timeline/assert-record-links.ts';
 import { parseInstant } from '../timeline/parse-instant.ts';
 import type { ReadablePersonsDeps } from '../timeline/readable-persons.ts';
@@ -132,44 +133,9 @@ export function createActivitiesService(deps: ActivitiesDeps): ActivitiesService
       .execute();
   };
 
-  /** Runs `work` in a transaction: through the gate when people are concerned, as business data otherwise. */
-  const guarded = async <T>(
-    ctx: ProcessingContext,
-    personIds: readonly string[],
-    entry: { action: string; resourceId: string },
-    work: (trx: Kysely<Database>) => Promise<T>,
-  ): Promise<T> => {
-    if (personIds.length === 0) {
-      return kysely.transaction().execute(async (trx) => {
-        const result = await work(trx);
-        await appendAudit(trx, { dialect: db.dialect, clock }, {
-          workspaceId: ctx.workspaceId,
-          actor: ctx.actor,
-          action: entry.action,
-          outcome: 'allowed',
-          resourceType: 'activity',
-          resourceId: entry.resourceId,
-          purpose: ctx.purpose,
-          requestId: ctx.requestId ?? null,
-          ip: ctx.ip ?? null,
-          details: { people: 0 },
-        });
-        return result;
-      });
-    }
-    const pseudonyms = await findPseudonyms(kysely, ctx.workspaceId, [personIds[0] as string]);
-    return gate.run(
-      kysely,
-      ctx,
-      {
-        personIds,
-        operation: 'write',
-        attributes,
-        allowedEntry: { ...entry, subjectPseudonym: pseudonyms.get(personIds[0] as string) ?? '', details: { people: personIds.length } },
-      },
-      (trx) => work(trx),
-    );
-  };
+  const guardedDeps = { db, clock, gate, attributes, resourceType: 'activity' };
+  const guarded = <T>(ctx: ProcessingContext, personIds: readonly string[], entry: { action: string; resourceId: string }, work: (trx: Kysely<Database>) => Promise<T>) =>
+    guardedWrite(guardedDeps, ctx, personIds, entry, work);
 
   return {
     async create(ctx, input) {

@@ -10,6 +10,7 @@ import type { FieldBinding, FieldCipher } from '../../kernel/crypto/field-cipher
 import type { DataKey, KeyService } from '../../kernel/crypto/key-service.ts';
 import type { ProcessingContext } from '../../kernel/gate/processing-context.ts';
 import { findPseudonyms } from '../../kernel/people/person-lookups.ts';
+import { guardedWrite } from '../timeline/guarded-write.ts';
 import { assertRecordLinks, type RecordLink } from '../timeline/assert-record-links.ts';
 import { parseCalendarDate } from '../timeline/parse-instant.ts';
 import { readablePersons, type ReadablePersonsDeps } from '../timeline/readable-persons.ts';
@@ -143,39 +144,9 @@ export function createTasksService(deps: TasksDeps): TasksService {
     return checked ?? null;
   };
 
-  /** Runs `work` in a transaction: through the gate when the task is about people, as business data otherwise. */
-  const guarded = async <T>(
-    ctx: ProcessingContext,
-    personIds: readonly string[],
-    entry: { action: string; resourceId: string },
-    work: (trx: Kysely<Database>) => Promise<T>,
-  ): Promise<T> => {
-    if (personIds.length === 0) {
-      return kysely.transaction().execute(async (trx) => {
-        const result = await work(trx);
-        await appendAudit(trx, { dialect: db.dialect, clock }, {
-          workspaceId: ctx.workspaceId,
-          actor: ctx.actor,
-          action: entry.action,
-          outcome: 'allowed',
-          resourceType: 'task',
-          resourceId: entry.resourceId,
-          purpose: ctx.purpose,
-          requestId: ctx.requestId ?? null,
-          ip: ctx.ip ?? null,
-          details: { people: 0 },
-        });
-        return result;
-      });
-    }
-    const pseudonyms = await findPseudonyms(kysely, ctx.workspaceId, personIds);
-    return gate.run(
-      kysely,
-      ctx,
-      { personIds, operation: 'write', attributes, allowedEntry: { ...entry, subjectPseudonym: pseudonyms.get(personIds[0] as string) ?? '', details: { people: personIds.length } } },
-      (trx) => work(trx),
-    );
-  };
+  const guardedDeps = { db, clock, gate, attributes, resourceType: 'task' };
+  const guarded = <T>(ctx: ProcessingContext, personIds: readonly string[], entry: { action: string; resourceId: string }, work: (trx: Kysely<Database>) => Promise<T>) =>
+    guardedWrite(guardedDeps, ctx, personIds, entry, work);
 
   const statusFields = (status: TaskView['status'], row: Pick<TaskRow, 'status' | 'completed_at' | 'timeline_at' | 'created_at'> | null, now: string) => {
     if (row && row.status === status) return { status, completed_at: row.completed_at, timeline_at: row.timeline_at };
