@@ -5,7 +5,8 @@ import { appendResults, formatNumber } from './bench-results.ts';
 
 /**
  * HTTP throughput with autocannon (50 connections, 10 s each): `GET /health`, an authenticated `GET /api/v1/users/me`
- * (bearer token) and a bare Fastify hello-world, measured in the same run. The servers run in child processes.
+ * (bearer token) and a bare Fastify hello-world, measured in the same run; and the people API (create, read by id) at
+ * 10 concurrent clients. The servers run in child processes.
  */
 const connections = 50;
 const duration = Number(process.env.BENCH_HTTP_SECONDS ?? 10);
@@ -45,10 +46,16 @@ interface Measure {
   readonly errors: number;
 }
 
-async function measure(name: string, url: string, headers: Record<string, string> = {}): Promise<Measure> {
+async function measure(
+  name: string,
+  url: string,
+  headers: Record<string, string> = {},
+  request: { connections?: number; method?: 'GET' | 'POST'; body?: string } = {},
+): Promise<Measure> {
+  const options = { url, connections: request.connections ?? connections, headers, ...(request.method ? { method: request.method } : {}), ...(request.body ? { body: request.body } : {}) };
   // A short warm-up (JIT, connection pools), then the measured run.
-  await autocannon({ url, connections, duration: 2, headers });
-  const r = await autocannon({ url, connections, duration, headers });
+  await autocannon({ ...options, duration: 2 });
+  const r = await autocannon({ ...options, duration });
   const m = { name, rps: r.requests.average, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
   console.log(`${name}: ${formatNumber(m.rps)} req/s, p99 ${m.p99} ms, non-2xx ${m.non2xx}, errors ${m.errors}`);
   return m;
@@ -67,7 +74,20 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
   const me = await measure('GET /api/v1/users/me (bearer)', `${base}/api/v1/users/me`, {
     authorization: `Bearer ${custodian.token}`,
   });
+  // Issue 4: create a person and read one by id through the API (gate, encryption, audit), 10 concurrent clients.
+  const auth = { authorization: `Bearer ${custodian.token}`, 'content-type': 'application/json', 'custodian-purpose': 'crm' };
+  const person = { firstName: 'Ada', lastName: 'Lovelace', emails: [{ value: 'ada@bench.example', primary: true }], phones: [{ value: '+442079460018', primary: true }] };
+  const created = (await (await fetch(`${base}/api/v1/people`, { method: 'POST', headers: auth, body: JSON.stringify(person) })).json()) as { id: string };
+  const createPeople = await measure('POST /api/v1/people', `${base}/api/v1/people`, auth, { connections: 10, method: 'POST', body: JSON.stringify(person) });
+  const readPerson = await measure('GET /api/v1/people/:id', `${base}/api/v1/people/${created.id}`, auth, { connections: 10 });
   await stopServer(custodian);
+  appendResults('People API (autocannon, 10 concurrent clients, 10 s each)', dialect, [
+    'Create a person (two names, an email and a phone: keys, encryption, blind indexes, gate, audit) and read one by id.',
+    '',
+    '| route | req/s | p99 ms | non-2xx + errors |',
+    '|---|---|---|---|',
+    ...[createPeople, readPerson].map((m) => `| ${m.name} | ${formatNumber(m.rps)} | ${m.p99} | ${m.non2xx + m.errors} |`),
+  ]);
   appendResults('HTTP (autocannon, 50 connections, 10 s each)', dialect, [
     `Servers in child processes; request logging at \`warn\`. Target: authenticated route >= 50% of bare.`,
     '',
