@@ -49,6 +49,8 @@ describe('deals board in Chromium', () => {
   });
 
   it('drags the deal to Proposal, and the stage persists after a reload', async () => {
+    // The create refetches the board: drag only once it has settled (a card re-rendered mid-drag drops nothing).
+    await page.waitForLoadState('networkidle');
     await card('Harbour cranes').dragTo(column('Proposal'));
     await expect.poll(() => column('Proposal').locator('[data-deal-id]', { hasText: 'Harbour cranes' }).count()).toBe(1);
     await page.reload();
