@@ -57,7 +57,7 @@ export async function consentEvidenceReport(
   const records = new Map<string, { recordId: string; subjectPseudonym: string; purpose: string; events: (ConsentEventView & { receipt: string })[] }>();
   for (const row of rows.slice(0, maxEvidenceEvents)) {
     const event = await deps.consent.event(db, workspaceId, row.event_id!);
-    const { jws } = await deps.receipts.issue(db, workspaceId, row.event_id!);
+    const { jws } = await deps.receipts.issue(db, workspaceId, row.event_id!, event);
     const recordId = row.record_id ?? `legacy-${row.purpose_key}`;
     const entry = records.get(recordId) ?? { recordId, subjectPseudonym: row.pseudonym, purpose: row.purpose_key, events: [] };
     entry.events.push({ ...event, receipt: jws });

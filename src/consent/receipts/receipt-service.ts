@@ -6,6 +6,7 @@ import type { Catalogue } from '../../kernel/catalogue/create-catalogue.ts';
 import type { PurposeRegister } from '../../kernel/purposes/purpose-register.ts';
 import type { NoticeService } from '../notices/notice-service.ts';
 import type { ConsentService } from '../records/consent-service.ts';
+import type { ConsentEventView } from '../records/consent-types.ts';
 import { loadReceiptSigningKey } from './receipt-signing-key.ts';
 
 export const receiptMediaType = 'consent-receipt+jws';
@@ -22,8 +23,11 @@ export type ReceiptVerification =
   | { readonly valid: false; readonly reason: string };
 
 export interface ReceiptService {
-  /** Signs the receipt of one consent event (deterministic: Ed25519 over the same claims gives the same JWS). */
-  issue(db: Kysely<Database>, workspaceId: string, eventId: string): Promise<IssuedReceipt>;
+  /**
+   * Signs the receipt of one consent event (deterministic: Ed25519 over the same claims gives the same JWS). A caller
+   * that already read the event passes it, so it is not read and decrypted again.
+   */
+  issue(db: Kysely<Database>, workspaceId: string, eventId: string, loaded?: ConsentEventView): Promise<IssuedReceipt>;
   /** Checks a receipt's signature against the issuing workspace's public key; never throws on bad input. */
   verify(jws: string): Promise<ReceiptVerification>;
   /** The workspace's public keys as a JWK set (empty before its first receipt). */
@@ -51,8 +55,8 @@ export function createReceiptService(deps: {
   readonly baseUrl: string;
 }): ReceiptService {
   return {
-    async issue(db, workspaceId, eventId) {
-      const event = await deps.consent.event(db, workspaceId, eventId);
+    async issue(db, workspaceId, eventId, loaded) {
+      const event = loaded?.id === eventId ? loaded : await deps.consent.event(db, workspaceId, eventId);
       const person = await db
         .selectFrom('consent_events as e')
         .innerJoin('persons as p', 'p.id', 'e.person_id')

@@ -128,7 +128,7 @@ export function createConsentService(deps: {
     if (granting && special && input.state !== 'requested' && input.explicit !== true) {
       throw fieldError('/explicit', 'consent to special-category data must be explicit (Art. 9(2)(a))');
     }
-    let noticeVersionId: string | null = input.noticeVersionId ?? null;
+    const noticeVersionId: string | null = input.noticeVersionId ?? null;
     if (noticeVersionId !== null) {
       const notice = await deps.notices.get(db, ctx.workspaceId, noticeVersionId).catch(() => undefined);
       if (!notice || notice.status === 'draft' || notice.purpose !== purpose.key) {
@@ -147,7 +147,6 @@ export function createConsentService(deps: {
     if (input.language !== undefined && !/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(input.language)) {
       throw fieldError('/language', 'a BCP 47 language tag');
     }
-    noticeVersionId ??= null;
     const evidence = cleanEvidence(input.evidence);
     const work = async (trx: Kysely<Database>): Promise<ConsentEventView> => {
       const eventId = randomUUID();
