@@ -21,6 +21,7 @@ import type { CustomFieldArea } from '../crm/custom-fields/custom-field-area.ts'
 import type { Exporter } from '../crm/export/create-exporter.ts';
 import type { SavedViews } from '../crm/views/saved-views.ts';
 import type { GlobalSearch } from '../crm/search/global-search.ts';
+import type { PrivacyEvents } from '../kernel/events/privacy-events.ts';
 
 /**
  * Long-lived services the app and the CLI share, built once by `createAppServices` (src/services.ts).
@@ -67,4 +68,6 @@ export interface AppServices extends PeopleArea, ConsentArea, DealsArea, Timelin
   readonly globalSearch: GlobalSearch;
   /** Consent forms, widget, double opt-in, unsubscribe links, preference centre, SMTP settings (src/consent/forms…). */
   readonly consentChannels: ConsentChannels;
+  /** Privacy events hub: areas emit inside their transactions (webhooks and monitoring subscribe). */
+  readonly privacyEvents: PrivacyEvents;
 }
