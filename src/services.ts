@@ -58,8 +58,9 @@ export async function createAppServices(deps: { config: Config; db: Db; clock: C
     personExists,
     actorPrecondition: trainingGate.precondition,
     onObjectionUpheld: async (trx, workspaceId, personId) => objectionHook.current?.(trx, workspaceId, personId),
+    events: privacyEvents,
   });
-  const peopleArea = createPeopleArea({ db: deps.db, clock: deps.clock, keys, fieldCipher, blindIndex, gate: privacyKernel.gate, purposes: privacyKernel.purposes, catalogue: privacyKernel.catalogue, serverSecret: keyFiles.serverSecret, journalDir: keyFiles.keysDir });
+  const peopleArea = createPeopleArea({ db: deps.db, clock: deps.clock, keys, fieldCipher, blindIndex, gate: privacyKernel.gate, purposes: privacyKernel.purposes, catalogue: privacyKernel.catalogue, serverSecret: keyFiles.serverSecret, journalDir: keyFiles.keysDir, events: privacyEvents });
   objectionHook.current = createObjectionSuppression({ keys, fieldCipher, suppression: peopleArea.suppression, clock: deps.clock });
   const timelineSources = createTimelineSourceRegistry();
   const personReassigners = createPersonReassignerRegistry();
@@ -74,7 +75,7 @@ export async function createAppServices(deps: { config: Config; db: Db; clock: C
   const timelineArea = createTimelineArea({ db: deps.db, clock: deps.clock, keys, fieldCipher, gate: privacyKernel.gate, purposes: privacyKernel.purposes, catalogue: privacyKernel.catalogue, erasers: peopleArea.erasure.erasers, timelineSources, personReassigners });
   const governance = createGovernanceArea({ dialect: deps.db.dialect, clock: deps.clock, catalogue: privacyKernel.catalogue, purposes: privacyKernel.purposes, securityFacts: securityFactsFrom({ config, keyFiles }) });
   const importArea = createImportArea({ db: deps.db, clock: deps.clock, gate: privacyKernel.gate, keys, fieldCipher, blindIndex, people: peopleArea.people, purposes: privacyKernel.purposes });
-  const consentArea = createConsentArea({ db: deps.db, clock: deps.clock, keys, fieldCipher, purposes: privacyKernel.purposes, catalogue: privacyKernel.catalogue, standing: privacyKernel.standing, keysDir: keyFiles.keysDir, baseUrl: config.publicUrl });
+  const consentArea = createConsentArea({ db: deps.db, clock: deps.clock, keys, fieldCipher, purposes: privacyKernel.purposes, catalogue: privacyKernel.catalogue, standing: privacyKernel.standing, keysDir: keyFiles.keysDir, baseUrl: config.publicUrl, events: privacyEvents });
   const consentChannels = createConsentChannels({ db: deps.db, clock: deps.clock, publicUrl: config.publicUrl, serverSecret: keyFiles.serverSecret, purposes: privacyKernel.purposes, catalogue: privacyKernel.catalogue, people: peopleArea.people, suppression: peopleArea.suppression, erasers: peopleArea.erasure.erasers, personReassigners, mailer, core: consentArea });
   return { ...consentArea, privacyEvents, consentChannels, ...importArea, keyFiles, keys, fieldCipher, blindIndex, mailer, governance, ...privacyKernel, ...peopleArea, timelineSources, personReassigners, trainingGate, customFields, ...dealsArea, ...timelineArea, exporter, savedViews, globalSearch };
 }

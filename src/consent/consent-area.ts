@@ -8,6 +8,7 @@ import type { StandingService } from '../kernel/standing/standing-service.ts';
 import { createGpcService, type GpcService } from './gpc/gpc-service.ts';
 import { createNoticeService, type NoticeService } from './notices/notice-service.ts';
 import { createReceiptService, type ReceiptService } from './receipts/receipt-service.ts';
+import type { PrivacyEvents } from '../kernel/events/privacy-events.ts';
 import { createConsentService } from './records/create-consent-service.ts';
 import type { ConsentService } from './records/consent-service.ts';
 
@@ -37,10 +38,12 @@ export function createConsentArea(deps: {
   readonly standing: StandingService;
   readonly keysDir: string;
   readonly baseUrl: string;
+  /** Privacy events hub: every consent event emits `consent.changed`. */
+  readonly events?: PrivacyEvents;
 }): ConsentArea {
   const base = { dialect: deps.db.dialect, clock: deps.clock };
   const notices = createNoticeService({ ...base, purposes: deps.purposes });
-  const consent = createConsentService({ ...base, purposes: deps.purposes, catalogue: deps.catalogue, keys: deps.keys, fieldCipher: deps.fieldCipher, notices });
+  const consent = createConsentService({ ...base, ...(deps.events ? { events: deps.events } : {}), purposes: deps.purposes, catalogue: deps.catalogue, keys: deps.keys, fieldCipher: deps.fieldCipher, notices });
   const receipts = createReceiptService({ keysDir: deps.keysDir, consent, notices, purposes: deps.purposes, catalogue: deps.catalogue, baseUrl: deps.baseUrl });
   const gpc = createGpcService({ consent, standing: deps.standing, purposes: deps.purposes, catalogue: deps.catalogue });
   return { consent, notices, receipts, gpc };

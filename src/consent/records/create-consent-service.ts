@@ -1,3 +1,4 @@
+import type { PrivacyEvents } from '../../kernel/events/privacy-events.ts';
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { DialectName } from '../../db/database.ts';
@@ -76,6 +77,7 @@ export function createConsentService(deps: {
   readonly keys: KeyService;
   readonly fieldCipher: FieldCipher;
   readonly notices: Pick<NoticeService, 'get'>;
+  readonly events?: PrivacyEvents;
 }): ConsentService {
   const viewOf = (row: EventRow, key: DataKey | undefined): ConsentEventView => {
     let evidence: ConsentEvidence = {};

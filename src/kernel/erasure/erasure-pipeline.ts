@@ -15,6 +15,7 @@ import type { ErasureStep } from './erasure-step.ts';
 import { activeHoldIdsFor } from './legal-holds.ts';
 import type { EraserRegistry, ErasureTarget } from './person-erasers.ts';
 import { runErasureSteps } from './run-erasure-steps.ts';
+import type { PrivacyEvents } from '../events/privacy-events.ts';
 import type { SuppressionHash, SuppressionList } from './suppression-list.ts';
 
 /** Who asked for the erasure, for the run record and the audit entry. */
@@ -39,6 +40,8 @@ export interface ErasurePipelineDeps {
   readonly purposeFacts: (db: Kysely<Database>, workspaceId: string) => Promise<readonly PurposeFacts[]>;
   /** Root of the certificate signing key. */
   readonly serverSecret: Buffer;
+  /** Told `person.erased` in the transaction that issues the certificate (webhooks, Art. 19). */
+  readonly events?: PrivacyEvents;
 }
 
 /** The one erasure pipeline (ARCHITECTURE invariant 5): admin deletion, erasure requests and retention use it. */
@@ -250,6 +253,12 @@ export function createErasurePipeline(deps: ErasurePipelineDeps): ErasurePipelin
           requestId: ctx.request.requestId ?? null,
           ip: ctx.request.ip ?? null,
           details: { runId, trigger: ctx.request.trigger, keyId: ctx.keyId, steps: certificate.steps.length, kept: ctx.kept.length },
+        });
+        await deps.events?.emit(trx, {
+          type: 'person.erased',
+          workspaceId,
+          subjectPseudonym: pseudonym,
+          data: { certificateId: certificate.id, trigger: ctx.request.trigger, requestId: ctx.request.requestId ?? null, kept: ctx.kept.length },
         });
         ctx.certificate = certificate;
       },

@@ -30,6 +30,8 @@ export interface PrivacyKernelDeps {
   readonly cacheTtlMs?: number;
   /** Checked by the gate before each decision (the training area's gate). */
   readonly actorPrecondition?: ActorPrecondition;
+  /** Privacy events hub (consent, objections, restrictions are emitted in their transactions). */
+  readonly events?: StandingDeps['events'];
 }
 
 /**
@@ -62,6 +64,7 @@ export function createPrivacyKernel(deps: PrivacyKernelDeps): PrivacyKernel {
     purposes,
     ...people,
     ...(deps.onObjectionUpheld ? { onObjectionUpheld: deps.onObjectionUpheld } : {}),
+    ...(deps.events ? { events: deps.events } : {}),
   });
   return { catalogue, purposes, gate, standing };
 }

@@ -1,3 +1,4 @@
+import type { PrivacyEvents } from '../events/privacy-events.ts';
 import type { Db } from '../../db/database.ts';
 import type { Clock } from '../clock.ts';
 import type { BlindIndex } from '../crypto/blind-index.ts';
@@ -43,6 +44,8 @@ export function createPeopleArea(deps: {
   readonly serverSecret: Buffer;
   /** Folder of the suppression journal (the keys folder); without it the list lives in the database only. */
   readonly journalDir?: string;
+  /** Privacy events hub (the pipeline emits `person.erased`). */
+  readonly events?: PrivacyEvents;
 }): PeopleArea {
   const suppression = createSuppressionList({ blindIndex: deps.blindIndex, ...(deps.journalDir ? { journalDir: deps.journalDir } : {}) });
   const erasure = createErasurePipeline({
@@ -57,6 +60,7 @@ export function createPeopleArea(deps: {
     ]),
     purposeFacts: (db, workspaceId) => deps.purposes.list(db, workspaceId),
     serverSecret: deps.serverSecret,
+    ...(deps.events ? { events: deps.events } : {}),
   });
   const people = createPeopleService({ ...deps, suppression, erasure });
   return { people, erasure, suppression };

@@ -7,6 +7,7 @@ import type { Clock } from '../clock.ts';
 import type { ActorContext } from '../gate/processing-context.ts';
 import type { PurposeRecord } from '../purposes/purpose-types.ts';
 import type { ConsentEventState } from './standing-types.ts';
+import type { PrivacyEvents } from '../events/privacy-events.ts';
 
 /** One consent event to append. Evidence arrives already encrypted (the consent area binds it to `eventId`). */
 export interface ConsentEventInput {
@@ -36,14 +37,14 @@ export interface AppendedConsentEvent {
 /**
  * The one writer of consent: appends the event to `consent_events` (which the gate reads), creates or moves the
  * person's consent record for the purpose (`consent_records`), and writes the audit entry (`consent.<state>`, with
- * pseudonym, purpose, method, notice version and event id: never the evidence). Runs in the caller's transaction.
+ * pseudonym, purpose, method, notice version and event id: never the evidence). Runs in the caller's transaction; tells `deps.events` (`consent.changed`).
  *
  * @example
  * await appendConsentEvent(trx, { dialect, clock }, ctx, { personId, pseudonym, purpose, state: 'given', method: 'api', … });
  */
 export async function appendConsentEvent(
   trx: Kysely<Database>,
-  deps: { readonly dialect: DialectName; readonly clock: Clock },
+  deps: { readonly dialect: DialectName; readonly clock: Clock; readonly events?: PrivacyEvents | undefined },
   ctx: ActorContext,
   input: ConsentEventInput,
 ): Promise<AppendedConsentEvent> {
@@ -135,6 +136,12 @@ export async function appendConsentEvent(
       explicit: input.explicit,
       expiresAt: input.expiresAt,
     },
+  });
+  await deps.events?.emit(trx, {
+    type: 'consent.changed',
+    workspaceId: ctx.workspaceId,
+    subjectPseudonym: input.pseudonym,
+    data: { purpose: input.purpose.key, state: input.state, method: input.method, eventId, recordId, recordedAt: at },
   });
   return { id: Number(inserted.id), eventId, recordId, at };
 }

@@ -5,6 +5,7 @@ import type { Database } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import { appendConsentEvent } from './append-consent-event.ts';
+import type { PrivacyEvents, PrivacyEventType } from '../events/privacy-events.ts';
 import type { Clock } from '../clock.ts';
 import type { PseudonymLookup } from '../gate/create-gate.ts';
 import type { ActorContext } from '../gate/processing-context.ts';
@@ -85,6 +86,8 @@ export interface StandingDeps {
    * that the people area writes the person's suppression entries.
    */
   readonly onObjectionUpheld?: (trx: Kysely<Database>, workspaceId: string, personId: string) => Promise<void>;
+  /** Told about consent events, objections and restrictions (webhooks, monitoring). */
+  readonly events?: PrivacyEvents;
 }
 
 export interface StandingService {
@@ -166,11 +169,19 @@ export function createStandingService(deps: StandingDeps): StandingService {
     trx: Kysely<Database>,
     ctx: ActorContext,
     personId: string,
-    entry: { action: string; purpose?: string | null; details?: Record<string, unknown> },
+    entry: { action: string; purpose?: string | null; details?: Record<string, unknown>; event?: PrivacyEventType },
   ): Promise<void> {
     const pseudonyms = deps.pseudonymsOf
       ? await deps.pseudonymsOf(trx, ctx.workspaceId, [personId])
       : undefined;
+    if (entry.event) {
+      await deps.events?.emit(trx, {
+        type: entry.event,
+        workspaceId: ctx.workspaceId,
+        subjectPseudonym: pseudonyms?.get(personId) ?? null,
+        data: { ...(entry.purpose ? { purpose: entry.purpose } : {}), ...entry.details },
+      });
+    }
     await appendAudit(trx, deps, {
       workspaceId: ctx.workspaceId,
       actor: ctx.actor,
@@ -314,6 +325,7 @@ export function createStandingService(deps: StandingDeps): StandingService {
           action: 'objection.raise',
           purpose: purpose.key,
           details: { objectionId: record.id, outcome },
+          event: 'person.objected',
         });
         return record;
       });
@@ -348,6 +360,7 @@ export function createStandingService(deps: StandingDeps): StandingService {
           action: 'objection.decide',
           purpose: row.purpose_key,
           details: { objectionId, outcome },
+          event: 'person.objected',
         });
         return { id: row.id, purpose: row.purpose_key, objectedAt: row.objected_at, outcome, decidedAt: now };
       });
@@ -375,6 +388,7 @@ export function createStandingService(deps: StandingDeps): StandingService {
         await audit(trx, ctx, personId, {
           action: 'restriction.set',
           details: { restrictionId: record.id, reason },
+          event: 'person.restricted',
         });
         return record;
       });
@@ -398,6 +412,7 @@ export function createStandingService(deps: StandingDeps): StandingService {
         await audit(trx, ctx, personId, {
           action: 'restriction.lift',
           details: { restrictionId: current.id, reason: current.reason },
+          event: 'person.restriction_lifted',
         });
         return { ...current, liftedAt: now };
       });
