@@ -26,6 +26,7 @@ import { createExporter } from './crm/export/create-exporter.ts';
 import { createSavedViews } from './crm/views/saved-views.ts';
 import { createGlobalSearch } from './crm/search/global-search.ts';
 import { createPrivacyEvents } from './kernel/events/privacy-events.ts';
+import { createWebhooksArea } from './webhooks/webhooks-area.ts';
 import { createObjectionSuppression, type ObjectionUpheldHook } from './kernel/erasure/objection-suppression.ts';
 
 /** Builds the shared services once (used by `main.ts`, the CLI and the test helpers). */
@@ -48,6 +49,7 @@ export async function createAppServices(deps: { config: Config; db: Db; clock: C
   const mailer = createMailer(config);
   // Privacy events (Art. 19 webhooks, monitoring): areas emit inside their transactions; subscribers register below.
   const privacyEvents = createPrivacyEvents({ clock: deps.clock });
+  const webhooks = createWebhooksArea({ db: deps.db, clock: deps.clock, serverSecret: keyFiles.serverSecret, mode: config.mode, events: privacyEvents });
   // The standing service is built before the people area that writes suppression entries: bound once both exist.
   const objectionHook: { current?: ObjectionUpheldHook } = {};
   const trainingGate = createTrainingGate({ clock: deps.clock });
@@ -77,5 +79,5 @@ export async function createAppServices(deps: { config: Config; db: Db; clock: C
   const importArea = createImportArea({ db: deps.db, clock: deps.clock, gate: privacyKernel.gate, keys, fieldCipher, blindIndex, people: peopleArea.people, purposes: privacyKernel.purposes });
   const consentArea = createConsentArea({ db: deps.db, clock: deps.clock, keys, fieldCipher, purposes: privacyKernel.purposes, catalogue: privacyKernel.catalogue, standing: privacyKernel.standing, keysDir: keyFiles.keysDir, baseUrl: config.publicUrl, events: privacyEvents });
   const consentChannels = createConsentChannels({ db: deps.db, clock: deps.clock, publicUrl: config.publicUrl, serverSecret: keyFiles.serverSecret, purposes: privacyKernel.purposes, catalogue: privacyKernel.catalogue, people: peopleArea.people, suppression: peopleArea.suppression, erasers: peopleArea.erasure.erasers, personReassigners, mailer, core: consentArea });
-  return { ...consentArea, privacyEvents, consentChannels, ...importArea, keyFiles, keys, fieldCipher, blindIndex, mailer, governance, ...privacyKernel, ...peopleArea, timelineSources, personReassigners, trainingGate, customFields, ...dealsArea, ...timelineArea, exporter, savedViews, globalSearch };
+  return { ...consentArea, privacyEvents, webhooks, consentChannels, ...importArea, keyFiles, keys, fieldCipher, blindIndex, mailer, governance, ...privacyKernel, ...peopleArea, timelineSources, personReassigners, trainingGate, customFields, ...dealsArea, ...timelineArea, exporter, savedViews, globalSearch };
 }

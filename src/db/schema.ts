@@ -12,12 +12,20 @@ import type { OrganizationTables } from '../crm/organizations/organization-table
 import type { DealTables } from '../crm/deals/deal-tables.ts';
 import type { TrainingTables } from '../governance/training/training-tables.ts';
 import type { CustomFieldTables } from '../crm/custom-fields/custom-field-tables.ts';
+import type { RequestTables } from '../rights/requests/request-tables.ts';
+import type { WebhookTables } from '../webhooks/webhook-tables.ts';
+import type { PortalTables } from '../rights/portal/portal-tables.ts';
+import type { FulfilmentTables } from '../rights/fulfilment/fulfilment-tables.ts';
+import type { ComplianceTables } from '../monitoring/compliance/compliance-tables.ts';
+import type { RetentionTables } from '../rights/retention/retention-tables.ts';
+import type { AlertTables } from '../monitoring/alerts/alert-tables.ts';
+import type { IncidentTables } from '../monitoring/incidents/incident-tables.ts';
 
 /**
  * Every table Custodian stores, composed from each area's table interfaces. An area adds its own
  * `XTables` interface here and its migration under `src/db/migrations/`.
  */
-export interface Database extends CoreTables, KernelTables, KeyTables, PeopleTables, OrganizationTables, DealTables, TrainingTables, CustomFieldTables, ActivityTables, TaskTables, GovernanceTables, ImportTables, ConsentTables, ConsentChannelTables {}
+export interface Database extends CoreTables, KernelTables, KeyTables, PeopleTables, OrganizationTables, DealTables, TrainingTables, CustomFieldTables, ActivityTables, TaskTables, GovernanceTables, ImportTables, ConsentTables, ConsentChannelTables, WebhookTables, RequestTables, PortalTables, FulfilmentTables, ComplianceTables, RetentionTables, AlertTables, IncidentTables {}
 
 /** Privacy kernel: data catalogue, purpose register, standing per purpose (migration 0011). */
 export interface KernelTables {

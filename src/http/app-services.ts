@@ -22,6 +22,7 @@ import type { Exporter } from '../crm/export/create-exporter.ts';
 import type { SavedViews } from '../crm/views/saved-views.ts';
 import type { GlobalSearch } from '../crm/search/global-search.ts';
 import type { PrivacyEvents } from '../kernel/events/privacy-events.ts';
+import type { WebhooksArea } from '../webhooks/webhooks-area.ts';
 
 /**
  * Long-lived services the app and the CLI share, built once by `createAppServices` (src/services.ts).
@@ -70,4 +71,6 @@ export interface AppServices extends PeopleArea, ConsentArea, DealsArea, Timelin
   readonly consentChannels: ConsentChannels;
   /** Privacy events hub: areas emit inside their transactions (webhooks and monitoring subscribe). */
   readonly privacyEvents: PrivacyEvents;
+  /** Signed outgoing webhooks for privacy events: endpoints, delivery log, dispatcher (src/webhooks). */
+  readonly webhooks: WebhooksArea;
 }

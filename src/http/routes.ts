@@ -35,6 +35,7 @@ import { tasksRoutes } from './routes/tasks-routes.ts';
 import { timelineRoutes } from './routes/timeline-routes.ts';
 import { formsRoutes } from './routes/forms-routes.ts';
 import { publicConsentRoutes } from './routes/public-consent-routes.ts';
+import { webhooksRoutes } from './routes/webhooks-routes.ts';
 /**
  * Every route file of the API, registered in one place. A feature adds one line here.
  */
@@ -74,4 +75,5 @@ export async function registerRoutes(app: App, deps: AppDeps): Promise<void> {
   await app.register(searchRoutes(deps));
   await app.register(formsRoutes(deps));
   await app.register(publicConsentRoutes(deps));
+  await app.register(webhooksRoutes(deps));
 }

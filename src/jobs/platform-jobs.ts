@@ -10,6 +10,7 @@ import type { Job } from './scheduler.ts';
 import { trainingJob } from '../governance/training/training-job.ts';
 import { consentExpiryJob } from '../consent/records/consent-expiry-job.ts';
 import { consentRenewalJob } from '../consent/records/consent-renewal-job.ts';
+import { webhookDispatchJob } from '../webhooks/webhook-dispatch-job.ts';
 
 /** What a job factory may use. */
 export interface PlatformJobDeps {
@@ -36,5 +37,6 @@ export const platformJobs: readonly JobFactory[] = [
   (deps) => ropaSnapshotJob({ db: deps.db, ropa: deps.services.governance.ropa }),
   (deps) => consentExpiryJob({ db: deps.db, clock: deps.clock, consent: deps.services.consent }),
   (deps) => consentRenewalJob({ db: deps.db, clock: deps.clock, people: deps.services.people, purposes: deps.services.purposes, mail: deps.services.consentChannels.mail }),
+  (deps) => webhookDispatchJob({ db: deps.db, clock: deps.clock, webhooks: deps.services.webhooks }),
   (deps) => trainingJob({ db: deps.db.kysely, dialect: deps.db.dialect, clock: deps.clock, mailer: deps.services.mailer }),
 ];
