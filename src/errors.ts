@@ -78,6 +78,27 @@ export const errorCatalogue = {
   CONSENT_LINK_EXPIRED: { status: 410, exit: 5, title: 'The link has expired' },
   CONSENT_LINK_USED: { status: 409, exit: 6, title: 'The link was already used' },
   MAIL_SEND_FAILED: { status: 502, exit: 1, title: 'The mail server did not accept the message' },
+  // privacy portal (src/rights/portal)
+  PORTAL_VERIFICATION_FAILED: { status: 400, exit: 2, title: 'The code or link is not valid, or has expired' },
+  // request fulfilment: access, rectification, erasure, restriction, objection, consent withdrawal (src/rights/fulfilment)
+  FULFILMENT_WRONG_TYPE: { status: 409, exit: 6, title: 'This action does not fulfil a request of this type' },
+  FULFILMENT_NOT_VERIFIED: { status: 409, exit: 6, title: "The requester's identity is not verified yet" },
+  FULFILMENT_CLOSED: { status: 409, exit: 6, title: 'The request is already closed' },
+  FULFILMENT_NO_PERSON: { status: 409, exit: 6, title: 'The request is not linked to a person' },
+  FULFILMENT_LIFT_NOTICE_REQUIRED: { status: 409, exit: 6, title: 'Tell the person before lifting the restriction (Art. 18(3))' },
+  FULFILMENT_REVIEW_PENDING: { status: 409, exit: 6, title: 'The export names other people: confirm its release after review' },
+  // request inbox: data subject request lifecycle and deadlines (src/rights/requests)
+  REQUEST_TRANSITION_REFUSED: { status: 409, exit: 6, title: 'The request cannot move to this status' },
+  REQUEST_EXTENSION_REFUSED: { status: 409, exit: 6, title: 'The deadline cannot be extended' },
+  // anomaly detection and alerts (src/monitoring/alerts)
+  ALERT_CLOSED: { status: 409, exit: 6, title: 'The alert is already dismissed or turned into an incident' },
+  INCIDENT_REGISTER_UNAVAILABLE: { status: 503, exit: 8, title: 'The incident register is not available' },
+  // incident and breach register (src/monitoring/incidents)
+  INCIDENT_DATES_INVALID: { status: 422, exit: 2, title: 'The incident dates are impossible' },
+  INCIDENT_NOTIFICATION_INCOMPLETE: { status: 422, exit: 2, title: 'The notification lacks required content' },
+  INCIDENT_LATE_REASON_REQUIRED: { status: 422, exit: 2, title: 'A notification after 72 hours needs the reasons for the delay' },
+  INCIDENT_NOT_CLOSABLE: { status: 409, exit: 6, title: 'The incident cannot be closed yet' },
+  INCIDENT_CLOSED: { status: 409, exit: 6, title: 'The incident is closed' },
 } as const;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -28,7 +28,10 @@ import { createGlobalSearch } from './crm/search/global-search.ts';
 import { createPrivacyEvents } from './kernel/events/privacy-events.ts';
 import { createWebhooksArea } from './webhooks/webhooks-area.ts';
 import { createObjectionSuppression, type ObjectionUpheldHook } from './kernel/erasure/objection-suppression.ts';
+import { createRequestService } from './rights/requests/request-service.ts';
 
+import { createComplianceService } from './monitoring/compliance/compliance-service.ts';
+import { createAuditCheckpoints } from './kernel/audit/audit-checkpoints.ts';
 /** Builds the shared services once (used by `main.ts`, the CLI and the test helpers). */
 export async function createAppServices(deps: { config: Config; db: Db; clock: Clock }): Promise<AppServices> {
   const { config } = deps;
@@ -79,5 +82,9 @@ export async function createAppServices(deps: { config: Config; db: Db; clock: C
   const importArea = createImportArea({ db: deps.db, clock: deps.clock, gate: privacyKernel.gate, keys, fieldCipher, blindIndex, people: peopleArea.people, purposes: privacyKernel.purposes });
   const consentArea = createConsentArea({ db: deps.db, clock: deps.clock, keys, fieldCipher, purposes: privacyKernel.purposes, catalogue: privacyKernel.catalogue, standing: privacyKernel.standing, keysDir: keyFiles.keysDir, baseUrl: config.publicUrl, events: privacyEvents });
   const consentChannels = createConsentChannels({ db: deps.db, clock: deps.clock, publicUrl: config.publicUrl, serverSecret: keyFiles.serverSecret, purposes: privacyKernel.purposes, catalogue: privacyKernel.catalogue, people: peopleArea.people, suppression: peopleArea.suppression, erasers: peopleArea.erasure.erasers, personReassigners, mailer, core: consentArea });
-  return { ...consentArea, privacyEvents, webhooks, consentChannels, ...importArea, keyFiles, keys, fieldCipher, blindIndex, mailer, governance, ...privacyKernel, ...peopleArea, timelineSources, personReassigners, trainingGate, customFields, ...dealsArea, ...timelineArea, exporter, savedViews, globalSearch };
+  // Data subject requests (src/rights/requests): the inbox the portal and fulfilment build on.
+  const requests = createRequestService({ db: deps.db.kysely, dialect: deps.db.dialect, clock: deps.clock, keys, fieldCipher, blindIndex, privacyEvents, mailer });
+  // Automated compliance audits (src/monitoring/compliance): checks over the live configuration, kept runs and scores.
+  const compliance = createComplianceService({ db: deps.db, clock: deps.clock, keyFiles, checkpoints: createAuditCheckpoints({ keysDir: keyFiles.keysDir, dataDir: config.dataDir }) });
+  return { ...consentArea, privacyEvents, webhooks, consentChannels, ...importArea, keyFiles, keys, fieldCipher, blindIndex, mailer, governance, ...privacyKernel, ...peopleArea, timelineSources, personReassigners, trainingGate, customFields, ...dealsArea, ...timelineArea, exporter, savedViews, globalSearch, requests, compliance };
 }

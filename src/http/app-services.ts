@@ -22,8 +22,10 @@ import type { Exporter } from '../crm/export/create-exporter.ts';
 import type { SavedViews } from '../crm/views/saved-views.ts';
 import type { GlobalSearch } from '../crm/search/global-search.ts';
 import type { PrivacyEvents } from '../kernel/events/privacy-events.ts';
+import type { RequestInbox } from '../rights/requests/request-service.ts';
 import type { WebhooksArea } from '../webhooks/webhooks-area.ts';
 
+import type { ComplianceService } from '../monitoring/compliance/compliance-service.ts';
 /**
  * Long-lived services the app and the CLI share, built once by `createAppServices` (src/services.ts).
  * Each area adds what it provides here.
@@ -71,6 +73,10 @@ export interface AppServices extends PeopleArea, ConsentArea, DealsArea, Timelin
   readonly consentChannels: ConsentChannels;
   /** Privacy events hub: areas emit inside their transactions (webhooks and monitoring subscribe). */
   readonly privacyEvents: PrivacyEvents;
+  /** Data subject requests: the inbox (lifecycle, deadlines, notes, results) behind the portal and fulfilment. */
+  readonly requests: RequestInbox;
   /** Signed outgoing webhooks for privacy events: endpoints, delivery log, dispatcher (src/webhooks). */
   readonly webhooks: WebhooksArea;
+  /** Automated compliance audits: runs of the checks, kept with their findings and score (src/monitoring/compliance). */
+  readonly compliance: ComplianceService;
 }

@@ -1,0 +1,75 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+import { normaliseEmail, type BlindIndex } from '../../kernel/crypto/blind-index.ts';
+import type { FieldCipher } from '../../kernel/crypto/field-cipher.ts';
+import type { KeyService } from '../../kernel/crypto/key-service.ts';
+import { personBinding } from '../../kernel/people/person-fields.ts';
+import { contactPointBinding } from '../../kernel/people/person-rows.ts';
+
+export interface PersonMatchDeps {
+  readonly keys: KeyService;
+  readonly fieldCipher: FieldCipher;
+  readonly blindIndex: BlindIndex;
+}
+
+/**
+ * The people of a workspace (not erased, not being erased) holding `email` among their emails, found the way the
+ * people lookup finds them: candidates through the truncated blind index, each candidate's values decrypted and
+ * compared, false positives dropped. No gate: the request inbox matches for the person's own request and never shows
+ * the result to the requester.
+ *
+ * @example
+ * const ids = await matchPeopleByEmail(deps, trx, workspaceId, 'ada@example.com'); // ['3f0c…'] or []
+ */
+export async function matchPeopleByEmail(
+  deps: PersonMatchDeps,
+  db: Kysely<Database>,
+  workspaceId: string,
+  email: string,
+): Promise<string[]> {
+  const wanted = normaliseEmail(email);
+  const hash = deps.blindIndex.compute(workspaceId, 'email', email, 'email');
+  const candidates = await db
+    .selectFrom('person_blind_indexes as b')
+    .innerJoin('persons as p', 'p.id', 'b.person_id')
+    .select(['p.id', 'p.email'])
+    .where('b.workspace_id', '=', workspaceId)
+    .where('b.field', '=', 'email')
+    .where('b.hash', '=', hash)
+    .where('p.workspace_id', '=', workspaceId)
+    .where('p.erased_at', 'is', null)
+    .where('p.erasing_run_id', 'is', null)
+    .execute();
+  if (candidates.length === 0) return [];
+  const ids = [...new Set(candidates.map((c) => c.id))];
+  const keys = await deps.keys.getDataKeys(db, workspaceId, ids);
+  const points = await db
+    .selectFrom('person_contact_points')
+    .select(['id', 'person_id', 'value'])
+    .where('workspace_id', '=', workspaceId)
+    .where('kind', '=', 'email')
+    .where('person_id', 'in', ids)
+    .execute();
+  const hit = new Set<string>();
+  for (const p of points) {
+    const key = keys.get(p.person_id);
+    if (
+      key &&
+      normaliseEmail(deps.fieldCipher.decrypt(key, p.value, contactPointBinding(workspaceId, p.id))) ===
+        wanted
+    )
+      hit.add(p.person_id);
+  }
+  // People stored before contact points (migration 0020) hold their one email in `persons` only.
+  const withPoints = new Set(points.map((p) => p.person_id));
+  for (const c of candidates) {
+    const key = keys.get(c.id);
+    if (withPoints.has(c.id) || !key || !c.email) continue;
+    if (
+      normaliseEmail(deps.fieldCipher.decrypt(key, c.email, personBinding(workspaceId, c.id, 'email'))) ===
+      wanted
+    )
+      hit.add(c.id);
+  }
+  return ids.filter((id) => hit.has(id));
+}

@@ -1,0 +1,135 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Database } from '../../db/schema.ts';
+import { AppError } from '../../errors.ts';
+import type { Clock } from '../../kernel/clock.ts';
+import { dueSoonFrom } from './request-deadlines.ts';
+import type { RequestTable } from './request-tables.ts';
+import {
+  finalRequestStatuses,
+  type RequestStatus,
+  type RequestType,
+  type RequestView,
+} from './request-types.ts';
+
+/** Filters of the inbox list. */
+export interface RequestListFilter {
+  readonly status?: RequestStatus | undefined;
+  readonly type?: RequestType | undefined;
+  /** A user id, or `none` for unassigned requests. */
+  readonly assignee?: string | undefined;
+  readonly sla?: RequestView['sla'] | undefined;
+  /** Only requests due before this instant. */
+  readonly dueBefore?: string | undefined;
+  readonly cursor?: string | undefined;
+  /** Page size (default 50, at most 200). */
+  readonly limit?: number | undefined;
+}
+
+export interface RequestList {
+  readonly items: RequestView[];
+  readonly nextCursor: string | null;
+}
+
+/** Open requests by SLA indicator. */
+export interface RequestSummary {
+  readonly open: number;
+  readonly overdue: number;
+  readonly dueSoon: number;
+  readonly onTrack: number;
+  readonly unassigned: number;
+}
+
+type Row = Selectable<RequestTable>;
+
+function encodeCursor(row: Row): string {
+  return Buffer.from(JSON.stringify([row.due_at, row.id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (
+      Array.isArray(value) &&
+      value.length === 2 &&
+      typeof value[0] === 'string' &&
+      typeof value[1] === 'string'
+    )
+      return [value[0], value[1]];
+  } catch {
+    // fall through
+  }
+  throw new AppError('VALIDATION_FAILED', { field: 'cursor', detail: 'not a cursor this list gave' });
+}
+
+/**
+ * Reads of the request inbox: the list (deadline first, keyset pagination) and the counts of the home widget.
+ *
+ * @example
+ * const q = createRequestQueries({ clock });
+ * const page = await q.list(db, workspaceId, { sla: 'overdue', limit: 20 });
+ */
+export function createRequestQueries(deps: { readonly clock: Clock }) {
+  const open = [...finalRequestStatuses];
+  return {
+    async list(
+      db: Kysely<Database>,
+      workspaceId: string,
+      filter: RequestListFilter,
+    ): Promise<{ rows: Row[]; nextCursor: string | null }> {
+      const limit = filter.limit ?? 50;
+      if (!Number.isInteger(limit) || limit < 1 || limit > 200)
+        throw new AppError('VALIDATION_FAILED', { field: 'limit', detail: '1 to 200' });
+      const now = deps.clock.now().toISOString();
+      let q = db.selectFrom('requests').selectAll().where('workspace_id', '=', workspaceId);
+      if (filter.status !== undefined) q = q.where('status', '=', filter.status);
+      if (filter.type !== undefined) q = q.where('type', '=', filter.type);
+      if (filter.assignee === 'none') q = q.where('assignee_id', 'is', null);
+      else if (filter.assignee !== undefined) q = q.where('assignee_id', '=', filter.assignee);
+      if (filter.dueBefore !== undefined)
+        q = q.where('due_at', '<', new Date(filter.dueBefore).toISOString());
+      if (filter.sla === 'closed') q = q.where('status', 'in', open);
+      else if (filter.sla !== undefined) {
+        q = q.where('status', 'not in', open);
+        if (filter.sla === 'overdue') q = q.where('due_at', '<', now);
+        if (filter.sla === 'due_soon')
+          q = q.where('due_at', '>=', now).where('due_at', '<=', dueSoonFrom(deps.clock.now()));
+        if (filter.sla === 'on_track') q = q.where('due_at', '>', dueSoonFrom(deps.clock.now()));
+      }
+      if (filter.cursor !== undefined) {
+        const [due, id] = decodeCursor(filter.cursor);
+        q = q.where((eb) =>
+          eb.or([eb('due_at', '>', due), eb.and([eb('due_at', '=', due), eb('id', '>', id)])]),
+        );
+      }
+      const rows = await q
+        .orderBy('due_at')
+        .orderBy('id')
+        .limit(limit + 1)
+        .execute();
+      const page = rows.slice(0, limit);
+      const last = page[page.length - 1];
+      return { rows: page, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+    },
+
+    async summary(db: Kysely<Database>, workspaceId: string): Promise<RequestSummary> {
+      const now = deps.clock.now();
+      const nowIso = now.toISOString();
+      const soon = dueSoonFrom(now);
+      const rows = await db
+        .selectFrom('requests')
+        .select(['due_at', 'assignee_id'])
+        .where('workspace_id', '=', workspaceId)
+        .where('status', 'not in', open)
+        .execute();
+      let overdue = 0;
+      let dueSoon = 0;
+      let unassigned = 0;
+      for (const r of rows) {
+        if (r.due_at < nowIso) overdue += 1;
+        else if (r.due_at <= soon) dueSoon += 1;
+        if (r.assignee_id === null) unassigned += 1;
+      }
+      return { open: rows.length, overdue, dueSoon, onTrack: rows.length - overdue - dueSoon, unassigned };
+    },
+  };
+}
