@@ -9137,6 +9137,15 @@ export interface paths {
               | 'people:import'
               | 'governance:read'
               | 'governance:write'
+              | 'requests:read'
+              | 'requests:write'
+              | 'retention:read'
+              | 'retention:write'
+              | 'webhooks:manage'
+              | 'monitoring:read'
+              | 'monitoring:write'
+              | 'compliance:read'
+              | 'compliance:run'
             )[];
             purposes?: string[];
             requireMfa?: boolean;
@@ -9249,6 +9258,15 @@ export interface paths {
               | 'people:import'
               | 'governance:read'
               | 'governance:write'
+              | 'requests:read'
+              | 'requests:write'
+              | 'retention:read'
+              | 'retention:write'
+              | 'webhooks:manage'
+              | 'monitoring:read'
+              | 'monitoring:write'
+              | 'compliance:read'
+              | 'compliance:run'
             )[];
             purposes?: string[];
             requireMfa?: boolean;
@@ -11427,6 +11445,498 @@ export interface paths {
         };
       };
     };
+    trace?: never;
+  };
+  '/api/v1/webhooks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Webhook endpoints of the workspace */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              eventTypes: string[];
+              items: {
+                active: boolean;
+                createdAt: string;
+                description: string;
+                eventTypes: string[];
+                id: string;
+                updatedAt: string;
+                url: string;
+                version: number;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Add an endpoint; the answer carries its signing secret, shown only once */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            active?: boolean;
+            description?: string;
+            eventTypes: (
+              | '*'
+              | 'request.received'
+              | 'request.verified'
+              | 'request.extended'
+              | 'request.completed'
+              | 'request.refused'
+              | 'person.rectified'
+              | 'person.erased'
+              | 'person.anonymised'
+              | 'person.restricted'
+              | 'person.restriction_lifted'
+              | 'person.objected'
+              | 'consent.changed'
+              | 'retention.sweep_completed'
+              | 'alert.raised'
+              | 'incident.opened'
+              | 'incident.updated'
+            )[];
+            /** @description https URL (http allowed in development and tests) */
+            url: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              endpoint: {
+                active: boolean;
+                createdAt: string;
+                description: string;
+                eventTypes: string[];
+                id: string;
+                updatedAt: string;
+                url: string;
+                version: number;
+              };
+              /** @description The signing secret (Standard Webhooks `whsec_…`), shown only now */
+              secret: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/webhooks/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One endpoint (ETag = version) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              active: boolean;
+              createdAt: string;
+              description: string;
+              eventTypes: string[];
+              id: string;
+              updatedAt: string;
+              url: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    /** Remove an endpoint and its delivery log */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /** Change URL, events, description or pause it (If-Match) */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: {
+          'if-match'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            active?: boolean;
+            description?: string;
+            eventTypes?: (
+              | '*'
+              | 'request.received'
+              | 'request.verified'
+              | 'request.extended'
+              | 'request.completed'
+              | 'request.refused'
+              | 'person.rectified'
+              | 'person.erased'
+              | 'person.anonymised'
+              | 'person.restricted'
+              | 'person.restriction_lifted'
+              | 'person.objected'
+              | 'consent.changed'
+              | 'retention.sweep_completed'
+              | 'alert.raised'
+              | 'incident.opened'
+              | 'incident.updated'
+            )[];
+            /** @description https URL (http allowed in development and tests) */
+            url?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              active: boolean;
+              createdAt: string;
+              description: string;
+              eventTypes: string[];
+              id: string;
+              updatedAt: string;
+              url: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/webhooks/{id}/deliveries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Delivery log of an endpoint, newest first (cursor pagination) */
+    get: {
+      parameters: {
+        query?: {
+          cursor?: string;
+          limit?: number;
+          status?: 'pending' | 'delivered' | 'dead';
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                attempts: number;
+                createdAt: string;
+                deliveredAt: string | null;
+                endpointId: string;
+                eventType: string;
+                id: string;
+                lastError: string | null;
+                lastStatusCode: number | null;
+                nextAttemptAt: string | null;
+                payload: unknown;
+                status: 'pending' | 'delivered' | 'dead';
+              }[];
+              nextCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/webhooks/{id}/deliveries/{deliveryId}/attempts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every attempt of one delivery */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          deliveryId: string;
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                attemptedAt: string;
+                durationMs: number;
+                error: string | null;
+                statusCode: number | null;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Send a delivery again now (a dead one gets a fresh set of retries) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          deliveryId: string;
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              attempts: number;
+              createdAt: string;
+              deliveredAt: string | null;
+              endpointId: string;
+              eventType: string;
+              id: string;
+              lastError: string | null;
+              lastStatusCode: number | null;
+              nextAttemptAt: string | null;
+              payload: unknown;
+              status: 'pending' | 'delivered' | 'dead';
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/webhooks/{id}/ping': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Queue a `webhook.ping` delivery to test the endpoint */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              attempts: number;
+              createdAt: string;
+              deliveredAt: string | null;
+              endpointId: string;
+              eventType: string;
+              id: string;
+              lastError: string | null;
+              lastStatusCode: number | null;
+              nextAttemptAt: string | null;
+              payload: unknown;
+              status: 'pending' | 'delivered' | 'dead';
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/webhooks/{id}/secret': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Rotate the signing secret; the new one is shown only now */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              endpoint: {
+                active: boolean;
+                createdAt: string;
+                description: string;
+                eventTypes: string[];
+                id: string;
+                updatedAt: string;
+                url: string;
+                version: number;
+              };
+              /** @description The signing secret (Standard Webhooks `whsec_…`), shown only now */
+              secret: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   '/health': {

@@ -62,6 +62,7 @@ export const navigation: readonly NavigationItem[] = [
   { path: '/audit', label: 'Audit log', permission: 'audit:read', section: 'administration', page: page(() => import('../features/audit/audit-page.tsx'), 'AuditPage') },
   { path: '/settings', label: 'Settings', permission: 'settings:read', section: 'administration', page: page(() => import('../features/settings/settings-page.tsx'), 'SettingsPage') },
   { path: '/consent-forms', label: 'Consent forms', permission: 'privacy:read', section: 'privacy', page: page(() => import('../features/forms/forms-page.tsx'), 'FormsPage') },
+  { path: '/webhooks', label: 'Webhooks', permission: 'webhooks:manage', section: 'administration', page: page(() => import('../features/webhooks/webhooks-page.tsx'), 'WebhooksPage') },
   { path: '/email-settings', label: 'Email settings', permission: 'settings:read', section: 'administration', page: page(() => import('../features/forms/mail-settings-page.tsx'), 'MailSettingsPage') },
   { path: '/account', label: 'My account', section: 'account', page: page(() => import('../features/account/account-page.tsx'), 'AccountPage') },
   { path: '/training', label: 'Staff training', permission: 'governance:read', section: 'governance', page: page(() => import('../features/training/training-page.tsx'), 'TrainingPage') },
