@@ -26,12 +26,18 @@ import { createExporter } from './crm/export/create-exporter.ts';
 import { createSavedViews } from './crm/views/saved-views.ts';
 import { createGlobalSearch } from './crm/search/global-search.ts';
 import { createPrivacyEvents } from './kernel/events/privacy-events.ts';
+import { createAlertsArea } from './monitoring/alerts/alerts-area.ts';
+import { createIncidentsArea } from './monitoring/incidents/incidents-area.ts';
+import { createBuiltinAccessSections } from './rights/access/access-sections.ts';
+import { createAccessExporter } from './rights/access/create-access-exporter.ts';
 import { createWebhooksArea } from './webhooks/webhooks-area.ts';
 import { createObjectionSuppression, type ObjectionUpheldHook } from './kernel/erasure/objection-suppression.ts';
 import { createRequestService } from './rights/requests/request-service.ts';
+import { createPrivacyPortal } from './rights/portal/privacy-portal.ts';
 
 import { createComplianceService } from './monitoring/compliance/compliance-service.ts';
 import { createAuditCheckpoints } from './kernel/audit/audit-checkpoints.ts';
+import { createRetentionArea } from './rights/retention/retention-area.ts';
 /** Builds the shared services once (used by `main.ts`, the CLI and the test helpers). */
 export async function createAppServices(deps: { config: Config; db: Db; clock: Clock }): Promise<AppServices> {
   const { config } = deps;
@@ -84,7 +90,18 @@ export async function createAppServices(deps: { config: Config; db: Db; clock: C
   const consentChannels = createConsentChannels({ db: deps.db, clock: deps.clock, publicUrl: config.publicUrl, serverSecret: keyFiles.serverSecret, purposes: privacyKernel.purposes, catalogue: privacyKernel.catalogue, people: peopleArea.people, suppression: peopleArea.suppression, erasers: peopleArea.erasure.erasers, personReassigners, mailer, core: consentArea });
   // Data subject requests (src/rights/requests): the inbox the portal and fulfilment build on.
   const requests = createRequestService({ db: deps.db.kysely, dialect: deps.db.dialect, clock: deps.clock, keys, fieldCipher, blindIndex, privacyEvents, mailer });
+  // Privacy portal (src/rights/portal): public pages per workspace; emails requesters when a request is extended, completed or refused.
+  const privacyPortal = createPrivacyPortal({ db: deps.db, clock: deps.clock, requests, purposes: privacyKernel.purposes, serverSecret: keyFiles.serverSecret, publicUrl: config.publicUrl, mailerFor: (db, workspaceId) => consentChannels.mailSettings.mailerFor(db, workspaceId) });
+  privacyEvents.subscribe(privacyPortal.outbox.subscriber);
   // Automated compliance audits (src/monitoring/compliance): checks over the live configuration, kept runs and scores.
   const compliance = createComplianceService({ db: deps.db, clock: deps.clock, keyFiles, checkpoints: createAuditCheckpoints({ keysDir: keyFiles.keysDir, dataDir: config.dataDir }) });
-  return { ...consentArea, privacyEvents, webhooks, consentChannels, ...importArea, keyFiles, keys, fieldCipher, blindIndex, mailer, governance, ...privacyKernel, ...peopleArea, timelineSources, personReassigners, trainingGate, customFields, ...dealsArea, ...timelineArea, exporter, savedViews, globalSearch, requests, compliance };
+  // Access and portability exports (src/rights/access): one section per kind of personal data we hold.
+  const accessSections = createBuiltinAccessSections({ fieldCipher, keys, consent: consentArea.consent, receipts: consentArea.receipts, catalogue: privacyKernel.catalogue, purposes: privacyKernel.purposes, governance });
+  const accessExporter = createAccessExporter({ clock: deps.clock, gate: privacyKernel.gate, keys, catalogue: privacyKernel.catalogue, purposes: privacyKernel.purposes, sections: accessSections });
+  const retention = createRetentionArea({ db: deps.db, clock: deps.clock, keys, fieldCipher, suppression: peopleArea.suppression, erasure: peopleArea.erasure, purposes: privacyKernel.purposes, catalogue: privacyKernel.catalogue, serverSecret: keyFiles.serverSecret, journalDir: keyFiles.keysDir, events: privacyEvents });
+  // Incident and breach register (src/monitoring/incidents): alerts open incidents through it.
+  const incidents = createIncidentsArea({ dialect: deps.db.dialect, clock: deps.clock, catalogue: privacyKernel.catalogue, purposes: privacyKernel.purposes, organisation: governance.organisation, privacyEvents, keys, fieldCipher, gate: privacyKernel.gate });
+  // Anomaly detection and alerts (src/monitoring/alerts): the detector is started by main.ts.
+  const alerts = createAlertsArea({ db: deps.db, clock: deps.clock, catalogue: privacyKernel.catalogue, mailer, privacyEvents, serverSecret: keyFiles.serverSecret, publicUrl: config.publicUrl });
+  return { ...consentArea, incidents, privacyEvents, webhooks, consentChannels, ...importArea, keyFiles, keys, fieldCipher, blindIndex, mailer, governance, ...privacyKernel, ...peopleArea, timelineSources, personReassigners, trainingGate, customFields, ...dealsArea, ...timelineArea, exporter, savedViews, globalSearch, requests, compliance, accessExporter, accessSections, retention, privacyPortal, alerts };
 }

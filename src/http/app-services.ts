@@ -22,10 +22,16 @@ import type { Exporter } from '../crm/export/create-exporter.ts';
 import type { SavedViews } from '../crm/views/saved-views.ts';
 import type { GlobalSearch } from '../crm/search/global-search.ts';
 import type { PrivacyEvents } from '../kernel/events/privacy-events.ts';
+import type { AlertsArea } from '../monitoring/alerts/alerts-area.ts';
+import type { IncidentsArea } from '../monitoring/incidents/incidents-area.ts';
+import type { AccessExporter } from '../rights/access/access-export-types.ts';
+import type { AccessSectionRegistry } from '../rights/access/access-section.ts';
 import type { RequestInbox } from '../rights/requests/request-service.ts';
+import type { PrivacyPortal } from '../rights/portal/privacy-portal.ts';
 import type { WebhooksArea } from '../webhooks/webhooks-area.ts';
 
 import type { ComplianceService } from '../monitoring/compliance/compliance-service.ts';
+import type { RetentionArea } from '../rights/retention/retention-area.ts';
 /**
  * Long-lived services the app and the CLI share, built once by `createAppServices` (src/services.ts).
  * Each area adds what it provides here.
@@ -79,4 +85,16 @@ export interface AppServices extends PeopleArea, ConsentArea, DealsArea, Timelin
   readonly webhooks: WebhooksArea;
   /** Automated compliance audits: runs of the checks, kept with their findings and score (src/monitoring/compliance). */
   readonly compliance: ComplianceService;
+  /** Access and portability exports of one person (Art. 15, 20), through the gate (src/rights/access). */
+  readonly accessExporter: AccessExporter;
+  /** The sections an access export collects; a feature holding personal data registers its own. */
+  readonly accessSections: AccessSectionRegistry;
+  /** Retention policies, preview and sweeps, with the batched erasure they run through (src/rights/retention). */
+  readonly retention: RetentionArea;
+  /** The public privacy portal: submissions, identity checks, status and download links, requester emails (src/rights/portal). */
+  readonly privacyPortal: PrivacyPortal;
+  /** Incident and breach register (Art. 33/34): incidents, 72-hour clock, drafts, recipients (src/monitoring/incidents). */
+  readonly incidents: IncidentsArea;
+  /** Anomaly detection over the audit log and its alerts (src/monitoring/alerts). */
+  readonly alerts: AlertsArea;
 }

@@ -35,7 +35,13 @@ import { tasksRoutes } from './routes/tasks-routes.ts';
 import { timelineRoutes } from './routes/timeline-routes.ts';
 import { formsRoutes } from './routes/forms-routes.ts';
 import { publicConsentRoutes } from './routes/public-consent-routes.ts';
+import { alertsRoutes } from './routes/alerts-routes.ts';
+import { requestsRoutes } from './routes/requests-routes.ts';
 import { webhooksRoutes } from './routes/webhooks-routes.ts';
+import { complianceRoutes } from './routes/compliance-routes.ts';
+import { accessExportRoutes } from './routes/access-export-routes.ts';
+import { portalRoutes } from './routes/portal-routes.ts';
+import { retentionRoutes } from './routes/retention-routes.ts';
 /**
  * Every route file of the API, registered in one place. A feature adds one line here.
  */
@@ -75,5 +81,11 @@ export async function registerRoutes(app: App, deps: AppDeps): Promise<void> {
   await app.register(searchRoutes(deps));
   await app.register(formsRoutes(deps));
   await app.register(publicConsentRoutes(deps));
+  await app.register(requestsRoutes(deps));
   await app.register(webhooksRoutes(deps));
+  await app.register(complianceRoutes(deps));
+  await app.register(portalRoutes(deps));
+  await app.register(accessExportRoutes(deps));
+  await app.register(alertsRoutes(deps));
+  await app.register(retentionRoutes(deps));
 }

@@ -7,11 +7,14 @@ import { auditCheckpointJob } from './audit-checkpoint-job.ts';
 import { governanceRemindersJob } from '../governance/organisation/governance-reminders-job.ts';
 import { ropaSnapshotJob } from '../governance/ropa/ropa-snapshot-job.ts';
 import type { Job } from './scheduler.ts';
+import { retentionSweepJob } from '../rights/retention/retention-sweep-job.ts';
 import { trainingJob } from '../governance/training/training-job.ts';
 import { consentExpiryJob } from '../consent/records/consent-expiry-job.ts';
 import { consentRenewalJob } from '../consent/records/consent-renewal-job.ts';
 import { webhookDispatchJob } from '../webhooks/webhook-dispatch-job.ts';
 
+import { complianceAuditJob } from '../monitoring/compliance/compliance-audit-job.ts';
+import { portalOutboxJob } from '../rights/portal/portal-outbox-job.ts';
 /** What a job factory may use. */
 export interface PlatformJobDeps {
   readonly config: Config;
@@ -39,4 +42,7 @@ export const platformJobs: readonly JobFactory[] = [
   (deps) => consentRenewalJob({ db: deps.db, clock: deps.clock, people: deps.services.people, purposes: deps.services.purposes, mail: deps.services.consentChannels.mail }),
   (deps) => webhookDispatchJob({ db: deps.db, clock: deps.clock, webhooks: deps.services.webhooks }),
   (deps) => trainingJob({ db: deps.db.kysely, dialect: deps.db.dialect, clock: deps.clock, mailer: deps.services.mailer }),
+  (deps) => complianceAuditJob({ db: deps.db.kysely, compliance: deps.services.compliance }),
+  (deps) => retentionSweepJob({ db: deps.db, sweeper: deps.services.retention.sweeper }),
+  (deps) => portalOutboxJob({ portal: deps.services.privacyPortal }),
 ];
