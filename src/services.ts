@@ -33,6 +33,7 @@ import { createAccessExporter } from './rights/access/create-access-exporter.ts'
 import { createWebhooksArea } from './webhooks/webhooks-area.ts';
 import { createObjectionSuppression, type ObjectionUpheldHook } from './kernel/erasure/objection-suppression.ts';
 import { createRequestService } from './rights/requests/request-service.ts';
+import { createFulfilment } from './rights/fulfilment/fulfilment-area.ts';
 import { createPrivacyPortal } from './rights/portal/privacy-portal.ts';
 
 import { createComplianceService } from './monitoring/compliance/compliance-service.ts';
@@ -99,9 +100,11 @@ export async function createAppServices(deps: { config: Config; db: Db; clock: C
   const accessSections = createBuiltinAccessSections({ fieldCipher, keys, consent: consentArea.consent, receipts: consentArea.receipts, catalogue: privacyKernel.catalogue, purposes: privacyKernel.purposes, governance });
   const accessExporter = createAccessExporter({ clock: deps.clock, gate: privacyKernel.gate, keys, catalogue: privacyKernel.catalogue, purposes: privacyKernel.purposes, sections: accessSections });
   const retention = createRetentionArea({ db: deps.db, clock: deps.clock, keys, fieldCipher, suppression: peopleArea.suppression, erasure: peopleArea.erasure, purposes: privacyKernel.purposes, catalogue: privacyKernel.catalogue, serverSecret: keyFiles.serverSecret, journalDir: keyFiles.keysDir, events: privacyEvents });
+  // Request fulfilment (src/rights/fulfilment): export, rectification, erasure, restriction, objection, consent withdrawal.
+  const fulfilment = createFulfilment({ db: deps.db, clock: deps.clock, requests, accessExporter, people: peopleArea.people, standing: privacyKernel.standing, erasure: peopleArea.erasure, purposes: privacyKernel.purposes, processors: governance.processors, privacyEvents, mailerFor: (db, workspaceId) => consentChannels.mailSettings.mailerFor(db, workspaceId) });
   // Incident and breach register (src/monitoring/incidents): alerts open incidents through it.
   const incidents = createIncidentsArea({ dialect: deps.db.dialect, clock: deps.clock, catalogue: privacyKernel.catalogue, purposes: privacyKernel.purposes, organisation: governance.organisation, privacyEvents, keys, fieldCipher, gate: privacyKernel.gate });
   // Anomaly detection and alerts (src/monitoring/alerts): the detector is started by main.ts.
   const alerts = createAlertsArea({ db: deps.db, clock: deps.clock, catalogue: privacyKernel.catalogue, mailer, privacyEvents, serverSecret: keyFiles.serverSecret, publicUrl: config.publicUrl });
-  return { ...consentArea, incidents, privacyEvents, webhooks, consentChannels, ...importArea, keyFiles, keys, fieldCipher, blindIndex, mailer, governance, ...privacyKernel, ...peopleArea, timelineSources, personReassigners, trainingGate, customFields, ...dealsArea, ...timelineArea, exporter, savedViews, globalSearch, requests, compliance, accessExporter, accessSections, retention, privacyPortal, alerts };
+  return { ...consentArea, incidents, privacyEvents, webhooks, consentChannels, ...importArea, keyFiles, keys, fieldCipher, blindIndex, mailer, governance, ...privacyKernel, ...peopleArea, timelineSources, personReassigners, trainingGate, customFields, ...dealsArea, ...timelineArea, exporter, savedViews, globalSearch, requests, compliance, accessExporter, accessSections, retention, privacyPortal, alerts, fulfilment };
 }

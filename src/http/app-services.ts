@@ -27,6 +27,7 @@ import type { IncidentsArea } from '../monitoring/incidents/incidents-area.ts';
 import type { AccessExporter } from '../rights/access/access-export-types.ts';
 import type { AccessSectionRegistry } from '../rights/access/access-section.ts';
 import type { RequestInbox } from '../rights/requests/request-service.ts';
+import type { Fulfilment } from '../rights/fulfilment/fulfilment-area.ts';
 import type { PrivacyPortal } from '../rights/portal/privacy-portal.ts';
 import type { WebhooksArea } from '../webhooks/webhooks-area.ts';
 
@@ -81,6 +82,8 @@ export interface AppServices extends PeopleArea, ConsentArea, DealsArea, Timelin
   readonly privacyEvents: PrivacyEvents;
   /** Data subject requests: the inbox (lifecycle, deadlines, notes, results) behind the portal and fulfilment. */
   readonly requests: RequestInbox;
+  /** Fulfilment of requests: export, rectification, erasure, restriction, objection, consent withdrawal (src/rights/fulfilment). */
+  readonly fulfilment: Fulfilment;
   /** Signed outgoing webhooks for privacy events: endpoints, delivery log, dispatcher (src/webhooks). */
   readonly webhooks: WebhooksArea;
   /** Automated compliance audits: runs of the checks, kept with their findings and score (src/monitoring/compliance). */

@@ -42,6 +42,7 @@ import { complianceRoutes } from './routes/compliance-routes.ts';
 import { accessExportRoutes } from './routes/access-export-routes.ts';
 import { portalRoutes } from './routes/portal-routes.ts';
 import { retentionRoutes } from './routes/retention-routes.ts';
+import { incidentsRoutes } from './routes/incidents-routes.ts';
 /**
  * Every route file of the API, registered in one place. A feature adds one line here.
  */
@@ -88,4 +89,5 @@ export async function registerRoutes(app: App, deps: AppDeps): Promise<void> {
   await app.register(accessExportRoutes(deps));
   await app.register(alertsRoutes(deps));
   await app.register(retentionRoutes(deps));
+  await app.register(incidentsRoutes(deps));
 }
