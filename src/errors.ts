@@ -99,6 +99,8 @@ export const errorCatalogue = {
   INCIDENT_LATE_REASON_REQUIRED: { status: 422, exit: 2, title: 'A notification after 72 hours needs the reasons for the delay' },
   INCIDENT_NOT_CLOSABLE: { status: 409, exit: 6, title: 'The incident cannot be closed yet' },
   INCIDENT_CLOSED: { status: 409, exit: 6, title: 'The incident is closed' },
+  // retention: policies and sweeps (src/rights/retention)
+  RETENTION_SWEEP_RUNNING: { status: 409, exit: 6, title: 'A retention sweep of this workspace is already running' },
 } as const;
 
 export type ErrorCode = keyof typeof errorCatalogue;

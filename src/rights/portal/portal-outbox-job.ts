@@ -1,0 +1,24 @@
+import type { Job } from '../../jobs/scheduler.ts';
+import type { PrivacyPortal } from './privacy-portal.ts';
+
+/**
+ * Sends the portal's queued emails to requesters (request extended, completed, refused) shortly after the change
+ * committed: every 15 seconds by default, once per period across server processes (the scheduler's lease), and each
+ * row claimed by one sender only.
+ *
+ * @example
+ * platformJobs: (deps) => portalOutboxJob({ portal: deps.services.privacyPortal }),
+ */
+export function portalOutboxJob(
+  deps: { readonly portal: Pick<PrivacyPortal, 'drainOutbox'> },
+  intervalMs = 15_000,
+): Job {
+  return {
+    name: 'portal.outbox',
+    intervalMs,
+    run: async () => {
+      // Drain in batches until a batch comes back short.
+      for (let round = 0; round < 10; round++) if ((await deps.portal.drainOutbox(50)) < 50) break;
+    },
+  };
+}
