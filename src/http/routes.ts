@@ -37,12 +37,14 @@ import { formsRoutes } from './routes/forms-routes.ts';
 import { publicConsentRoutes } from './routes/public-consent-routes.ts';
 import { alertsRoutes } from './routes/alerts-routes.ts';
 import { requestsRoutes } from './routes/requests-routes.ts';
+import { fulfilmentRoutes } from './routes/fulfilment-routes.ts';
 import { webhooksRoutes } from './routes/webhooks-routes.ts';
 import { complianceRoutes } from './routes/compliance-routes.ts';
 import { accessExportRoutes } from './routes/access-export-routes.ts';
 import { portalRoutes } from './routes/portal-routes.ts';
 import { retentionRoutes } from './routes/retention-routes.ts';
 import { incidentsRoutes } from './routes/incidents-routes.ts';
+import { auditorPackRoutes } from './routes/auditor-pack-routes.ts';
 /**
  * Every route file of the API, registered in one place. A feature adds one line here.
  */
@@ -83,6 +85,7 @@ export async function registerRoutes(app: App, deps: AppDeps): Promise<void> {
   await app.register(formsRoutes(deps));
   await app.register(publicConsentRoutes(deps));
   await app.register(requestsRoutes(deps));
+  await app.register(fulfilmentRoutes(deps));
   await app.register(webhooksRoutes(deps));
   await app.register(complianceRoutes(deps));
   await app.register(portalRoutes(deps));
@@ -90,4 +93,5 @@ export async function registerRoutes(app: App, deps: AppDeps): Promise<void> {
   await app.register(alertsRoutes(deps));
   await app.register(retentionRoutes(deps));
   await app.register(incidentsRoutes(deps));
+  await app.register(auditorPackRoutes(deps));
 }

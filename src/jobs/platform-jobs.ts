@@ -11,6 +11,7 @@ import { retentionSweepJob } from '../rights/retention/retention-sweep-job.ts';
 import { trainingJob } from '../governance/training/training-job.ts';
 import { consentExpiryJob } from '../consent/records/consent-expiry-job.ts';
 import { consentRenewalJob } from '../consent/records/consent-renewal-job.ts';
+import { requestRemindersJob } from '../rights/requests/request-reminders-job.ts';
 import { webhookDispatchJob } from '../webhooks/webhook-dispatch-job.ts';
 
 import { complianceAuditJob } from '../monitoring/compliance/compliance-audit-job.ts';
@@ -42,6 +43,7 @@ export const platformJobs: readonly JobFactory[] = [
   (deps) => consentRenewalJob({ db: deps.db, clock: deps.clock, people: deps.services.people, purposes: deps.services.purposes, mail: deps.services.consentChannels.mail }),
   (deps) => webhookDispatchJob({ db: deps.db, clock: deps.clock, webhooks: deps.services.webhooks }),
   (deps) => trainingJob({ db: deps.db.kysely, dialect: deps.db.dialect, clock: deps.clock, mailer: deps.services.mailer }),
+  (deps) => requestRemindersJob({ db: deps.db, clock: deps.clock, mailer: deps.services.mailer, requests: deps.services.requests, publicUrl: deps.config.publicUrl }),
   (deps) => complianceAuditJob({ db: deps.db.kysely, compliance: deps.services.compliance }),
   (deps) => retentionSweepJob({ db: deps.db, sweeper: deps.services.retention.sweeper }),
   (deps) => portalOutboxJob({ portal: deps.services.privacyPortal }),

@@ -77,7 +77,10 @@ export interface WriteOptions {
  * The request inbox: the `RequestService` contract the portal and fulfilment use, plus what staff do (log a request,
  * list, assign, extend, notes, timeline).
  */
-export interface RequestInbox extends RequestService {
+export interface RequestInbox extends Omit<
+  RequestService,
+  'transition' | 'markIdentityVerified' | 'linkPerson'
+> {
   logFromStaff(trx: Kysely<Database>, ctx: ActorContext, input: StaffRequestInput): Promise<RequestView>;
   list(db: Kysely<Database>, workspaceId: string, filter: RequestListFilter): Promise<RequestList>;
   /** Counts of open requests by SLA indicator (the console's home widget). */
@@ -109,6 +112,22 @@ export interface RequestInbox extends RequestService {
     reason?: string,
     options?: WriteOptions,
   ): Promise<RequestView>;
+  /** `markIdentityVerified` with an optional version check. */
+  markIdentityVerified(
+    trx: Kysely<Database>,
+    ctx: ActorContext,
+    requestId: string,
+    method: IdentityMethod,
+    options?: WriteOptions,
+  ): Promise<void>;
+  /** `linkPerson` with an optional version check. */
+  linkPerson(
+    trx: Kysely<Database>,
+    ctx: ActorContext,
+    requestId: string,
+    personId: string,
+    options?: WriteOptions,
+  ): Promise<void>;
   addNote(
     trx: Kysely<Database>,
     ctx: ActorContext,
@@ -547,9 +566,9 @@ export function createRequestService(deps: RequestServiceDeps): RequestInbox {
       return view(await create(trx, ctx, input));
     },
 
-    async markIdentityVerified(trx, ctx, requestId, method) {
+    async markIdentityVerified(trx, ctx, requestId, method, options) {
       if (!identityMethods.includes(method)) throw invalid('method', `one of ${identityMethods.join(', ')}`);
-      const row = await lockForWrite(trx, ctx.workspaceId, requestId);
+      const row = await lockForWrite(trx, ctx.workspaceId, requestId, options);
       const from = row.status as RequestStatus;
       if (from !== 'received' && from !== 'identity_unverified') {
         throw new AppError('REQUEST_TRANSITION_REFUSED', {
@@ -739,8 +758,8 @@ export function createRequestService(deps: RequestServiceDeps): RequestInbox {
       } satisfies RequestResultFile;
     },
 
-    async linkPerson(trx, ctx, requestId, personId) {
-      const row = await lockForWrite(trx, ctx.workspaceId, requestId);
+    async linkPerson(trx, ctx, requestId, personId, options) {
+      const row = await lockForWrite(trx, ctx.workspaceId, requestId, options);
       if (!(await personExists(trx, ctx.workspaceId, personId)))
         throw new AppError('NOT_FOUND', { resource: 'person' });
       const next = await setRow(trx, row, { person_id: personId });
