@@ -70,6 +70,7 @@ export const errorCatalogue = {
   CSV_MALFORMED: { status: 422, exit: 2, title: 'The CSV file is malformed' },
   CSV_ENCODING: { status: 415, exit: 2, title: 'The file is not in the expected text encoding' },
   CSV_EMPTY: { status: 422, exit: 2, title: 'The CSV file has no header or no data rows' },
+  DUPLICATE_SUSPECTED: { status: 409, exit: 6, title: 'People with the same email, phone or name already exist' },
   CSV_UNKNOWN_COLUMNS: { status: 422, exit: 2, title: 'Columns of the file are not mapped to person fields' },
   // consent channels: forms, widget, double opt-in, unsubscribe, preference centre, SMTP settings (src/consent/forms…, src/mail)
   NOTICE_MISSING: { status: 422, exit: 2, title: 'A purpose of the form has no published privacy notice in its language' },
