@@ -185,7 +185,23 @@ const Lookup = Type.Union([
  * never goes in a URL) and erase (`DELETE` runs the erasure pipeline and answers with the certificate). Every call
  * runs the processing gate under the request's purpose, echoed in the `Custodian-Purpose` response header.
  */
-export function peopleRoutes(deps: Pick<AppDeps, 'db' | 'clock' | 'people' | 'purposes'>): FastifyPluginAsync {
+const CreateQuery = Type.Object(
+  {
+    onDuplicate: Type.Optional(
+      Type.Union([Type.Literal('allow'), Type.Literal('refuse')], {
+        description: '`refuse`: answer 409 DUPLICATE_SUSPECTED listing the people with the same email or phone, or the same name in the same organization, instead of creating',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/** The primary (else first) value of a contact list, for the duplicate check. */
+function primaryOf(single: string | undefined, list: readonly { value: string; primary?: boolean }[] | undefined): string | undefined {
+  return single ?? list?.find((v) => v.primary)?.value ?? list?.[0]?.value;
+}
+
+export function peopleRoutes(deps: Pick<AppDeps, 'db' | 'clock' | 'people' | 'purposes' | 'duplicates'>): FastifyPluginAsync {
   return async (instance) => {
     const app = instance.withTypeProvider<TypeBoxTypeProvider>();
     const tags = ['people'];
@@ -204,7 +220,7 @@ export function peopleRoutes(deps: Pick<AppDeps, 'db' | 'clock' | 'people' | 'pu
       '/api/v1/people',
       {
         config: { access: 'people:write' },
-        schema: { tags, summary: 'Create a person (values encrypted under their own key); accepts Idempotency-Key', body: NewPerson, response: { 201: Person } },
+        schema: { tags, summary: 'Create a person (values encrypted under their own key); accepts Idempotency-Key; `onDuplicate=refuse` refuses likely duplicates', querystring: CreateQuery, body: NewPerson, response: { 201: Person } },
       },
       async (request, reply) => {
         const ctx = await processingContextOf(request, reply, deps);
@@ -212,6 +228,18 @@ export function peopleRoutes(deps: Pick<AppDeps, 'db' | 'clock' | 'people' | 'pu
         const headersOf = (person: { id: string; version: number }) => ({ etag: etagOf(person.version), location: `/api/v1/people/${person.id}` });
         return sendIdempotent(deps.db.kysely, deps.clock, request, reply, {
           create: async () => {
+            if (request.query.onDuplicate === 'refuse') {
+              const matches = await deps.duplicates.check(ctx, {
+                email: primaryOf(values.email, values.emails),
+                phone: primaryOf(values.phone, values.phones),
+                firstName: values.firstName,
+                lastName: values.lastName,
+                organizationId: values.organizationId,
+              });
+              if (matches.length > 0) {
+                throw new AppError('DUPLICATE_SUSPECTED', { duplicates: matches.map((m) => ({ personId: m.personId, reasons: m.reasons })) });
+              }
+            }
             const person = await deps.people.create(ctx, values, overrideOf(request, suppressionOverride));
             return { status: 201, resourceId: person.id, body: person, headers: headersOf(person) };
           },
