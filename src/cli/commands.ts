@@ -10,7 +10,11 @@ import { registerRestoreCommand } from './restore-command.ts';
 import { registerDemoCommand } from './demo-command.ts';
 import { registerImportCommand } from './import-command.ts';
 import { registerExportCommand } from './export-command.ts';
+import { registerRequestsCommand } from './requests-command.ts';
 
+import { registerRetentionCommand } from '../rights/retention/retention-cli-command.ts';
+import { registerComplianceCommand } from './compliance-command.ts';
+import { registerAuditorPackCommand } from './auditor-pack-command.ts';
 /** Every CLI command, registered in one place. A feature adds one line here. */
 export function registerCommands(program: Command): void {
   registerMigrateCommand(program);
@@ -24,4 +28,8 @@ export function registerCommands(program: Command): void {
   registerDemoCommand(program);
   registerImportCommand(program);
   registerExportCommand(program);
+  registerRequestsCommand(program);
+  registerRetentionCommand(program);
+  registerComplianceCommand(program);
+  registerAuditorPackCommand(program);
 }
