@@ -32,7 +32,7 @@ export async function openRequest(
   // `open` audits a refused read (unknown id, another workspace's).
   const view = await requests.open(db, ctx, requestId);
   if (!types.includes(view.type))
-    throw new AppError('FULFILMENT_WRONG_TYPE', { type: view.type, expected: [...types] });
+    throw new AppError('FULFILMENT_WRONG_TYPE', { requestType: view.type, expected: [...types] });
   const closed =
     finalRequestStatuses.includes(view.status) && !(options.allowCompleted && view.status === 'completed');
   if (closed) throw new AppError('FULFILMENT_CLOSED', { status: view.status });
