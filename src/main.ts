@@ -40,6 +40,11 @@ async function main(): Promise<void> {
     onError: (job, error) => app.log.error({ job, code: (error as { code?: unknown }).code }, 'scheduled job failed'),
   });
   scheduler.start();
+  // Anomaly detection (src/monitoring/alerts): tails the audit log every second; a lease keeps it to one process.
+  const detector = services.alerts.detector(`${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, {
+    onError: (error) => app.log.error({ code: (error as { code?: unknown }).code }, 'anomaly detection pass failed'),
+  });
+  detector.start();
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -50,6 +55,7 @@ async function main(): Promise<void> {
     timer.unref();
     await app.close();
     await scheduler.stop();
+    await detector.stop();
     // A final checkpoint, so that the tail written since the last scheduled one is sealed too.
     await auditCheckpoints.write({ db: db.kysely, clock }).catch((error: unknown) => {
       app.log.error({ code: (error as { code?: unknown }).code }, 'final audit checkpoint failed');
