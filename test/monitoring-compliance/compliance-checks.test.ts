@@ -554,8 +554,8 @@ const cases: readonly Case[] = [
         .values({
           id,
           workspace_id: workspaceId,
-          module_id: fixtures.module,
-          user_id: fixtures.salesUser,
+          module_id: fixtures.module ?? '',
+          user_id: fixtures.salesUser ?? '',
           rule_id: null,
           assigned_at: longAgo,
           due_at: '2026-02-01T00:00:00.000Z',
@@ -573,6 +573,35 @@ const cases: readonly Case[] = [
     bad: async ({ db, fixtures }) => ({
       subject: 'workspace',
       undo: await change(db, 'training_rules', { id: fixtures.rule }, 'workspace_id', 'elsewhere'),
+    }),
+  },
+  // retention
+  {
+    key: 'retention.no-active-policy',
+    bad: async ({ db, fixtures }) => ({
+      subject: 'workspace',
+      undo: await change(db, 'retention_policies', { id: fixtures.policy }, 'active', 0),
+    }),
+  },
+  {
+    key: 'retention.purpose-without-policy',
+    bad: async ({ db, fixtures }) => ({
+      subject: 'purpose:sales',
+      undo: await change(db, 'retention_policies', { id: fixtures.policy }, 'purpose_key', 'crm'),
+    }),
+  },
+  {
+    key: 'retention.sweep-not-run',
+    bad: async ({ db, fixtures }) => ({
+      subject: 'workspace',
+      undo: await change(db, 'retention_sweeps', { id: fixtures.sweep }, 'started_at', longAgo),
+    }),
+  },
+  {
+    key: 'retention.sweep-failed',
+    bad: async ({ db, fixtures }) => ({
+      subject: `sweep:${fixtures.sweep}`,
+      undo: await change(db, 'retention_sweeps', { id: fixtures.sweep }, 'failed', 2),
     }),
   },
   // requests, incidents, alerts
@@ -776,8 +805,51 @@ export async function makeGood(env: ComplianceTestEnv): Promise<Record<string, s
     .where('workspace_id', '=', ws)
     .where('email', '=', 'owner@example.test')
     .executeTakeFirstOrThrow();
+  const policy = randomUUID();
+  await raw(db)
+    .insertInto('retention_policies')
+    .values({
+      id: policy,
+      workspace_id: ws,
+      name: 'Everything',
+      category: null,
+      purpose_key: null,
+      period: 'P3Y',
+      start_event: 'last_activity',
+      action: 'erase',
+      active: 1,
+      version: 1,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  const sweep = randomUUID();
+  await raw(db)
+    .insertInto('retention_sweeps')
+    .values({
+      id: sweep,
+      workspace_id: ws,
+      trigger: 'schedule',
+      dry_run: 0,
+      status: 'completed',
+      started_at: now,
+      finished_at: now,
+      due: 3,
+      erased: 3,
+      anonymised: 0,
+      blocked: 0,
+      kept: 0,
+      failed: 0,
+      per_policy: '{}',
+      error_code: null,
+      actor_type: 'system',
+      actor_id: null,
+    })
+    .execute();
   const kek = await describeKeyStatus({ db: env.t.db, keyFiles: env.services.keyFiles });
   return {
+    policy,
+    sweep,
     processor,
     transfer,
     signedDpia,

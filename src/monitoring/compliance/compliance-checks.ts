@@ -4,6 +4,7 @@ import { consentChecks } from './checks/consent-checks.ts';
 import { governanceChecks } from './checks/governance-checks.ts';
 import { identityChecks } from './checks/identity-checks.ts';
 import { purposeChecks } from './checks/purpose-checks.ts';
+import { retentionChecks } from './checks/retention-checks.ts';
 import { responseChecks } from './checks/response-checks.ts';
 import { securityChecks } from './checks/security-checks.ts';
 import { trainingChecks } from './checks/training-checks.ts';
@@ -22,5 +23,6 @@ export const complianceChecks: readonly ComplianceCheck[] = [
   ...identityChecks,
   ...securityChecks,
   ...trainingChecks,
+  ...retentionChecks,
   ...responseChecks,
 ];

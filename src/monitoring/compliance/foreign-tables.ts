@@ -31,6 +31,29 @@ export interface ForeignTables {
     raised_at: string;
     hits: number;
   };
+  retention_policies: {
+    id: string;
+    workspace_id: string;
+    name: string;
+    category: string | null;
+    purpose_key: string | null;
+    period: string;
+    active: number;
+  };
+  retention_sweeps: {
+    id: string;
+    workspace_id: string;
+    dry_run: number;
+    status: string;
+    started_at: string;
+    finished_at: string | null;
+    due: number;
+    erased: number;
+    anonymised: number;
+    blocked: number;
+    kept: number;
+    failed: number;
+  };
   incidents: {
     id: string;
     workspace_id: string;

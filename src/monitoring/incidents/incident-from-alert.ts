@@ -25,5 +25,9 @@ export interface IncidentFromAlertInput {
 
 /** Opens an incident from an alert (implemented by the incident register, exposed as `services.incidents`). */
 export interface IncidentFromAlert {
-  openFromAlert(trx: Kysely<Database>, ctx: ActorContext, input: IncidentFromAlertInput): Promise<{ readonly id: string }>;
+  openFromAlert(
+    trx: Kysely<Database>,
+    ctx: ActorContext,
+    input: IncidentFromAlertInput,
+  ): Promise<{ readonly id: string }>;
 }
