@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { testDialects } from '../support/test-database.ts';
 import { useChannelsTestApp } from '../consent-channels/channels-test-app.ts';
-import { auditEntries, codeIn, mailsTo, portalFixture, portalLinkIn, requestCount, submitRequest, verifyCode, waitForMails } from './portal-test-app.ts';
+import {
+  auditEntries,
+  codeIn,
+  mailsTo,
+  portalFixture,
+  portalLinkIn,
+  requestCount,
+  submitRequest,
+  verifyCode,
+  waitForMails,
+} from './portal-test-app.ts';
 
 describe.each(testDialects)('privacy portal: submission and identity verification on %s', (dialect) => {
   const ctx = useChannelsTestApp(dialect);
@@ -14,7 +24,8 @@ describe.each(testDialects)('privacy portal: submission and identity verificatio
     const stranger = await submitRequest(c, { email: unknown }, { ip: '198.51.100.2' });
     expect(known.statusCode).toBe(202);
     expect(stranger.statusCode).toBe(202);
-    const shape = (body: string) => body.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<id>');
+    const shape = (body: string) =>
+      body.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<id>');
     expect(shape(known.body)).toBe(shape(stranger.body));
     expect(Object.keys(known.headers).sort()).toEqual(Object.keys(stranger.headers).sort());
     expect((await waitForMails(c, fixture.knownEmail, 1)).length).toBe(1);
@@ -24,7 +35,13 @@ describe.each(testDialects)('privacy portal: submission and identity verificatio
     expect(mailsTo(c, unknown)).toHaveLength(1);
     // The HTML pages are identical too (the form's own hidden id aside).
     const page = async (email: string, ip: string) =>
-      c.app.inject({ method: 'POST', url: `/privacy/${c.workspaceId}`, remoteAddress: ip, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `type=access&language=en&email=${encodeURIComponent(email)}` });
+      c.app.inject({
+        method: 'POST',
+        url: `/privacy/${c.workspaceId}`,
+        remoteAddress: ip,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: `type=access&language=en&email=${encodeURIComponent(email)}`,
+      });
     const a = await page(fixture.knownEmail, '198.51.100.3');
     const b = await page(unknown, '198.51.100.4');
     expect(a.statusCode).toBe(200);
@@ -36,7 +53,11 @@ describe.each(testDialects)('privacy portal: submission and identity verificatio
   it('verifies with the emailed code, emails a status link, and shows the status page', async () => {
     const c = ctx();
     const email = 'code.verify@example.org';
-    const submitted = await submitRequest(c, { email, language: 'fr', type: 'erasure', message: 'Please erase me' }, { ip: '198.51.100.11' });
+    const submitted = await submitRequest(
+      c,
+      { email, language: 'fr', type: 'erasure', message: 'Please erase me' },
+      { ip: '198.51.100.11' },
+    );
     const { verification } = submitted.json() as { verification: string };
     const [mail] = await waitForMails(c, email, 1);
     expect(mail!.text).toContain('Votre code');
@@ -50,7 +71,12 @@ describe.each(testDialects)('privacy portal: submission and identity verificatio
     expect(page.headers['content-security-policy']).toContain("default-src 'self'");
     expect(page.body).toContain('Identité confirmée');
     expect(page.body).not.toContain(email);
-    const request = await c.t.db.kysely.selectFrom('requests').select(['status', 'identity_method']).where('workspace_id', '=', c.workspaceId).orderBy('created_at', 'desc').executeTakeFirstOrThrow();
+    const request = await c.t.db.kysely
+      .selectFrom('requests')
+      .innerJoin('portal_verifications', 'portal_verifications.request_id', 'requests.id')
+      .select(['requests.status', 'requests.identity_method'])
+      .where('portal_verifications.id', '=', verification)
+      .executeTakeFirstOrThrow();
     expect(request).toMatchObject({ status: 'verified', identity_method: 'email_code' });
     // Used once: the same code again is refused.
     expect((await verifyCode(c, verification, codeIn(mail!), { ip: '198.51.100.11' })).statusCode).toBe(400);
@@ -66,10 +92,22 @@ describe.each(testDialects)('privacy portal: submission and identity verificatio
     expect(confirm.statusCode).toBe(200);
     expect(confirm.body).toContain(`<form method="post" action="/privacy/${workspaceId}/verify/${token}">`);
     const form = { 'content-type': 'application/x-www-form-urlencoded' };
-    const first = await c.app.inject({ method: 'POST', url: `/privacy/${workspaceId}/verify/${token}`, headers: form, payload: '', remoteAddress: '198.51.100.12' });
+    const first = await c.app.inject({
+      method: 'POST',
+      url: `/privacy/${workspaceId}/verify/${token}`,
+      headers: form,
+      payload: '',
+      remoteAddress: '198.51.100.12',
+    });
     expect(first.statusCode).toBe(200);
     expect(first.body).toContain('/status/');
-    const again = await c.app.inject({ method: 'POST', url: `/privacy/${workspaceId}/verify/${token}`, headers: form, payload: '', remoteAddress: '198.51.100.12' });
+    const again = await c.app.inject({
+      method: 'POST',
+      url: `/privacy/${workspaceId}/verify/${token}`,
+      headers: form,
+      payload: '',
+      remoteAddress: '198.51.100.12',
+    });
     expect(again.statusCode).toBe(400);
     expect(again.body).toContain('could not confirm');
   });
@@ -77,7 +115,9 @@ describe.each(testDialects)('privacy portal: submission and identity verificatio
   it('refuses an expired code with the neutral answer, audited without personal data', async () => {
     const c = ctx();
     const email = 'late.person@example.org';
-    const { verification } = (await submitRequest(c, { email }, { ip: '198.51.100.13' })).json() as { verification: string };
+    const { verification } = (await submitRequest(c, { email }, { ip: '198.51.100.13' })).json() as {
+      verification: string;
+    };
     const [mail] = await waitForMails(c, email, 1);
     c.clock.advance(31 * 60_000);
     const res = await verifyCode(c, verification, codeIn(mail!), { ip: '198.51.100.13' });
@@ -88,35 +128,51 @@ describe.each(testDialects)('privacy portal: submission and identity verificatio
     const last = entries.at(-1)!;
     expect(JSON.parse(String(last.details))).toMatchObject({ via: 'code', reason: 'expired' });
     expect(JSON.stringify(entries)).not.toContain(email);
-    const row = await c.t.db.kysely.selectFrom('requests').select('status').where('id', '=', String(last.resource_id)).executeTakeFirstOrThrow();
+    const row = await c.t.db.kysely
+      .selectFrom('requests')
+      .select('status')
+      .where('id', '=', String(last.resource_id))
+      .executeTakeFirstOrThrow();
     expect(row.status).toBe('identity_unverified');
   });
 
   it('kills the verification after five wrong codes: the right code no longer works', async () => {
     const c = ctx();
     const email = 'guesser.target@example.org';
-    const { verification } = (await submitRequest(c, { email }, { ip: '198.51.100.14' })).json() as { verification: string };
+    const { verification } = (await submitRequest(c, { email }, { ip: '198.51.100.14' })).json() as {
+      verification: string;
+    };
     const [mail] = await waitForMails(c, email, 1);
     const right = codeIn(mail!);
     const wrong = right === '000000' ? '111111' : '000000';
-    for (let i = 0; i < 5; i++) expect((await verifyCode(c, verification, wrong, { ip: '198.51.100.14' })).statusCode).toBe(400);
+    for (let i = 0; i < 5; i++)
+      expect((await verifyCode(c, verification, wrong, { ip: '198.51.100.14' })).statusCode).toBe(400);
     const res = await verifyCode(c, verification, right, { ip: '198.51.100.14' });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ code: 'PORTAL_VERIFICATION_FAILED' });
-    const reasons = (await auditEntries(c, 'portal.verification_refused')).slice(-6).map((e) => (JSON.parse(String(e.details)) as { reason: string }).reason);
+    const reasons = (await auditEntries(c, 'portal.verification_refused'))
+      .slice(-6)
+      .map((e) => (JSON.parse(String(e.details)) as { reason: string }).reason);
     expect(reasons).toEqual(['wrong_code', 'wrong_code', 'wrong_code', 'wrong_code', 'wrong_code', 'dead']);
   });
 
   it('gives a duplicate request its own verification: verifying one leaves the other unverified', async () => {
     const c = ctx();
     const email = 'twice.asked@example.org';
-    const first = (await submitRequest(c, { email }, { ip: '198.51.100.15' })).json() as { verification: string };
-    const second = (await submitRequest(c, { email }, { ip: '198.51.100.15' })).json() as { verification: string };
+    const first = (await submitRequest(c, { email }, { ip: '198.51.100.15' })).json() as {
+      verification: string;
+    };
+    const second = (await submitRequest(c, { email }, { ip: '198.51.100.15' })).json() as {
+      verification: string;
+    };
     expect(first.verification).not.toBe(second.verification);
     const [mailOne, mailTwo] = await waitForMails(c, email, 2);
     const codeOne = codeIn(mailOne!);
     // The first request's code does not open the second one.
-    if (codeOne !== codeIn(mailTwo!)) expect((await verifyCode(c, second.verification, codeOne, { ip: '198.51.100.15' })).statusCode).toBe(400);
+    if (codeOne !== codeIn(mailTwo!))
+      expect((await verifyCode(c, second.verification, codeOne, { ip: '198.51.100.15' })).statusCode).toBe(
+        400,
+      );
     expect((await verifyCode(c, first.verification, codeOne, { ip: '198.51.100.15' })).statusCode).toBe(200);
     const rows = await c.t.db.kysely
       .selectFrom('portal_verifications')
@@ -133,9 +189,14 @@ describe.each(testDialects)('privacy portal: submission and identity verificatio
     const c = ctx();
     const other = await portalFixture(c, 'other.ws.person@example.org');
     const email = 'cross.workspace@example.org';
-    const { verification } = (await submitRequest(c, { email }, { ip: '198.51.100.16' })).json() as { verification: string };
+    const { verification } = (await submitRequest(c, { email }, { ip: '198.51.100.16' })).json() as {
+      verification: string;
+    };
     const [mail] = await waitForMails(c, email, 1);
-    const res = await verifyCode(c, verification, codeIn(mail!), { ip: '198.51.100.16', workspaceId: other.otherWorkspaceId });
+    const res = await verifyCode(c, verification, codeIn(mail!), {
+      ip: '198.51.100.16',
+      workspaceId: other.otherWorkspaceId,
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ code: 'PORTAL_VERIFICATION_FAILED' });
     const refused = (await auditEntries(c, 'portal.verification_refused', other.otherWorkspaceId)).at(-1)!;
@@ -164,15 +225,33 @@ describe.each(testDialects)('privacy portal: submission and identity verificatio
       expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED' });
       expect(res.body).not.toContain('not-an-email');
     }
-    const big = await submitRequest(c, { email: 'ok@example.org', message: 'y'.repeat(20_000) }, { ip: '198.51.100.120' });
+    const big = await submitRequest(
+      c,
+      { email: 'ok@example.org', message: 'y'.repeat(20_000) },
+      { ip: '198.51.100.120' },
+    );
     expect(big.statusCode).toBe(413);
-    const unknownWorkspace = await submitRequest(c, { email: 'ok@example.org' }, { ip: '198.51.100.121', workspaceId: 'no-such-workspace' });
+    const unknownWorkspace = await submitRequest(
+      c,
+      { email: 'ok@example.org' },
+      { ip: '198.51.100.121', workspaceId: 'no-such-workspace' },
+    );
     expect(unknownWorkspace.statusCode).toBe(404);
-    const crossSite = await submitRequest(c, { email: 'ok@example.org' }, { ip: '198.51.100.122', headers: { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' } });
+    const crossSite = await submitRequest(
+      c,
+      { email: 'ok@example.org' },
+      { ip: '198.51.100.122', headers: { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' } },
+    );
     expect(crossSite.statusCode).toBe(403);
     expect(crossSite.json()).toMatchObject({ code: 'CSRF_FAILED' });
     // The HTML form gets its page back with the error, without echoing the address.
-    const form = await c.app.inject({ method: 'POST', url: `/privacy/${c.workspaceId}`, remoteAddress: '198.51.100.123', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'type=access&email=broken-address' });
+    const form = await c.app.inject({
+      method: 'POST',
+      url: `/privacy/${c.workspaceId}`,
+      remoteAddress: '198.51.100.123',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'type=access&email=broken-address',
+    });
     expect(form.statusCode).toBe(400);
     expect(form.body).toContain('role="alert"');
     expect(form.body).not.toContain('broken-address');

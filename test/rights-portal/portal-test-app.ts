@@ -16,12 +16,19 @@ export interface PortalFixture {
 export async function portalFixture(c: ChannelsTestApp, knownEmail: string): Promise<PortalFixture> {
   const owner = { ...c.system, purpose: 'crm', role: { purposes: ['*'], dataCategories: ['*'] } };
   await c.services.people.create(owner, { firstName: 'Known', lastName: 'Person', email: knownEmail });
-  const otherWorkspaceId = await createWorkspace({ db: c.t.db.kysely, clock: c.clock, seeders: workspaceSeeders }, { name: 'Other organisation' });
+  const otherWorkspaceId = await createWorkspace(
+    { db: c.t.db.kysely, clock: c.clock, seeders: workspaceSeeders },
+    { name: 'Other organisation' },
+  );
   return { knownEmail, otherWorkspaceId };
 }
 
 /** Submits a request as a JSON client (the HTML form posts the same fields). */
-export function submitRequest(c: ChannelsTestApp, body: Record<string, unknown>, options: { ip?: string; workspaceId?: string; headers?: Record<string, string> } = {}) {
+export function submitRequest(
+  c: ChannelsTestApp,
+  body: Record<string, unknown>,
+  options: { ip?: string; workspaceId?: string; headers?: Record<string, string> } = {},
+) {
   return c.app.inject({
     method: 'POST',
     url: `/privacy/${options.workspaceId ?? c.workspaceId}`,
@@ -32,7 +39,12 @@ export function submitRequest(c: ChannelsTestApp, body: Record<string, unknown>,
 }
 
 /** Types a code. */
-export function verifyCode(c: ChannelsTestApp, verification: string, code: string, options: { ip?: string; workspaceId?: string } = {}) {
+export function verifyCode(
+  c: ChannelsTestApp,
+  verification: string,
+  code: string,
+  options: { ip?: string; workspaceId?: string } = {},
+) {
   return c.app.inject({
     method: 'POST',
     url: `/privacy/${options.workspaceId ?? c.workspaceId}/verify`,
@@ -47,7 +59,11 @@ export function mailsTo(c: ChannelsTestApp, address: string): ReceivedMail[] {
 }
 
 /** Waits until `count` messages reached the address (mail leaves after the answer). */
-export async function waitForMails(c: ChannelsTestApp, address: string, count: number): Promise<ReceivedMail[]> {
+export async function waitForMails(
+  c: ChannelsTestApp,
+  address: string,
+  count: number,
+): Promise<ReceivedMail[]> {
   for (let i = 0; i < 500; i++) {
     const found = mailsTo(c, address);
     if (found.length >= count) return found;
@@ -64,7 +80,10 @@ export function codeIn(mail: ReceivedMail): string {
 }
 
 /** The token of a portal link `<publicUrl>/privacy/<ws>/<kind>/<token>` in a message. */
-export function portalLinkIn(mail: ReceivedMail, kind: 'verify' | 'status' | 'download'): { workspaceId: string; token: string } {
+export function portalLinkIn(
+  mail: ReceivedMail,
+  kind: 'verify' | 'status' | 'download',
+): { workspaceId: string; token: string } {
   const escaped = publicUrl.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
   const match = mail.text.match(new RegExp(`${escaped}/privacy/([A-Za-z0-9_-]+)/${kind}/([A-Za-z0-9_.-]+)`));
   if (!match?.[1] || !match[2]) throw new Error(`no ${kind} link in the message`);
@@ -73,11 +92,21 @@ export function portalLinkIn(mail: ReceivedMail, kind: 'verify' | 'status' | 'do
 
 /** Audit entries of the workspace with this action. */
 export async function auditEntries(c: ChannelsTestApp, action: string, workspaceId = c.workspaceId) {
-  return c.t.db.kysely.selectFrom('audit_log').selectAll().where('workspace_id', '=', workspaceId).where('action', '=', action).orderBy('seq').execute();
+  return c.t.db.kysely
+    .selectFrom('audit_log')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('action', '=', action)
+    .orderBy('seq')
+    .execute();
 }
 
 /** Number of requests stored in the workspace. */
 export async function requestCount(c: ChannelsTestApp, workspaceId = c.workspaceId): Promise<number> {
-  const row = await c.t.db.kysely.selectFrom('requests').select((eb) => eb.fn.countAll().as('n')).where('workspace_id', '=', workspaceId).executeTakeFirstOrThrow();
+  const row = await c.t.db.kysely
+    .selectFrom('requests')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('workspace_id', '=', workspaceId)
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }

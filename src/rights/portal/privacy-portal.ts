@@ -238,6 +238,8 @@ export function createPrivacyPortal(deps: PrivacyPortalDeps): PrivacyPortal {
       limits.verifyPerIp,
     );
     const method: IdentityMethod = via === 'code' ? 'email_code' : 'email_link';
+    // Looked up before the transaction: SQLite's one connection is held by it.
+    const workspaceKnown = (await workspaceName(workspaceId)) !== undefined;
     let refusal: { reason: string; requestId: string | null } | undefined;
     let statusToken: string | undefined;
     let requestId: string | undefined;
@@ -247,7 +249,7 @@ export function createPrivacyPortal(deps: PrivacyPortalDeps): PrivacyPortal {
         if (!outcome.ok) {
           // The attempt count must stick: record the refusal in this transaction and let it commit.
           refusal = { reason: outcome.reason, requestId: outcome.requestId };
-          if ((await workspaceName(workspaceId)) !== undefined) {
+          if (workspaceKnown) {
             await appendAudit(trx, auditDeps, {
               workspaceId,
               actor: { type: 'anonymous', id: null },
