@@ -26,6 +26,7 @@ import { createExporter } from './crm/export/create-exporter.ts';
 import { createSavedViews } from './crm/views/saved-views.ts';
 import { createGlobalSearch } from './crm/search/global-search.ts';
 import { createPrivacyEvents } from './kernel/events/privacy-events.ts';
+import type { CustomFilterConfirmer } from './kernel/people/people-list-query.ts';
 import { createAlertsArea } from './monitoring/alerts/alerts-area.ts';
 import { createIncidentsArea } from './monitoring/incidents/incidents-area.ts';
 import { createBuiltinAccessSections } from './rights/access/access-sections.ts';
@@ -62,6 +63,8 @@ export async function createAppServices(deps: { config: Config; db: Db; clock: C
   const webhooks = createWebhooksArea({ db: deps.db, clock: deps.clock, serverSecret: keyFiles.serverSecret, mode: config.mode, events: privacyEvents });
   // The standing service is built before the people area that writes suppression entries: bound once both exist.
   const objectionHook: { current?: ObjectionUpheldHook } = {};
+  // Likewise the custom-field area, which confirms people-list custom-field filters on decrypted values.
+  const customFilterConfirmer: { current?: CustomFilterConfirmer } = {};
   const trainingGate = createTrainingGate({ clock: deps.clock });
   const privacyKernel = createPrivacyKernel({
     dialect: deps.db.dialect,
@@ -72,7 +75,7 @@ export async function createAppServices(deps: { config: Config; db: Db; clock: C
     onObjectionUpheld: async (trx, workspaceId, personId) => objectionHook.current?.(trx, workspaceId, personId),
     events: privacyEvents,
   });
-  const peopleArea = createPeopleArea({ db: deps.db, clock: deps.clock, keys, fieldCipher, blindIndex, gate: privacyKernel.gate, purposes: privacyKernel.purposes, catalogue: privacyKernel.catalogue, serverSecret: keyFiles.serverSecret, journalDir: keyFiles.keysDir, events: privacyEvents });
+  const peopleArea = createPeopleArea({ db: deps.db, clock: deps.clock, keys, fieldCipher, blindIndex, gate: privacyKernel.gate, purposes: privacyKernel.purposes, catalogue: privacyKernel.catalogue, serverSecret: keyFiles.serverSecret, journalDir: keyFiles.keysDir, events: privacyEvents, customFilterConfirmer });
   objectionHook.current = createObjectionSuppression({ keys, fieldCipher, suppression: peopleArea.suppression, clock: deps.clock });
   const timelineSources = createTimelineSourceRegistry();
   const personReassigners = createPersonReassignerRegistry();
@@ -80,6 +83,7 @@ export async function createAppServices(deps: { config: Config; db: Db; clock: C
   timelineSources.register(createPersonHistoryTimelineSource(peopleArea.people));
   personReassigners.register({ name: 'person-details', reassign: (trx, target) => peopleArea.people.reassignDetails(trx, target) });
   const customFields = createCustomFieldArea({ db: deps.db, clock: deps.clock, keys, fieldCipher, blindIndex, gate: privacyKernel.gate, catalogue: privacyKernel.catalogue, purposes: privacyKernel.purposes, erasers: peopleArea.erasure.erasers, personReassigners });
+  customFilterConfirmer.current = customFields.values.confirmPersonFilters;
   const exporter = createExporter({ db: deps.db, clock: deps.clock, keys, fieldCipher, blindIndex, gate: privacyKernel.gate, purposes: privacyKernel.purposes, catalogue: privacyKernel.catalogue, customFields });
   const savedViews = createSavedViews({ db: deps.db, clock: deps.clock });
   const globalSearch = createGlobalSearch({ db: deps.db });
