@@ -315,6 +315,777 @@ export interface paths {
     };
     trace?: never;
   };
+  '/api/v1/alert-rules': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The workspace's detector settings (ETag = version; 0 = defaults) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              descriptions: {
+                [key: string]: string;
+              };
+              notifyRoles: string[];
+              rules: {
+                bulk_export: {
+                  baselineDays: number;
+                  deviations: number;
+                  enabled: boolean;
+                  minimum: number;
+                  severity: 'low' | 'medium' | 'high' | 'critical';
+                };
+                bulk_read: {
+                  baselineDays: number;
+                  deviations: number;
+                  enabled: boolean;
+                  minimum: number;
+                  severity: 'low' | 'medium' | 'high' | 'critical';
+                };
+                failed_sign_ins_account: {
+                  enabled: boolean;
+                  severity: 'low' | 'medium' | 'high' | 'critical';
+                  threshold: number;
+                  windowMinutes: number;
+                };
+                failed_sign_ins_address: {
+                  enabled: boolean;
+                  severity: 'low' | 'medium' | 'high' | 'critical';
+                  threshold: number;
+                  windowMinutes: number;
+                };
+                out_of_hours: {
+                  enabled: boolean;
+                  severity: 'low' | 'medium' | 'high' | 'critical';
+                  windowMinutes: number;
+                };
+                privilege_escalation: {
+                  enabled: boolean;
+                  severity: 'low' | 'medium' | 'high' | 'critical';
+                  windowMinutes: number;
+                };
+                special_category_access: {
+                  enabled: boolean;
+                  severity: 'low' | 'medium' | 'high' | 'critical';
+                  windowMinutes: number;
+                };
+                token_new_address: {
+                  enabled: boolean;
+                  severity: 'low' | 'medium' | 'high' | 'critical';
+                  windowMinutes: number;
+                };
+                workspace_volume_spike: {
+                  baselineDays: number;
+                  deviations: number;
+                  enabled: boolean;
+                  minimum: number;
+                  severity: 'low' | 'medium' | 'high' | 'critical';
+                };
+              };
+              timezone: string;
+              updatedAt: string | null;
+              version: number;
+              workingHours: {
+                days: number[];
+                end: string;
+                start: string;
+              };
+            };
+          };
+        };
+      };
+    };
+    /** Replace the detector settings (If-Match); rules left out take their defaults; malformed settings are refused naming each field */
+    put: {
+      parameters: {
+        query?: never;
+        header?: {
+          'if-match'?: string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            notifyRoles?: string[];
+            rules?: {
+              bulk_export?: {
+                baselineDays?: number;
+                deviations?: number;
+                enabled?: boolean;
+                minimum?: number;
+                severity?: 'low' | 'medium' | 'high' | 'critical';
+              };
+              bulk_read?: {
+                baselineDays?: number;
+                deviations?: number;
+                enabled?: boolean;
+                minimum?: number;
+                severity?: 'low' | 'medium' | 'high' | 'critical';
+              };
+              failed_sign_ins_account?: {
+                enabled?: boolean;
+                severity?: 'low' | 'medium' | 'high' | 'critical';
+                threshold?: number;
+                windowMinutes?: number;
+              };
+              failed_sign_ins_address?: {
+                enabled?: boolean;
+                severity?: 'low' | 'medium' | 'high' | 'critical';
+                threshold?: number;
+                windowMinutes?: number;
+              };
+              out_of_hours?: {
+                enabled?: boolean;
+                severity?: 'low' | 'medium' | 'high' | 'critical';
+                windowMinutes?: number;
+              };
+              privilege_escalation?: {
+                enabled?: boolean;
+                severity?: 'low' | 'medium' | 'high' | 'critical';
+                windowMinutes?: number;
+              };
+              special_category_access?: {
+                enabled?: boolean;
+                severity?: 'low' | 'medium' | 'high' | 'critical';
+                windowMinutes?: number;
+              };
+              token_new_address?: {
+                enabled?: boolean;
+                severity?: 'low' | 'medium' | 'high' | 'critical';
+                windowMinutes?: number;
+              };
+              workspace_volume_spike?: {
+                baselineDays?: number;
+                deviations?: number;
+                enabled?: boolean;
+                minimum?: number;
+                severity?: 'low' | 'medium' | 'high' | 'critical';
+              };
+            };
+            timezone?: string;
+            workingHours?: {
+              days: number[];
+              end: string;
+              start: string;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              descriptions: {
+                [key: string]: string;
+              };
+              notifyRoles: string[];
+              rules: {
+                bulk_export: {
+                  baselineDays: number;
+                  deviations: number;
+                  enabled: boolean;
+                  minimum: number;
+                  severity: 'low' | 'medium' | 'high' | 'critical';
+                };
+                bulk_read: {
+                  baselineDays: number;
+                  deviations: number;
+                  enabled: boolean;
+                  minimum: number;
+                  severity: 'low' | 'medium' | 'high' | 'critical';
+                };
+                failed_sign_ins_account: {
+                  enabled: boolean;
+                  severity: 'low' | 'medium' | 'high' | 'critical';
+                  threshold: number;
+                  windowMinutes: number;
+                };
+                failed_sign_ins_address: {
+                  enabled: boolean;
+                  severity: 'low' | 'medium' | 'high' | 'critical';
+                  threshold: number;
+                  windowMinutes: number;
+                };
+                out_of_hours: {
+                  enabled: boolean;
+                  severity: 'low' | 'medium' | 'high' | 'critical';
+                  windowMinutes: number;
+                };
+                privilege_escalation: {
+                  enabled: boolean;
+                  severity: 'low' | 'medium' | 'high' | 'critical';
+                  windowMinutes: number;
+                };
+                special_category_access: {
+                  enabled: boolean;
+                  severity: 'low' | 'medium' | 'high' | 'critical';
+                  windowMinutes: number;
+                };
+                token_new_address: {
+                  enabled: boolean;
+                  severity: 'low' | 'medium' | 'high' | 'critical';
+                  windowMinutes: number;
+                };
+                workspace_volume_spike: {
+                  baselineDays: number;
+                  deviations: number;
+                  enabled: boolean;
+                  minimum: number;
+                  severity: 'low' | 'medium' | 'high' | 'critical';
+                };
+              };
+              timezone: string;
+              updatedAt: string | null;
+              version: number;
+              workingHours: {
+                days: number[];
+                end: string;
+                start: string;
+              };
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/alerts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Alerts, newest first (cursor pagination); `status=active` for open and acknowledged */
+    get: {
+      parameters: {
+        query?: {
+          cursor?: string;
+          limit?: number;
+          rule?:
+            | 'bulk_export'
+            | 'bulk_read'
+            | 'out_of_hours'
+            | 'failed_sign_ins_account'
+            | 'failed_sign_ins_address'
+            | 'privilege_escalation'
+            | 'special_category_access'
+            | 'token_new_address'
+            | 'workspace_volume_spike';
+          severity?: 'low' | 'medium' | 'high' | 'critical';
+          status?: 'open' | 'acknowledged' | 'dismissed' | 'incident' | 'active';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                acknowledgedAt: string | null;
+                acknowledgedBy: string | null;
+                dismissedAt: string | null;
+                dismissedBy: string | null;
+                dismissReason: string | null;
+                evidence: {
+                  count: number;
+                  /** @description Audit log positions (seq) cited, at most 200 */
+                  seqs: number[];
+                };
+                figures: {
+                  [key: string]: unknown;
+                };
+                firstSeenAt: string;
+                /** @description Hits grouped into this alert (repeats within its window) */
+                hits: number;
+                id: string;
+                incidentId: string | null;
+                lastSeenAt: string;
+                raisedAt: string;
+                rule:
+                  | 'bulk_export'
+                  | 'bulk_read'
+                  | 'out_of_hours'
+                  | 'failed_sign_ins_account'
+                  | 'failed_sign_ins_address'
+                  | 'privilege_escalation'
+                  | 'special_category_access'
+                  | 'token_new_address'
+                  | 'workspace_volume_spike';
+                severity: 'low' | 'medium' | 'high' | 'critical';
+                status: 'open' | 'acknowledged' | 'dismissed' | 'incident';
+                /** @description A user, token or role id, an address digest, or null: never an email or an address */
+                subjectId: string | null;
+                subjectType: 'user' | 'token' | 'account' | 'address' | 'role' | 'workspace';
+                summary: string;
+                title: string;
+                version: number;
+                windowEnd: string;
+                windowStart: string;
+              }[];
+              nextCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/alerts/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One alert with its evidence (ETag = version) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              acknowledgedAt: string | null;
+              acknowledgedBy: string | null;
+              dismissedAt: string | null;
+              dismissedBy: string | null;
+              dismissReason: string | null;
+              evidence: {
+                count: number;
+                /** @description Audit log positions (seq) cited, at most 200 */
+                seqs: number[];
+              };
+              figures: {
+                [key: string]: unknown;
+              };
+              firstSeenAt: string;
+              /** @description Hits grouped into this alert (repeats within its window) */
+              hits: number;
+              id: string;
+              incidentId: string | null;
+              lastSeenAt: string;
+              raisedAt: string;
+              rule:
+                | 'bulk_export'
+                | 'bulk_read'
+                | 'out_of_hours'
+                | 'failed_sign_ins_account'
+                | 'failed_sign_ins_address'
+                | 'privilege_escalation'
+                | 'special_category_access'
+                | 'token_new_address'
+                | 'workspace_volume_spike';
+              severity: 'low' | 'medium' | 'high' | 'critical';
+              status: 'open' | 'acknowledged' | 'dismissed' | 'incident';
+              /** @description A user, token or role id, an address digest, or null: never an email or an address */
+              subjectId: string | null;
+              subjectType: 'user' | 'token' | 'account' | 'address' | 'role' | 'workspace';
+              summary: string;
+              title: string;
+              version: number;
+              windowEnd: string;
+              windowStart: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/alerts/{id}/acknowledge': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Acknowledge an open alert (If-Match) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          'if-match'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              acknowledgedAt: string | null;
+              acknowledgedBy: string | null;
+              dismissedAt: string | null;
+              dismissedBy: string | null;
+              dismissReason: string | null;
+              evidence: {
+                count: number;
+                /** @description Audit log positions (seq) cited, at most 200 */
+                seqs: number[];
+              };
+              figures: {
+                [key: string]: unknown;
+              };
+              firstSeenAt: string;
+              /** @description Hits grouped into this alert (repeats within its window) */
+              hits: number;
+              id: string;
+              incidentId: string | null;
+              lastSeenAt: string;
+              raisedAt: string;
+              rule:
+                | 'bulk_export'
+                | 'bulk_read'
+                | 'out_of_hours'
+                | 'failed_sign_ins_account'
+                | 'failed_sign_ins_address'
+                | 'privilege_escalation'
+                | 'special_category_access'
+                | 'token_new_address'
+                | 'workspace_volume_spike';
+              severity: 'low' | 'medium' | 'high' | 'critical';
+              status: 'open' | 'acknowledged' | 'dismissed' | 'incident';
+              /** @description A user, token or role id, an address digest, or null: never an email or an address */
+              subjectId: string | null;
+              subjectType: 'user' | 'token' | 'account' | 'address' | 'role' | 'workspace';
+              summary: string;
+              title: string;
+              version: number;
+              windowEnd: string;
+              windowStart: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/alerts/{id}/dismiss': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Dismiss an alert with a reason (If-Match) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          'if-match'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            reason: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              acknowledgedAt: string | null;
+              acknowledgedBy: string | null;
+              dismissedAt: string | null;
+              dismissedBy: string | null;
+              dismissReason: string | null;
+              evidence: {
+                count: number;
+                /** @description Audit log positions (seq) cited, at most 200 */
+                seqs: number[];
+              };
+              figures: {
+                [key: string]: unknown;
+              };
+              firstSeenAt: string;
+              /** @description Hits grouped into this alert (repeats within its window) */
+              hits: number;
+              id: string;
+              incidentId: string | null;
+              lastSeenAt: string;
+              raisedAt: string;
+              rule:
+                | 'bulk_export'
+                | 'bulk_read'
+                | 'out_of_hours'
+                | 'failed_sign_ins_account'
+                | 'failed_sign_ins_address'
+                | 'privilege_escalation'
+                | 'special_category_access'
+                | 'token_new_address'
+                | 'workspace_volume_spike';
+              severity: 'low' | 'medium' | 'high' | 'critical';
+              status: 'open' | 'acknowledged' | 'dismissed' | 'incident';
+              /** @description A user, token or role id, an address digest, or null: never an email or an address */
+              subjectId: string | null;
+              subjectType: 'user' | 'token' | 'account' | 'address' | 'role' | 'workspace';
+              summary: string;
+              title: string;
+              version: number;
+              windowEnd: string;
+              windowStart: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/alerts/{id}/incident': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Turn an alert into an incident of the breach register (If-Match); the 72-hour clock starts at the alert */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          'if-match'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              alert: {
+                acknowledgedAt: string | null;
+                acknowledgedBy: string | null;
+                dismissedAt: string | null;
+                dismissedBy: string | null;
+                dismissReason: string | null;
+                evidence: {
+                  count: number;
+                  /** @description Audit log positions (seq) cited, at most 200 */
+                  seqs: number[];
+                };
+                figures: {
+                  [key: string]: unknown;
+                };
+                firstSeenAt: string;
+                /** @description Hits grouped into this alert (repeats within its window) */
+                hits: number;
+                id: string;
+                incidentId: string | null;
+                lastSeenAt: string;
+                raisedAt: string;
+                rule:
+                  | 'bulk_export'
+                  | 'bulk_read'
+                  | 'out_of_hours'
+                  | 'failed_sign_ins_account'
+                  | 'failed_sign_ins_address'
+                  | 'privilege_escalation'
+                  | 'special_category_access'
+                  | 'token_new_address'
+                  | 'workspace_volume_spike';
+                severity: 'low' | 'medium' | 'high' | 'critical';
+                status: 'open' | 'acknowledged' | 'dismissed' | 'incident';
+                /** @description A user, token or role id, an address digest, or null: never an email or an address */
+                subjectId: string | null;
+                subjectType: 'user' | 'token' | 'account' | 'address' | 'role' | 'workspace';
+                summary: string;
+                title: string;
+                version: number;
+                windowEnd: string;
+                windowStart: string;
+              };
+              incidentId: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/alerts/summary': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Open and acknowledged alerts by severity, with the five latest (the home widget) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              acknowledged: number;
+              bySeverity: {
+                [key: string]: number;
+              };
+              latest: {
+                acknowledgedAt: string | null;
+                acknowledgedBy: string | null;
+                dismissedAt: string | null;
+                dismissedBy: string | null;
+                dismissReason: string | null;
+                evidence: {
+                  count: number;
+                  /** @description Audit log positions (seq) cited, at most 200 */
+                  seqs: number[];
+                };
+                figures: {
+                  [key: string]: unknown;
+                };
+                firstSeenAt: string;
+                /** @description Hits grouped into this alert (repeats within its window) */
+                hits: number;
+                id: string;
+                incidentId: string | null;
+                lastSeenAt: string;
+                raisedAt: string;
+                rule:
+                  | 'bulk_export'
+                  | 'bulk_read'
+                  | 'out_of_hours'
+                  | 'failed_sign_ins_account'
+                  | 'failed_sign_ins_address'
+                  | 'privilege_escalation'
+                  | 'special_category_access'
+                  | 'token_new_address'
+                  | 'workspace_volume_spike';
+                severity: 'low' | 'medium' | 'high' | 'critical';
+                status: 'open' | 'acknowledged' | 'dismissed' | 'incident';
+                /** @description A user, token or role id, an address digest, or null: never an email or an address */
+                subjectId: string | null;
+                subjectType: 'user' | 'token' | 'account' | 'address' | 'role' | 'workspace';
+                summary: string;
+                title: string;
+                version: number;
+                windowEnd: string;
+                windowStart: string;
+              }[];
+              open: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/audit': {
     parameters: {
       query?: never;
@@ -1193,6 +1964,490 @@ export interface paths {
         };
       };
     };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/compliance/auditor-pack': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Auditor pack for a date range (zip): Art. 30 record, DPIAs, consent evidence summary, request log with deadlines met, erasure certificates, breach register, training completion, latest compliance audit, audit-chain verification, and a manifest with the SHA-256 of every file. The export is audited. */
+    get: {
+      parameters: {
+        query: {
+          /** @description First day, YYYY-MM-DD */
+          from: string;
+          /** @description Last day (included), YYYY-MM-DD */
+          to: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The zip file (application/zip) */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/zip': unknown;
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/compliance/checks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every automated compliance check */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                fixLink: string;
+                group: string;
+                key: string;
+                reference: string;
+                requires: string[];
+                severity: 'critical' | 'high' | 'medium' | 'low';
+                title: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/compliance/runs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Kept runs, newest first (the score over time); `before` pages back */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Runs started before this instant */
+          before?: string;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                bySeverity: {
+                  critical: number;
+                  high: number;
+                  low: number;
+                  medium: number;
+                };
+                checksFailed: number;
+                checksRun: number;
+                durationMs: number;
+                errors: {
+                  code: string;
+                  key: string;
+                }[];
+                findings: number;
+                finishedAt: string;
+                id: string;
+                score: number;
+                skipped: {
+                  key: string;
+                  missing: string[];
+                }[];
+                startedAt: string;
+                trigger: 'schedule' | 'api' | 'cli';
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Run every check now; the run is kept, scored and audited */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': Record<string, never>;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              bySeverity: {
+                critical: number;
+                high: number;
+                low: number;
+                medium: number;
+              };
+              checksFailed: number;
+              checksRun: number;
+              durationMs: number;
+              errors: {
+                code: string;
+                key: string;
+              }[];
+              findings: number;
+              finishedAt: string;
+              id: string;
+              items: {
+                checkKey: string;
+                /** @description Ids, counts and dates */
+                evidence: {
+                  [key: string]: unknown;
+                };
+                /** @description Console path where it is fixed */
+                fixLink: string;
+                group: string;
+                reference: string;
+                severity: 'critical' | 'high' | 'medium' | 'low';
+                /** @description What is wrong: a key or an id (never personal data) */
+                subject: string;
+                title: string;
+              }[];
+              score: number;
+              skipped: {
+                key: string;
+                missing: string[];
+              }[];
+              startedAt: string;
+              trigger: 'schedule' | 'api' | 'cli';
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/compliance/runs/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One run with its findings */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              bySeverity: {
+                critical: number;
+                high: number;
+                low: number;
+                medium: number;
+              };
+              checksFailed: number;
+              checksRun: number;
+              durationMs: number;
+              errors: {
+                code: string;
+                key: string;
+              }[];
+              findings: number;
+              finishedAt: string;
+              id: string;
+              items: {
+                checkKey: string;
+                /** @description Ids, counts and dates */
+                evidence: {
+                  [key: string]: unknown;
+                };
+                /** @description Console path where it is fixed */
+                fixLink: string;
+                group: string;
+                reference: string;
+                severity: 'critical' | 'high' | 'medium' | 'low';
+                /** @description What is wrong: a key or an id (never personal data) */
+                subject: string;
+                title: string;
+              }[];
+              score: number;
+              skipped: {
+                key: string;
+                missing: string[];
+              }[];
+              startedAt: string;
+              trigger: 'schedule' | 'api' | 'cli';
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/compliance/runs/{id}/comparison': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** New and resolved findings against the run before */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              newFindings: {
+                checkKey: string;
+                /** @description Ids, counts and dates */
+                evidence: {
+                  [key: string]: unknown;
+                };
+                /** @description Console path where it is fixed */
+                fixLink: string;
+                group: string;
+                reference: string;
+                severity: 'critical' | 'high' | 'medium' | 'low';
+                /** @description What is wrong: a key or an id (never personal data) */
+                subject: string;
+                title: string;
+              }[];
+              previousRunId: string | null;
+              previousScore: number | null;
+              resolvedFindings: {
+                checkKey: string;
+                /** @description Ids, counts and dates */
+                evidence: {
+                  [key: string]: unknown;
+                };
+                /** @description Console path where it is fixed */
+                fixLink: string;
+                group: string;
+                reference: string;
+                severity: 'critical' | 'high' | 'medium' | 'low';
+                /** @description What is wrong: a key or an id (never personal data) */
+                subject: string;
+                title: string;
+              }[];
+              runId: string;
+              score: number;
+              unchanged: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/compliance/runs/{id}/export': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Export a run as JSON (with its comparison), CSV (one row per finding) or printable HTML */
+    get: {
+      parameters: {
+        query?: {
+          format?: 'json' | 'csv' | 'html';
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The report in the requested format */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': string;
+            'text/csv': string;
+            'text/html': string;
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/compliance/runs/latest': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The latest run with its findings (404 before the first run) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              bySeverity: {
+                critical: number;
+                high: number;
+                low: number;
+                medium: number;
+              };
+              checksFailed: number;
+              checksRun: number;
+              durationMs: number;
+              errors: {
+                code: string;
+                key: string;
+              }[];
+              findings: number;
+              finishedAt: string;
+              id: string;
+              items: {
+                checkKey: string;
+                /** @description Ids, counts and dates */
+                evidence: {
+                  [key: string]: unknown;
+                };
+                /** @description Console path where it is fixed */
+                fixLink: string;
+                group: string;
+                reference: string;
+                severity: 'critical' | 'high' | 'medium' | 'low';
+                /** @description What is wrong: a key or an id (never personal data) */
+                subject: string;
+                title: string;
+              }[];
+              score: number;
+              skipped: {
+                key: string;
+                missing: string[];
+              }[];
+              startedAt: string;
+              trigger: 'schedule' | 'api' | 'cli';
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -2810,6 +4065,72 @@ export interface paths {
         };
       };
     };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/fulfilment/rectification-policy': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Fields whose proposed values are applied without a staff decision (setting rights.rectification.autoApply) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              autoApply: ('firstName' | 'lastName' | 'email' | 'phone' | 'jobTitle')[];
+            };
+          };
+        };
+      };
+    };
+    /** Replace the fields applied without a staff decision (audited) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            autoApply: ('firstName' | 'lastName' | 'email' | 'phone' | 'jobTitle')[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              autoApply: ('firstName' | 'lastName' | 'email' | 'phone' | 'jobTitle')[];
+            };
+          };
+        };
+      };
+    };
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -5193,6 +6514,1180 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/incidents': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Incidents, most recent awareness first, with their 72-hour clock (status: open by default) */
+    get: {
+      parameters: {
+        query?: {
+          status?: 'open' | 'closed' | 'all';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                adviceToPeople: string;
+                alertId: null | string;
+                art34Exemption: null | ('unintelligible' | 'subsequent_measures' | 'disproportionate_effort');
+                assessment: {
+                  authorityRequired: boolean;
+                  level: null | ('none' | 'risk' | 'high');
+                  peopleRequired: boolean;
+                  publicCommunication: boolean;
+                  reasons: string[];
+                  score: null | number;
+                };
+                authorityNotifiedAt: null | string;
+                authorityReference: string;
+                awareAt: string;
+                clock: {
+                  deadline: string;
+                  lateReasonRequired: boolean;
+                  remainingMs: null | number;
+                  state: 'running' | 'overdue' | 'met' | 'late' | 'not_required';
+                };
+                closedAt: null | string;
+                consequences: string;
+                createdAt: string;
+                description: string;
+                effective: {
+                  categories: string[];
+                  people: null | number;
+                  records: null | number;
+                  source: 'computed' | 'override' | 'none';
+                  specialCategories: string[];
+                };
+                evidenceAuditSeqs: number[];
+                id: string;
+                involvedActors: {
+                  id: string;
+                  type: 'user' | 'token';
+                }[];
+                lateReason: string;
+                likelihood: null | (1 | 2 | 3 | 4);
+                measuresProposed: string;
+                measuresTaken: string;
+                missing: {
+                  authority: string[];
+                  people: string[];
+                };
+                nature: ('confidentiality' | 'integrity' | 'availability')[];
+                noNotificationReason: string;
+                occurredFrom: string;
+                occurredTo: null | string;
+                peopleNotifiedAt: null | string;
+                reference: string;
+                scope: null | {
+                  bulkOperations: number;
+                  bulkPeople: number;
+                  categories: string[];
+                  computedAt: string;
+                  entries: number;
+                  firstSeq: null | number;
+                  identifiedPeople: number;
+                  lastSeq: null | number;
+                  operations: {
+                    [key: string]: number;
+                  };
+                  peopleHigh: number;
+                  peopleLow: number;
+                  records: number;
+                  specialCategories: string[];
+                  window: {
+                    from: string;
+                    to: string;
+                  };
+                };
+                scopeOverride: {
+                  categories: null | string[];
+                  people: null | number;
+                  reason: string;
+                  records: null | number;
+                } | null;
+                severity: null | (1 | 2 | 3 | 4);
+                status: 'open' | 'closed';
+                title: string;
+                updatedAt: string;
+                version: number;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Record an incident; the affected people are computed from the involved accounts (accepts Idempotency-Key) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            adviceToPeople?: string;
+            art34Exemption?: null | ('unintelligible' | 'subsequent_measures' | 'disproportionate_effort');
+            /** @description ISO-8601 date-time with a time zone */
+            awareAt: string;
+            consequences?: string;
+            description?: string;
+            evidenceAuditSeqs?: number[];
+            involvedActors?: {
+              /** Format: uuid */
+              id: string;
+              type: 'user' | 'token';
+            }[];
+            lateReason?: string;
+            likelihood?: null | (1 | 2 | 3 | 4);
+            measuresProposed?: string;
+            measuresTaken?: string;
+            nature?: ('confidentiality' | 'integrity' | 'availability')[];
+            noNotificationReason?: string;
+            /** @description ISO-8601 date-time with a time zone */
+            occurredFrom: string;
+            occurredTo?: null | string;
+            scopeOverride?: null | {
+              categories: null | string[];
+              people: null | number;
+              reason: string;
+              records: null | number;
+            };
+            severity?: null | (1 | 2 | 3 | 4);
+            title: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              adviceToPeople: string;
+              alertId: null | string;
+              art34Exemption: null | ('unintelligible' | 'subsequent_measures' | 'disproportionate_effort');
+              assessment: {
+                authorityRequired: boolean;
+                level: null | ('none' | 'risk' | 'high');
+                peopleRequired: boolean;
+                publicCommunication: boolean;
+                reasons: string[];
+                score: null | number;
+              };
+              authorityNotifiedAt: null | string;
+              authorityReference: string;
+              awareAt: string;
+              clock: {
+                deadline: string;
+                lateReasonRequired: boolean;
+                remainingMs: null | number;
+                state: 'running' | 'overdue' | 'met' | 'late' | 'not_required';
+              };
+              closedAt: null | string;
+              consequences: string;
+              createdAt: string;
+              description: string;
+              effective: {
+                categories: string[];
+                people: null | number;
+                records: null | number;
+                source: 'computed' | 'override' | 'none';
+                specialCategories: string[];
+              };
+              evidenceAuditSeqs: number[];
+              id: string;
+              involvedActors: {
+                id: string;
+                type: 'user' | 'token';
+              }[];
+              lateReason: string;
+              likelihood: null | (1 | 2 | 3 | 4);
+              measuresProposed: string;
+              measuresTaken: string;
+              missing: {
+                authority: string[];
+                people: string[];
+              };
+              nature: ('confidentiality' | 'integrity' | 'availability')[];
+              noNotificationReason: string;
+              occurredFrom: string;
+              occurredTo: null | string;
+              peopleNotifiedAt: null | string;
+              reference: string;
+              scope: null | {
+                bulkOperations: number;
+                bulkPeople: number;
+                categories: string[];
+                computedAt: string;
+                entries: number;
+                firstSeq: null | number;
+                identifiedPeople: number;
+                lastSeq: null | number;
+                operations: {
+                  [key: string]: number;
+                };
+                peopleHigh: number;
+                peopleLow: number;
+                records: number;
+                specialCategories: string[];
+                window: {
+                  from: string;
+                  to: string;
+                };
+              };
+              scopeOverride: {
+                categories: null | string[];
+                people: null | number;
+                reason: string;
+                records: null | number;
+              } | null;
+              severity: null | (1 | 2 | 3 | 4);
+              status: 'open' | 'closed';
+              title: string;
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/incidents/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One incident (ETag = version) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              adviceToPeople: string;
+              alertId: null | string;
+              art34Exemption: null | ('unintelligible' | 'subsequent_measures' | 'disproportionate_effort');
+              assessment: {
+                authorityRequired: boolean;
+                level: null | ('none' | 'risk' | 'high');
+                peopleRequired: boolean;
+                publicCommunication: boolean;
+                reasons: string[];
+                score: null | number;
+              };
+              authorityNotifiedAt: null | string;
+              authorityReference: string;
+              awareAt: string;
+              clock: {
+                deadline: string;
+                lateReasonRequired: boolean;
+                remainingMs: null | number;
+                state: 'running' | 'overdue' | 'met' | 'late' | 'not_required';
+              };
+              closedAt: null | string;
+              consequences: string;
+              createdAt: string;
+              description: string;
+              effective: {
+                categories: string[];
+                people: null | number;
+                records: null | number;
+                source: 'computed' | 'override' | 'none';
+                specialCategories: string[];
+              };
+              evidenceAuditSeqs: number[];
+              id: string;
+              involvedActors: {
+                id: string;
+                type: 'user' | 'token';
+              }[];
+              lateReason: string;
+              likelihood: null | (1 | 2 | 3 | 4);
+              measuresProposed: string;
+              measuresTaken: string;
+              missing: {
+                authority: string[];
+                people: string[];
+              };
+              nature: ('confidentiality' | 'integrity' | 'availability')[];
+              noNotificationReason: string;
+              occurredFrom: string;
+              occurredTo: null | string;
+              peopleNotifiedAt: null | string;
+              reference: string;
+              scope: null | {
+                bulkOperations: number;
+                bulkPeople: number;
+                categories: string[];
+                computedAt: string;
+                entries: number;
+                firstSeq: null | number;
+                identifiedPeople: number;
+                lastSeq: null | number;
+                operations: {
+                  [key: string]: number;
+                };
+                peopleHigh: number;
+                peopleLow: number;
+                records: number;
+                specialCategories: string[];
+                window: {
+                  from: string;
+                  to: string;
+                };
+              };
+              scopeOverride: {
+                categories: null | string[];
+                people: null | number;
+                reason: string;
+                records: null | number;
+              } | null;
+              severity: null | (1 | 2 | 3 | 4);
+              status: 'open' | 'closed';
+              title: string;
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Change an open incident (If-Match); the scope is recomputed when the accounts or dates change */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: {
+          'if-match'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            adviceToPeople?: string;
+            art34Exemption?: null | ('unintelligible' | 'subsequent_measures' | 'disproportionate_effort');
+            /** @description ISO-8601 date-time with a time zone */
+            awareAt?: string;
+            consequences?: string;
+            description?: string;
+            evidenceAuditSeqs?: number[];
+            involvedActors?: {
+              /** Format: uuid */
+              id: string;
+              type: 'user' | 'token';
+            }[];
+            lateReason?: string;
+            likelihood?: null | (1 | 2 | 3 | 4);
+            measuresProposed?: string;
+            measuresTaken?: string;
+            nature?: ('confidentiality' | 'integrity' | 'availability')[];
+            noNotificationReason?: string;
+            /** @description ISO-8601 date-time with a time zone */
+            occurredFrom?: string;
+            occurredTo?: null | string;
+            scopeOverride?: null | {
+              categories: null | string[];
+              people: null | number;
+              reason: string;
+              records: null | number;
+            };
+            severity?: null | (1 | 2 | 3 | 4);
+            title?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              adviceToPeople: string;
+              alertId: null | string;
+              art34Exemption: null | ('unintelligible' | 'subsequent_measures' | 'disproportionate_effort');
+              assessment: {
+                authorityRequired: boolean;
+                level: null | ('none' | 'risk' | 'high');
+                peopleRequired: boolean;
+                publicCommunication: boolean;
+                reasons: string[];
+                score: null | number;
+              };
+              authorityNotifiedAt: null | string;
+              authorityReference: string;
+              awareAt: string;
+              clock: {
+                deadline: string;
+                lateReasonRequired: boolean;
+                remainingMs: null | number;
+                state: 'running' | 'overdue' | 'met' | 'late' | 'not_required';
+              };
+              closedAt: null | string;
+              consequences: string;
+              createdAt: string;
+              description: string;
+              effective: {
+                categories: string[];
+                people: null | number;
+                records: null | number;
+                source: 'computed' | 'override' | 'none';
+                specialCategories: string[];
+              };
+              evidenceAuditSeqs: number[];
+              id: string;
+              involvedActors: {
+                id: string;
+                type: 'user' | 'token';
+              }[];
+              lateReason: string;
+              likelihood: null | (1 | 2 | 3 | 4);
+              measuresProposed: string;
+              measuresTaken: string;
+              missing: {
+                authority: string[];
+                people: string[];
+              };
+              nature: ('confidentiality' | 'integrity' | 'availability')[];
+              noNotificationReason: string;
+              occurredFrom: string;
+              occurredTo: null | string;
+              peopleNotifiedAt: null | string;
+              reference: string;
+              scope: null | {
+                bulkOperations: number;
+                bulkPeople: number;
+                categories: string[];
+                computedAt: string;
+                entries: number;
+                firstSeq: null | number;
+                identifiedPeople: number;
+                lastSeq: null | number;
+                operations: {
+                  [key: string]: number;
+                };
+                peopleHigh: number;
+                peopleLow: number;
+                records: number;
+                specialCategories: string[];
+                window: {
+                  from: string;
+                  to: string;
+                };
+              };
+              scopeOverride: {
+                categories: null | string[];
+                people: null | number;
+                reason: string;
+                records: null | number;
+              } | null;
+              severity: null | (1 | 2 | 3 | 4);
+              status: 'open' | 'closed';
+              title: string;
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/incidents/{id}/close': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Close an incident once notified, or once the reasons for not notifying are recorded (If-Match) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          'if-match'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              adviceToPeople: string;
+              alertId: null | string;
+              art34Exemption: null | ('unintelligible' | 'subsequent_measures' | 'disproportionate_effort');
+              assessment: {
+                authorityRequired: boolean;
+                level: null | ('none' | 'risk' | 'high');
+                peopleRequired: boolean;
+                publicCommunication: boolean;
+                reasons: string[];
+                score: null | number;
+              };
+              authorityNotifiedAt: null | string;
+              authorityReference: string;
+              awareAt: string;
+              clock: {
+                deadline: string;
+                lateReasonRequired: boolean;
+                remainingMs: null | number;
+                state: 'running' | 'overdue' | 'met' | 'late' | 'not_required';
+              };
+              closedAt: null | string;
+              consequences: string;
+              createdAt: string;
+              description: string;
+              effective: {
+                categories: string[];
+                people: null | number;
+                records: null | number;
+                source: 'computed' | 'override' | 'none';
+                specialCategories: string[];
+              };
+              evidenceAuditSeqs: number[];
+              id: string;
+              involvedActors: {
+                id: string;
+                type: 'user' | 'token';
+              }[];
+              lateReason: string;
+              likelihood: null | (1 | 2 | 3 | 4);
+              measuresProposed: string;
+              measuresTaken: string;
+              missing: {
+                authority: string[];
+                people: string[];
+              };
+              nature: ('confidentiality' | 'integrity' | 'availability')[];
+              noNotificationReason: string;
+              occurredFrom: string;
+              occurredTo: null | string;
+              peopleNotifiedAt: null | string;
+              reference: string;
+              scope: null | {
+                bulkOperations: number;
+                bulkPeople: number;
+                categories: string[];
+                computedAt: string;
+                entries: number;
+                firstSeq: null | number;
+                identifiedPeople: number;
+                lastSeq: null | number;
+                operations: {
+                  [key: string]: number;
+                };
+                peopleHigh: number;
+                peopleLow: number;
+                records: number;
+                specialCategories: string[];
+                window: {
+                  from: string;
+                  to: string;
+                };
+              };
+              scopeOverride: {
+                categories: null | string[];
+                people: null | number;
+                reason: string;
+                records: null | number;
+              } | null;
+              severity: null | (1 | 2 | 3 | 4);
+              status: 'open' | 'closed';
+              title: string;
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/incidents/{id}/drafts/{kind}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Produce the draft notification to the authority (Art. 33(3)) or the letter to the people (Art. 34(2)); INCIDENT_NOTIFICATION_INCOMPLETE lists what is missing */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          kind: 'authority' | 'people';
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              generatedAt: string;
+              incidentId: string;
+              kind: 'authority' | 'people';
+              reference: string;
+              sections: {
+                body: string;
+                heading: string;
+              }[];
+              subject: string;
+              text: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/incidents/{id}/export': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Export the register entry as JSON (default, with the timeline) or printable HTML; audited */
+    get: {
+      parameters: {
+        query?: {
+          format?: 'json' | 'html';
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The document in the requested format */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': string;
+            'text/html': string;
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/incidents/{id}/notifications': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Record that the authority or the people were notified (If-Match); after 72 hours the reasons for the delay are required */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          'if-match'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description ISO-8601 date-time with a time zone */
+            at?: string;
+            authorityReference?: string;
+            kind: 'authority' | 'people';
+            lateReason?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              adviceToPeople: string;
+              alertId: null | string;
+              art34Exemption: null | ('unintelligible' | 'subsequent_measures' | 'disproportionate_effort');
+              assessment: {
+                authorityRequired: boolean;
+                level: null | ('none' | 'risk' | 'high');
+                peopleRequired: boolean;
+                publicCommunication: boolean;
+                reasons: string[];
+                score: null | number;
+              };
+              authorityNotifiedAt: null | string;
+              authorityReference: string;
+              awareAt: string;
+              clock: {
+                deadline: string;
+                lateReasonRequired: boolean;
+                remainingMs: null | number;
+                state: 'running' | 'overdue' | 'met' | 'late' | 'not_required';
+              };
+              closedAt: null | string;
+              consequences: string;
+              createdAt: string;
+              description: string;
+              effective: {
+                categories: string[];
+                people: null | number;
+                records: null | number;
+                source: 'computed' | 'override' | 'none';
+                specialCategories: string[];
+              };
+              evidenceAuditSeqs: number[];
+              id: string;
+              involvedActors: {
+                id: string;
+                type: 'user' | 'token';
+              }[];
+              lateReason: string;
+              likelihood: null | (1 | 2 | 3 | 4);
+              measuresProposed: string;
+              measuresTaken: string;
+              missing: {
+                authority: string[];
+                people: string[];
+              };
+              nature: ('confidentiality' | 'integrity' | 'availability')[];
+              noNotificationReason: string;
+              occurredFrom: string;
+              occurredTo: null | string;
+              peopleNotifiedAt: null | string;
+              reference: string;
+              scope: null | {
+                bulkOperations: number;
+                bulkPeople: number;
+                categories: string[];
+                computedAt: string;
+                entries: number;
+                firstSeq: null | number;
+                identifiedPeople: number;
+                lastSeq: null | number;
+                operations: {
+                  [key: string]: number;
+                };
+                peopleHigh: number;
+                peopleLow: number;
+                records: number;
+                specialCategories: string[];
+                window: {
+                  from: string;
+                  to: string;
+                };
+              };
+              scopeOverride: {
+                categories: null | string[];
+                people: null | number;
+                reason: string;
+                records: null | number;
+              } | null;
+              severity: null | (1 | 2 | 3 | 4);
+              status: 'open' | 'closed';
+              title: string;
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/incidents/{id}/recipients': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Whom to notify: pseudonyms and channels of the people the involved accounts touched (no contact details) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              erased: number;
+              recipients: {
+                channel: 'email' | 'phone' | 'post' | 'none';
+                pseudonym: string;
+              }[];
+              unlisted: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/incidents/{id}/recipients.csv': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** CSV of whom to notify. With contacts=true: name, email and phone, through the gate under a legal-obligation purpose (Custodian-Purpose header) and people:export; audited */
+    get: {
+      parameters: {
+        query?: {
+          contacts?: boolean;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description CSV text */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'text/csv': string;
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/incidents/{id}/scope': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Compute the affected people, records and categories again from the audit log (If-Match) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          'if-match'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              adviceToPeople: string;
+              alertId: null | string;
+              art34Exemption: null | ('unintelligible' | 'subsequent_measures' | 'disproportionate_effort');
+              assessment: {
+                authorityRequired: boolean;
+                level: null | ('none' | 'risk' | 'high');
+                peopleRequired: boolean;
+                publicCommunication: boolean;
+                reasons: string[];
+                score: null | number;
+              };
+              authorityNotifiedAt: null | string;
+              authorityReference: string;
+              awareAt: string;
+              clock: {
+                deadline: string;
+                lateReasonRequired: boolean;
+                remainingMs: null | number;
+                state: 'running' | 'overdue' | 'met' | 'late' | 'not_required';
+              };
+              closedAt: null | string;
+              consequences: string;
+              createdAt: string;
+              description: string;
+              effective: {
+                categories: string[];
+                people: null | number;
+                records: null | number;
+                source: 'computed' | 'override' | 'none';
+                specialCategories: string[];
+              };
+              evidenceAuditSeqs: number[];
+              id: string;
+              involvedActors: {
+                id: string;
+                type: 'user' | 'token';
+              }[];
+              lateReason: string;
+              likelihood: null | (1 | 2 | 3 | 4);
+              measuresProposed: string;
+              measuresTaken: string;
+              missing: {
+                authority: string[];
+                people: string[];
+              };
+              nature: ('confidentiality' | 'integrity' | 'availability')[];
+              noNotificationReason: string;
+              occurredFrom: string;
+              occurredTo: null | string;
+              peopleNotifiedAt: null | string;
+              reference: string;
+              scope: null | {
+                bulkOperations: number;
+                bulkPeople: number;
+                categories: string[];
+                computedAt: string;
+                entries: number;
+                firstSeq: null | number;
+                identifiedPeople: number;
+                lastSeq: null | number;
+                operations: {
+                  [key: string]: number;
+                };
+                peopleHigh: number;
+                peopleLow: number;
+                records: number;
+                specialCategories: string[];
+                window: {
+                  from: string;
+                  to: string;
+                };
+              };
+              scopeOverride: {
+                categories: null | string[];
+                people: null | number;
+                reason: string;
+                records: null | number;
+              } | null;
+              severity: null | (1 | 2 | 3 | 4);
+              status: 'open' | 'closed';
+              title: string;
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/incidents/{id}/timeline': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The actions on an incident, in time order */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                actor: {
+                  id: null | string;
+                  type: string;
+                };
+                at: string;
+                id: string;
+                kind: string;
+                note: string;
+                recordedAt: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Add an action to the timeline (a note, optionally dated in the past) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description ISO-8601 date-time with a time zone */
+            at?: string;
+            note: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              actor: {
+                id: null | string;
+                type: string;
+              };
+              at: string;
+              id: string;
+              kind: string;
+              note: string;
+              recordedAt: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/legal-holds': {
     parameters: {
       query?: never;
@@ -6074,10 +8569,13 @@ export interface paths {
       };
     };
     put?: never;
-    /** Create a person (values encrypted under their own key); accepts Idempotency-Key */
+    /** Create a person (values encrypted under their own key); accepts Idempotency-Key; `onDuplicate=refuse` refuses likely duplicates */
     post: {
       parameters: {
-        query?: never;
+        query?: {
+          /** @description `refuse`: answer 409 DUPLICATE_SUSPECTED listing the people with the same email or phone, or the same name in the same organization, instead of creating */
+          onDuplicate?: 'allow' | 'refuse';
+        };
         header?: never;
         path?: never;
         cookie?: never;
@@ -6547,6 +9045,51 @@ export interface paths {
         };
       };
     };
+    trace?: never;
+  };
+  '/api/v1/people/{id}/access-export': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Access (Art. 15) or portability (Art. 20) export of one person: JSON, zip or readable HTML; purpose-checked and audited */
+    get: {
+      parameters: {
+        query?: {
+          /** @description json document, zip (JSON + one CSV per section + summary), or the readable HTML summary */
+          format?: 'json' | 'zip' | 'html';
+          /** @description access (Art. 15): everything; portability (Art. 20): what the person provided under consent or contract */
+          kind?: 'access' | 'portability';
+          /** @description Language of the summary (en, fr, de; others fall back to en) */
+          language?: string;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The JSON document (docs/access-export-schema.md), the zip (application/zip) or the HTML summary */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': unknown;
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   '/api/v1/people/{id}/consent-records': {
@@ -9039,6 +11582,2377 @@ export interface paths {
                 };
                 version: number;
               }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/requests': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The request inbox, earliest deadline first (cursor pagination); filters status, type, assignee (me, none, user id), SLA, due before */
+    get: {
+      parameters: {
+        query?: {
+          assignee?: 'me' | 'none' | string;
+          cursor?: string;
+          dueBefore?: string;
+          limit?: number;
+          sla?: 'on_track' | 'due_soon' | 'overdue' | 'closed';
+          status?:
+            | 'received'
+            | 'identity_unverified'
+            | 'verified'
+            | 'in_progress'
+            | 'awaiting_information'
+            | 'extended'
+            | 'completed'
+            | 'refused'
+            | 'cancelled';
+          type?:
+            | 'access'
+            | 'portability'
+            | 'rectification'
+            | 'erasure'
+            | 'restriction'
+            | 'objection'
+            | 'consent_withdrawal';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                assigneeId: string | null;
+                channel: 'portal' | 'email' | 'phone' | 'letter' | 'in_person' | 'api';
+                completedAt: string | null;
+                dueAt: string;
+                extendedUntil: string | null;
+                extensionReason: string | null;
+                id: string;
+                identityMethod:
+                  | (
+                      | 'email_code'
+                      | 'email_link'
+                      | 'phone_code'
+                      | 'staff_known_contact'
+                      | 'staff_document_check'
+                      | 'staff_callback'
+                    )
+                  | null;
+                identityVerifiedAt: string | null;
+                language: string;
+                personId: string | null;
+                receivedAt: string;
+                reference: string;
+                refusalReason: string | null;
+                sla: 'on_track' | 'due_soon' | 'overdue' | 'closed';
+                status:
+                  | 'received'
+                  | 'identity_unverified'
+                  | 'verified'
+                  | 'in_progress'
+                  | 'awaiting_information'
+                  | 'extended'
+                  | 'completed'
+                  | 'refused'
+                  | 'cancelled';
+                type:
+                  | 'access'
+                  | 'portability'
+                  | 'rectification'
+                  | 'erasure'
+                  | 'restriction'
+                  | 'objection'
+                  | 'consent_withdrawal';
+                version: number;
+              }[];
+              nextCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Log a request received by phone, letter, email or in person (verified when the identity method is given); accepts Idempotency-Key */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            assigneeId?: string | null;
+            channel: 'email' | 'phone' | 'letter' | 'in_person' | 'api';
+            details?: {
+              message?: string;
+              purposes?: string[];
+              rectification?: {
+                [key: string]: string;
+              };
+            };
+            email?: string;
+            identityMethod?:
+              | 'email_code'
+              | 'email_link'
+              | 'phone_code'
+              | 'staff_known_contact'
+              | 'staff_document_check'
+              | 'staff_callback';
+            /** @default en */
+            language: string;
+            /** Format: uuid */
+            personId?: string;
+            /** Format: date-time */
+            receivedAt?: string;
+            type:
+              | 'access'
+              | 'portability'
+              | 'rectification'
+              | 'erasure'
+              | 'restriction'
+              | 'objection'
+              | 'consent_withdrawal';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              assigneeId: string | null;
+              channel: 'portal' | 'email' | 'phone' | 'letter' | 'in_person' | 'api';
+              completedAt: string | null;
+              dueAt: string;
+              extendedUntil: string | null;
+              extensionReason: string | null;
+              id: string;
+              identityMethod:
+                | (
+                    | 'email_code'
+                    | 'email_link'
+                    | 'phone_code'
+                    | 'staff_known_contact'
+                    | 'staff_document_check'
+                    | 'staff_callback'
+                  )
+                | null;
+              identityVerifiedAt: string | null;
+              language: string;
+              personId: string | null;
+              receivedAt: string;
+              reference: string;
+              refusalReason: string | null;
+              sla: 'on_track' | 'due_soon' | 'overdue' | 'closed';
+              status:
+                | 'received'
+                | 'identity_unverified'
+                | 'verified'
+                | 'in_progress'
+                | 'awaiting_information'
+                | 'extended'
+                | 'completed'
+                | 'refused'
+                | 'cancelled';
+              type:
+                | 'access'
+                | 'portability'
+                | 'rectification'
+                | 'erasure'
+                | 'restriction'
+                | 'objection'
+                | 'consent_withdrawal';
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/requests/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One request (ETag = version) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              assigneeId: string | null;
+              channel: 'portal' | 'email' | 'phone' | 'letter' | 'in_person' | 'api';
+              completedAt: string | null;
+              dueAt: string;
+              extendedUntil: string | null;
+              extensionReason: string | null;
+              id: string;
+              identityMethod:
+                | (
+                    | 'email_code'
+                    | 'email_link'
+                    | 'phone_code'
+                    | 'staff_known_contact'
+                    | 'staff_document_check'
+                    | 'staff_callback'
+                  )
+                | null;
+              identityVerifiedAt: string | null;
+              language: string;
+              personId: string | null;
+              receivedAt: string;
+              reference: string;
+              refusalReason: string | null;
+              sla: 'on_track' | 'due_soon' | 'overdue' | 'closed';
+              status:
+                | 'received'
+                | 'identity_unverified'
+                | 'verified'
+                | 'in_progress'
+                | 'awaiting_information'
+                | 'extended'
+                | 'completed'
+                | 'refused'
+                | 'cancelled';
+              type:
+                | 'access'
+                | 'portability'
+                | 'rectification'
+                | 'erasure'
+                | 'restriction'
+                | 'objection'
+                | 'consent_withdrawal';
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Assign the request or change its language (If-Match) */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: {
+          'if-match'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            assigneeId?: string | null;
+            language?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              assigneeId: string | null;
+              channel: 'portal' | 'email' | 'phone' | 'letter' | 'in_person' | 'api';
+              completedAt: string | null;
+              dueAt: string;
+              extendedUntil: string | null;
+              extensionReason: string | null;
+              id: string;
+              identityMethod:
+                | (
+                    | 'email_code'
+                    | 'email_link'
+                    | 'phone_code'
+                    | 'staff_known_contact'
+                    | 'staff_document_check'
+                    | 'staff_callback'
+                  )
+                | null;
+              identityVerifiedAt: string | null;
+              language: string;
+              personId: string | null;
+              receivedAt: string;
+              reference: string;
+              refusalReason: string | null;
+              sla: 'on_track' | 'due_soon' | 'overdue' | 'closed';
+              status:
+                | 'received'
+                | 'identity_unverified'
+                | 'verified'
+                | 'in_progress'
+                | 'awaiting_information'
+                | 'extended'
+                | 'completed'
+                | 'refused'
+                | 'cancelled';
+              type:
+                | 'access'
+                | 'portability'
+                | 'rectification'
+                | 'erasure'
+                | 'restriction'
+                | 'objection'
+                | 'consent_withdrawal';
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/requests/{id}/extend': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Extend the deadline by 1 or 2 months with the reason the person is told (If-Match); only within the first month, 3 months at most */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          'if-match'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            months: 1 | 2;
+            reason: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              assigneeId: string | null;
+              channel: 'portal' | 'email' | 'phone' | 'letter' | 'in_person' | 'api';
+              completedAt: string | null;
+              dueAt: string;
+              extendedUntil: string | null;
+              extensionReason: string | null;
+              id: string;
+              identityMethod:
+                | (
+                    | 'email_code'
+                    | 'email_link'
+                    | 'phone_code'
+                    | 'staff_known_contact'
+                    | 'staff_document_check'
+                    | 'staff_callback'
+                  )
+                | null;
+              identityVerifiedAt: string | null;
+              language: string;
+              personId: string | null;
+              receivedAt: string;
+              reference: string;
+              refusalReason: string | null;
+              sla: 'on_track' | 'due_soon' | 'overdue' | 'closed';
+              status:
+                | 'received'
+                | 'identity_unverified'
+                | 'verified'
+                | 'in_progress'
+                | 'awaiting_information'
+                | 'extended'
+                | 'completed'
+                | 'refused'
+                | 'cancelled';
+              type:
+                | 'access'
+                | 'portability'
+                | 'rectification'
+                | 'erasure'
+                | 'restriction'
+                | 'objection'
+                | 'consent_withdrawal';
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/requests/{id}/fulfilment/consent-withdrawal': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Withdraw consent for the purposes asked (or every consent in force) and complete the request (If-Match) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          'if-match'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            purposes?: string[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Sentences the person reads on the portal */
+              outcome: string[];
+              request: {
+                completedAt: string | null;
+                id: string;
+                reference: string;
+                refusalReason: string | null;
+                status:
+                  | 'received'
+                  | 'identity_unverified'
+                  | 'verified'
+                  | 'in_progress'
+                  | 'awaiting_information'
+                  | 'extended'
+                  | 'completed'
+                  | 'refused'
+                  | 'cancelled';
+                type:
+                  | 'access'
+                  | 'portability'
+                  | 'rectification'
+                  | 'erasure'
+                  | 'restriction'
+                  | 'objection'
+                  | 'consent_withdrawal';
+                version: number;
+              };
+              withdrawn: string[];
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/requests/{id}/fulfilment/erasure': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Preview of the erasure: legal holds that block it, and what the Art. 17(3) exceptions keep, with the sentences the person reads */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              kept: {
+                category: string;
+                count: number;
+                eraser: string;
+                exception:
+                  'legal_obligation' | 'public_task' | 'public_health' | 'archiving' | 'legal_claims';
+                purpose: string;
+                reason: string;
+                sentence: string;
+                since: string;
+                until: string;
+              }[];
+              legalHolds: string[];
+              /** @description Art. 19 recipients told of the change */
+              recipients: string[];
+              request: {
+                completedAt: string | null;
+                id: string;
+                reference: string;
+                refusalReason: string | null;
+                status:
+                  | 'received'
+                  | 'identity_unverified'
+                  | 'verified'
+                  | 'in_progress'
+                  | 'awaiting_information'
+                  | 'extended'
+                  | 'completed'
+                  | 'refused'
+                  | 'cancelled';
+                type:
+                  | 'access'
+                  | 'portability'
+                  | 'rectification'
+                  | 'erasure'
+                  | 'restriction'
+                  | 'objection'
+                  | 'consent_withdrawal';
+                version: number;
+              };
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Erase the person through the erasure pipeline; the certificate is returned and linked; a legal hold refuses the request with its reason (If-Match) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          'if-match'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': Record<string, never>;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              certificate: {
+                id: string;
+                issuedAt: string;
+                kept: {
+                  category: string;
+                  count: number;
+                  eraser: string;
+                  exception:
+                    'legal_obligation' | 'public_task' | 'public_health' | 'archiving' | 'legal_claims';
+                  purpose: string;
+                  reason: string;
+                  since: string;
+                  until: string;
+                }[];
+                keyId: string | null;
+                runId: string;
+                scope: {
+                  /** @enum {string} */
+                  entity: 'person';
+                  erasers: string[];
+                  fields: string[];
+                };
+                signature: string;
+                steps: string[];
+                subjectPseudonym: string;
+                trigger: 'admin_delete' | 'request' | 'retention';
+              } | null;
+              /** @description Sentences the person reads on the portal */
+              outcome: string[];
+              /** @description Art. 19 recipients told of the change */
+              recipients: string[];
+              request: {
+                completedAt: string | null;
+                id: string;
+                reference: string;
+                refusalReason: string | null;
+                status:
+                  | 'received'
+                  | 'identity_unverified'
+                  | 'verified'
+                  | 'in_progress'
+                  | 'awaiting_information'
+                  | 'extended'
+                  | 'completed'
+                  | 'refused'
+                  | 'cancelled';
+                type:
+                  | 'access'
+                  | 'portability'
+                  | 'rectification'
+                  | 'erasure'
+                  | 'restriction'
+                  | 'objection'
+                  | 'consent_withdrawal';
+                version: number;
+              };
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/requests/{id}/fulfilment/export': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Access or portability: build the export, store it and complete the request, unless items naming other people need review first (If-Match) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          'if-match'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': Record<string, never>;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              bytes: number;
+              filename: string;
+              flaggedForReview: {
+                reason: string;
+                recordId: string;
+                section: string;
+              }[];
+              released: boolean;
+              request: {
+                completedAt: string | null;
+                id: string;
+                reference: string;
+                refusalReason: string | null;
+                status:
+                  | 'received'
+                  | 'identity_unverified'
+                  | 'verified'
+                  | 'in_progress'
+                  | 'awaiting_information'
+                  | 'extended'
+                  | 'completed'
+                  | 'refused'
+                  | 'cancelled';
+                type:
+                  | 'access'
+                  | 'portability'
+                  | 'rectification'
+                  | 'erasure'
+                  | 'restriction'
+                  | 'objection'
+                  | 'consent_withdrawal';
+                version: number;
+              };
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/requests/{id}/fulfilment/export/release': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Confirm the release of a reviewed export: built again, stored, request completed (If-Match) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          'if-match'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            note: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              request: {
+                completedAt: string | null;
+                id: string;
+                reference: string;
+                refusalReason: string | null;
+                status:
+                  | 'received'
+                  | 'identity_unverified'
+                  | 'verified'
+                  | 'in_progress'
+                  | 'awaiting_information'
+                  | 'extended'
+                  | 'completed'
+                  | 'refused'
+                  | 'cancelled';
+                type:
+                  | 'access'
+                  | 'portability'
+                  | 'rectification'
+                  | 'erasure'
+                  | 'restriction'
+                  | 'objection'
+                  | 'consent_withdrawal';
+                version: number;
+              };
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/requests/{id}/fulfilment/export/review': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The items of the export waiting for review before release (Art. 15(4)); empty when none waits */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              flaggedForReview: {
+                reason: string;
+                recordId: string;
+                section: string;
+              }[];
+              pending: boolean;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/requests/{id}/fulfilment/objection': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The objections raised for the request and their outcomes */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              objections: {
+                directMarketing: boolean;
+                objectionId: string;
+                outcome: 'pending' | 'upheld' | 'rejected';
+                purpose: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Record the objection (Art. 21): direct marketing upheld at once with suppression; legitimate-interest purposes pending (processing paused) until assessed (If-Match) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          'if-match'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            purposes?: string[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              objections: {
+                directMarketing: boolean;
+                objectionId: string;
+                outcome: 'pending' | 'upheld' | 'rejected';
+                purpose: string;
+              }[];
+              request: {
+                completedAt: string | null;
+                id: string;
+                reference: string;
+                refusalReason: string | null;
+                status:
+                  | 'received'
+                  | 'identity_unverified'
+                  | 'verified'
+                  | 'in_progress'
+                  | 'awaiting_information'
+                  | 'extended'
+                  | 'completed'
+                  | 'refused'
+                  | 'cancelled';
+                type:
+                  | 'access'
+                  | 'portability'
+                  | 'rectification'
+                  | 'erasure'
+                  | 'restriction'
+                  | 'objection'
+                  | 'consent_withdrawal';
+                version: number;
+              };
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/requests/{id}/fulfilment/objection/assessment': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Record the assessment of a pending objection and its outcome (upheld, or rejected on compelling legitimate grounds) (If-Match) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          'if-match'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            assessment: string;
+            /** Format: uuid */
+            objectionId: string;
+            outcome: 'upheld' | 'rejected';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              objections: {
+                directMarketing: boolean;
+                objectionId: string;
+                outcome: 'pending' | 'upheld' | 'rejected';
+                purpose: string;
+              }[];
+              request: {
+                completedAt: string | null;
+                id: string;
+                reference: string;
+                refusalReason: string | null;
+                status:
+                  | 'received'
+                  | 'identity_unverified'
+                  | 'verified'
+                  | 'in_progress'
+                  | 'awaiting_information'
+                  | 'extended'
+                  | 'completed'
+                  | 'refused'
+                  | 'cancelled';
+                type:
+                  | 'access'
+                  | 'portability'
+                  | 'rectification'
+                  | 'erasure'
+                  | 'restriction'
+                  | 'objection'
+                  | 'consent_withdrawal';
+                version: number;
+              };
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/requests/{id}/fulfilment/rectification': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The proposed values next to the current ones (decrypted through the gate, audited) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              lines: {
+                autoApply: boolean;
+                current: string | null;
+                field: string;
+                proposed: string;
+                supported: boolean;
+              }[];
+              request: {
+                completedAt: string | null;
+                id: string;
+                reference: string;
+                refusalReason: string | null;
+                status:
+                  | 'received'
+                  | 'identity_unverified'
+                  | 'verified'
+                  | 'in_progress'
+                  | 'awaiting_information'
+                  | 'extended'
+                  | 'completed'
+                  | 'refused'
+                  | 'cancelled';
+                type:
+                  | 'access'
+                  | 'portability'
+                  | 'rectification'
+                  | 'erasure'
+                  | 'restriction'
+                  | 'objection'
+                  | 'consent_withdrawal';
+                version: number;
+              };
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Approve or reject each proposed value with a reason (policy fields apply without one); apply, tell the recipients, complete (If-Match) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          'if-match'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            decisions: {
+              decision: 'approve' | 'reject';
+              field: string;
+              reason: string;
+            }[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              applied: string[];
+              /** @description Sentences the person reads on the portal */
+              outcome: string[];
+              /** @description Art. 19 recipients told of the change */
+              recipients: string[];
+              rejected: string[];
+              request: {
+                completedAt: string | null;
+                id: string;
+                reference: string;
+                refusalReason: string | null;
+                status:
+                  | 'received'
+                  | 'identity_unverified'
+                  | 'verified'
+                  | 'in_progress'
+                  | 'awaiting_information'
+                  | 'extended'
+                  | 'completed'
+                  | 'refused'
+                  | 'cancelled';
+                type:
+                  | 'access'
+                  | 'portability'
+                  | 'rectification'
+                  | 'erasure'
+                  | 'restriction'
+                  | 'objection'
+                  | 'consent_withdrawal';
+                version: number;
+              };
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/requests/{id}/fulfilment/restriction': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Restrict processing of the person (Art. 18): storage and legal claims only; recipients listed; request completed (If-Match) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          'if-match'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            reason: 'accuracy_contested' | 'unlawful_processing' | 'legal_claims' | 'objection_pending';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Sentences the person reads on the portal */
+              outcome: string[];
+              /** @description Art. 19 recipients told of the change */
+              recipients: string[];
+              request: {
+                completedAt: string | null;
+                id: string;
+                reference: string;
+                refusalReason: string | null;
+                status:
+                  | 'received'
+                  | 'identity_unverified'
+                  | 'verified'
+                  | 'in_progress'
+                  | 'awaiting_information'
+                  | 'extended'
+                  | 'completed'
+                  | 'refused'
+                  | 'cancelled';
+                type:
+                  | 'access'
+                  | 'portability'
+                  | 'rectification'
+                  | 'erasure'
+                  | 'restriction'
+                  | 'objection'
+                  | 'consent_withdrawal';
+                version: number;
+              };
+              restrictionId: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/requests/{id}/fulfilment/restriction/lift': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Lift the restriction; refused (FULFILMENT_LIFT_NOTICE_REQUIRED) until the person was told (If-Match) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          'if-match'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': Record<string, never>;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              liftedAt: string;
+              request: {
+                completedAt: string | null;
+                id: string;
+                reference: string;
+                refusalReason: string | null;
+                status:
+                  | 'received'
+                  | 'identity_unverified'
+                  | 'verified'
+                  | 'in_progress'
+                  | 'awaiting_information'
+                  | 'extended'
+                  | 'completed'
+                  | 'refused'
+                  | 'cancelled';
+                type:
+                  | 'access'
+                  | 'portability'
+                  | 'rectification'
+                  | 'erasure'
+                  | 'restriction'
+                  | 'objection'
+                  | 'consent_withdrawal';
+                version: number;
+              };
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/requests/{id}/fulfilment/restriction/lift-notice': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Email the person that the restriction will be lifted, and why (Art. 18(3)); recorded on the request (If-Match) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          'if-match'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            reason: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              request: {
+                completedAt: string | null;
+                id: string;
+                reference: string;
+                refusalReason: string | null;
+                status:
+                  | 'received'
+                  | 'identity_unverified'
+                  | 'verified'
+                  | 'in_progress'
+                  | 'awaiting_information'
+                  | 'extended'
+                  | 'completed'
+                  | 'refused'
+                  | 'cancelled';
+                type:
+                  | 'access'
+                  | 'portability'
+                  | 'rectification'
+                  | 'erasure'
+                  | 'restriction'
+                  | 'objection'
+                  | 'consent_withdrawal';
+                version: number;
+              };
+              sentAt: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/requests/{id}/notes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Add a note to the timeline (personal notes are encrypted under the request key) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @default false */
+            personal: boolean;
+            text: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              ok: boolean;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/requests/{id}/person': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Link the request to a person staff identified (If-Match) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          'if-match'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            personId: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              assigneeId: string | null;
+              channel: 'portal' | 'email' | 'phone' | 'letter' | 'in_person' | 'api';
+              completedAt: string | null;
+              dueAt: string;
+              extendedUntil: string | null;
+              extensionReason: string | null;
+              id: string;
+              identityMethod:
+                | (
+                    | 'email_code'
+                    | 'email_link'
+                    | 'phone_code'
+                    | 'staff_known_contact'
+                    | 'staff_document_check'
+                    | 'staff_callback'
+                  )
+                | null;
+              identityVerifiedAt: string | null;
+              language: string;
+              personId: string | null;
+              receivedAt: string;
+              reference: string;
+              refusalReason: string | null;
+              sla: 'on_track' | 'due_soon' | 'overdue' | 'closed';
+              status:
+                | 'received'
+                | 'identity_unverified'
+                | 'verified'
+                | 'in_progress'
+                | 'awaiting_information'
+                | 'extended'
+                | 'completed'
+                | 'refused'
+                | 'cancelled';
+              type:
+                | 'access'
+                | 'portability'
+                | 'rectification'
+                | 'erasure'
+                | 'restriction'
+                | 'objection'
+                | 'consent_withdrawal';
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/requests/{id}/requester': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The requester's contact email and what they asked, decrypted (audited) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              details: {
+                message?: string;
+                purposes?: string[];
+                rectification?: {
+                  [key: string]: string;
+                };
+              };
+              email: string | null;
+              language: string;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/requests/{id}/result': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Download the stored result file (access or portability export), decrypted; audited */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The file, in its own content type */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/octet-stream': unknown;
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/requests/{id}/timeline': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every step of the request, oldest first */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                actor: {
+                  id: string | null;
+                  type: string;
+                };
+                at: string;
+                id: string;
+                kind: string;
+                personal: boolean;
+                seq: number;
+                summary: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/requests/{id}/transitions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Move the status (If-Match): to verified with the identity method, refused with a reason; final statuses do not change (REQUEST_TRANSITION_REFUSED) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          'if-match'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            identityMethod?:
+              | 'email_code'
+              | 'email_link'
+              | 'phone_code'
+              | 'staff_known_contact'
+              | 'staff_document_check'
+              | 'staff_callback';
+            reason?: string;
+            to: 'verified' | 'in_progress' | 'awaiting_information' | 'completed' | 'refused' | 'cancelled';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              assigneeId: string | null;
+              channel: 'portal' | 'email' | 'phone' | 'letter' | 'in_person' | 'api';
+              completedAt: string | null;
+              dueAt: string;
+              extendedUntil: string | null;
+              extensionReason: string | null;
+              id: string;
+              identityMethod:
+                | (
+                    | 'email_code'
+                    | 'email_link'
+                    | 'phone_code'
+                    | 'staff_known_contact'
+                    | 'staff_document_check'
+                    | 'staff_callback'
+                  )
+                | null;
+              identityVerifiedAt: string | null;
+              language: string;
+              personId: string | null;
+              receivedAt: string;
+              reference: string;
+              refusalReason: string | null;
+              sla: 'on_track' | 'due_soon' | 'overdue' | 'closed';
+              status:
+                | 'received'
+                | 'identity_unverified'
+                | 'verified'
+                | 'in_progress'
+                | 'awaiting_information'
+                | 'extended'
+                | 'completed'
+                | 'refused'
+                | 'cancelled';
+              type:
+                | 'access'
+                | 'portability'
+                | 'rectification'
+                | 'erasure'
+                | 'restriction'
+                | 'objection'
+                | 'consent_withdrawal';
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/requests/summary': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Open requests by SLA indicator (overdue, due within 7 days, on track) and unassigned */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              dueSoon: number;
+              onTrack: number;
+              open: number;
+              overdue: number;
+              unassigned: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/retention/policies': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Retention policies, by name */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                action: 'delete' | 'anonymise';
+                active: boolean;
+                category: string | null;
+                createdAt: string;
+                id: string;
+                name: string;
+                period: string;
+                purpose: string | null;
+                startEvent: 'last_activity' | 'contract_end' | 'creation' | 'consent_withdrawal';
+                updatedAt: string;
+                version: number;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Create a retention policy (audited, version 1); accepts Idempotency-Key */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            action: 'delete' | 'anonymise';
+            active?: boolean;
+            category?: string | null;
+            name: string;
+            /** @description ISO 8601 duration: P2Y, P6M, P90D */
+            period: string;
+            purpose?: string | null;
+            startEvent: 'last_activity' | 'contract_end' | 'creation' | 'consent_withdrawal';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              action: 'delete' | 'anonymise';
+              active: boolean;
+              category: string | null;
+              createdAt: string;
+              id: string;
+              name: string;
+              period: string;
+              purpose: string | null;
+              startEvent: 'last_activity' | 'contract_end' | 'creation' | 'consent_withdrawal';
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/retention/policies/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One retention policy (ETag = version) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              action: 'delete' | 'anonymise';
+              active: boolean;
+              category: string | null;
+              createdAt: string;
+              id: string;
+              name: string;
+              period: string;
+              purpose: string | null;
+              startEvent: 'last_activity' | 'contract_end' | 'creation' | 'consent_withdrawal';
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    /** Replace a retention policy (If-Match); the old version is kept */
+    put: {
+      parameters: {
+        query?: never;
+        header?: {
+          'if-match'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            action: 'delete' | 'anonymise';
+            active?: boolean;
+            category?: string | null;
+            name: string;
+            /** @description ISO 8601 duration: P2Y, P6M, P90D */
+            period: string;
+            purpose?: string | null;
+            startEvent: 'last_activity' | 'contract_end' | 'creation' | 'consent_withdrawal';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              action: 'delete' | 'anonymise';
+              active: boolean;
+              category: string | null;
+              createdAt: string;
+              id: string;
+              name: string;
+              period: string;
+              purpose: string | null;
+              startEvent: 'last_activity' | 'contract_end' | 'creation' | 'consent_withdrawal';
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/retention/policies/{id}/versions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every version of a retention policy, oldest first, with who changed it */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                actor: {
+                  id: string | null;
+                  type: string;
+                };
+                changedAt: string;
+                policy: {
+                  action: 'delete' | 'anonymise';
+                  active: boolean;
+                  category: string | null;
+                  createdAt: string;
+                  id: string;
+                  name: string;
+                  period: string;
+                  purpose: string | null;
+                  startEvent: 'last_activity' | 'contract_end' | 'creation' | 'consent_withdrawal';
+                  updatedAt: string;
+                  version: number;
+                };
+                version: number;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/retention/preview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** What the next sweep would erase or anonymise and why (by due date, cursor pagination); persons under a legal hold apart, as blocked */
+    get: {
+      parameters: {
+        query?: {
+          cursor?: string;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description The time the preview was computed for */
+              at: string;
+              /** @description Due but under a legal hold (at most 200) */
+              blocked: {
+                action: 'delete' | 'anonymise';
+                dueAt: string;
+                holdIds: string[];
+                personId: string;
+                policyId: string;
+                policyName: string;
+                pseudonym: string;
+                startedAt: string;
+                startEvent: 'last_activity' | 'contract_end' | 'creation' | 'consent_withdrawal';
+              }[];
+              blockedTotal: number;
+              items: {
+                action: 'delete' | 'anonymise';
+                dueAt: string;
+                holdIds: string[];
+                personId: string;
+                policyId: string;
+                policyName: string;
+                pseudonym: string;
+                startedAt: string;
+                startEvent: 'last_activity' | 'contract_end' | 'creation' | 'consent_withdrawal';
+              }[];
+              nextCursor: string | null;
+              perPolicy: {
+                action: 'delete' | 'anonymise';
+                blocked: number;
+                due: number;
+                policyId: string;
+                policyName: string;
+              }[];
+              /** @description Persons the sweep would erase or anonymise */
+              total: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/retention/sweeps': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Sweeps and dry runs, newest first, with their counts (cursor pagination) */
+    get: {
+      parameters: {
+        query?: {
+          cursor?: string;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                actor: {
+                  id: string | null;
+                  type: string;
+                };
+                anonymised: number;
+                blocked: number;
+                dryRun: boolean;
+                due: number;
+                erased: number;
+                errorCode: string | null;
+                failed: number;
+                finishedAt: string | null;
+                id: string;
+                kept: number;
+                perPolicy: {
+                  [key: string]: {
+                    anonymised: number;
+                    blocked: number;
+                    due: number;
+                    erased: number;
+                    failed: number;
+                    kept: number;
+                  };
+                };
+                startedAt: string;
+                status: 'running' | 'completed' | 'failed';
+                trigger: 'schedule' | 'api' | 'cli';
+              }[];
+              nextCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Run a retention sweep now (or a dry run that only counts); one at a time per workspace; accepts Idempotency-Key */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            dryRun?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              actor: {
+                id: string | null;
+                type: string;
+              };
+              anonymised: number;
+              blocked: number;
+              dryRun: boolean;
+              due: number;
+              erased: number;
+              errorCode: string | null;
+              failed: number;
+              finishedAt: string | null;
+              id: string;
+              kept: number;
+              perPolicy: {
+                [key: string]: {
+                  anonymised: number;
+                  blocked: number;
+                  due: number;
+                  erased: number;
+                  failed: number;
+                  kept: number;
+                };
+              };
+              startedAt: string;
+              status: 'running' | 'completed' | 'failed';
+              trigger: 'schedule' | 'api' | 'cli';
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/retention/sweeps/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One sweep with its counts per policy */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              actor: {
+                id: string | null;
+                type: string;
+              };
+              anonymised: number;
+              blocked: number;
+              dryRun: boolean;
+              due: number;
+              erased: number;
+              errorCode: string | null;
+              failed: number;
+              finishedAt: string | null;
+              id: string;
+              kept: number;
+              perPolicy: {
+                [key: string]: {
+                  anonymised: number;
+                  blocked: number;
+                  due: number;
+                  erased: number;
+                  failed: number;
+                  kept: number;
+                };
+              };
+              startedAt: string;
+              status: 'running' | 'completed' | 'failed';
+              trigger: 'schedule' | 'api' | 'cli';
             };
           };
         };

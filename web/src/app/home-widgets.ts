@@ -27,6 +27,8 @@ export const homeWidgets: readonly HomeWidget[] = [
   { key: 'my-training', order: 20, widget: widget(() => import('../features/training/my-training-widget.tsx'), 'MyTrainingWidget') },
   { key: 'training-overdue', permission: 'governance:read', order: 21, widget: widget(() => import('../features/training/training-overdue-widget.tsx'), 'TrainingOverdueWidget') },
   { key: 'my-tasks', permission: 'crm:read', order: 10, widget: widget(() => import('../features/tasks/my-tasks-widget.tsx'), 'MyTasksWidget') },
+  { key: 'requests-due', permission: 'requests:read', order: 15, widget: widget(() => import('../features/requests/requests-due-widget.tsx'), 'RequestsDueWidget') },
+  { key: 'open-incidents', permission: 'monitoring:read', order: 12, widget: widget(() => import('../features/incidents/open-incidents-widget.tsx'), 'OpenIncidentsWidget') },
   { key: 'governance-due', permission: 'governance:read', order: 30, widget: widget(() => import('../features/governance/governance-due-widget.tsx'), 'GovernanceDueWidget') },
 ];
 
