@@ -318,4 +318,21 @@ describe.each(testDialects)('custom fields on %s', (dialect) => {
     expect(read.json().version).toBe(2);
     expect(await t.db.kysely.selectFrom('custom_field_values').selectAll().where('record_id', '=', from.id).execute()).toEqual([]);
   });
+
+  it('confirms list filters on decrypted values: a stranger sharing the truncated blind-index bucket is left out', async () => {
+    expect((await defineField(ctx(), { entity: 'person', key: 'motto', label: 'Motto', type: 'text', filterable: true, classification: classified() })).statusCode).toBe(201);
+    const bucket = (value: string) => ctx().services.blindIndex.compute(ctx().workspaceId, 'custom.motto', value, 'text').toString('hex');
+    // The index keeps 16 bits: some other value lands in the same bucket as 'carpe diem'.
+    const target = bucket('carpe diem');
+    let stranger = '';
+    for (let i = 0; !stranger; i++) if (bucket(`motto ${i}`) === target) stranger = `motto ${i}`;
+    const holder = await newPerson(ctx());
+    const lookalike = await newPerson(ctx());
+    expect((await putValues(ctx(), holder.id, { motto: 'Carpe Diem' }, '"0"')).statusCode).toBe(200);
+    expect((await putValues(ctx(), lookalike.id, { motto: stranger }, '"0"')).statusCode).toBe(200);
+    const query = await ctx().app.inject({ method: 'POST', url: '/api/v1/people/query', headers: ctx().as.owner, payload: { limit: 1, customFields: [{ key: 'motto', value: 'carpe  diem' }] } });
+    expect(query.statusCode, query.body).toBe(200);
+    expect((query.json().items as { id: string }[]).map((p) => p.id)).toEqual([holder.id]);
+    expect(query.json().nextCursor).toBeNull();
+  });
 });

@@ -4,7 +4,8 @@ import { forUpdate } from '../../db/dialect.ts';
 import type { Database } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import { isUniqueViolation } from '../../kernel/purposes/unique-violation.ts';
-import type { BlindIndex } from '../../kernel/crypto/blind-index.ts';
+import { normaliseText, type BlindIndex } from '../../kernel/crypto/blind-index.ts';
+import type { CustomFilterConfirmer } from '../../kernel/people/people-list-query.ts';
 import type { FieldCipher } from '../../kernel/crypto/field-cipher.ts';
 import type { DataKey, KeyService } from '../../kernel/crypto/key-service.ts';
 import type { Gate } from '../../kernel/gate/create-gate.ts';
@@ -47,6 +48,8 @@ export interface CustomFieldValues {
     fields: readonly CustomFieldView[],
     keys?: ReadonlyMap<string, DataKey>,
   ): Promise<Map<string, Record<string, CustomValue>>>;
+  /** Which of the people truly hold every filtered value (decrypted), behind the truncated blind index of list filters. */
+  confirmPersonFilters: CustomFilterConfirmer;
 }
 
 const recordTables = { organization: 'organizations', deal: 'deals' } as const;
@@ -220,7 +223,24 @@ export function createCustomFieldValues(deps: {
 
   const servingPurpose = (fields: readonly CustomFieldView[], purpose: string) => fields.filter((f) => f.classification?.purposes.includes(purpose));
 
+  const confirmPersonFilters: CustomFilterConfirmer = async (executor, workspaceId, personIds, filters) => {
+    const fields = await fieldsOf(executor, workspaceId, 'person');
+    const wanted = filters.map((f) => ({ field: fields.find((x) => x.key === f.key), term: normaliseText(f.value) }));
+    const known = wanted.filter((w): w is { field: CustomFieldView; term: string } => w.field !== undefined);
+    if (known.length < wanted.length || personIds.length === 0) return new Set();
+    // Candidates without a data key (being erased) hold nothing to confirm and are left out.
+    const keys = await deps.keys.getDataKeys(executor, workspaceId, personIds).catch(() => new Map<string, DataKey>());
+    const values = await readMany(executor, workspaceId, 'person', personIds, known.map((w) => w.field), keys);
+    return new Set(
+      personIds.filter((id) => {
+        const held = values.get(id);
+        return held !== undefined && known.every((w) => held[w.field.key] !== undefined && indexTermsOf(held[w.field.key]!).some((t) => normaliseText(t) === w.term));
+      }),
+    );
+  };
+
   return {
+    confirmPersonFilters,
     async getForPerson(ctx, personId) {
       const person = await livePerson(ctx.workspaceId, personId);
       const fields = servingPurpose(await fieldsOf(kysely, ctx.workspaceId, 'person'), ctx.purpose);

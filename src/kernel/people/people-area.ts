@@ -1,3 +1,4 @@
+import type { CustomFilterConfirmer } from './people-list-query.ts';
 import type { PrivacyEvents } from '../events/privacy-events.ts';
 import type { Db } from '../../db/database.ts';
 import type { Clock } from '../clock.ts';
@@ -46,6 +47,8 @@ export function createPeopleArea(deps: {
   readonly journalDir?: string;
   /** Privacy events hub (the pipeline emits `person.erased`). */
   readonly events?: PrivacyEvents;
+  /** Filled in by the custom-field area: confirms custom-field list filters on decrypted values. */
+  readonly customFilterConfirmer?: { current?: CustomFilterConfirmer };
 }): PeopleArea {
   const suppression = createSuppressionList({ blindIndex: deps.blindIndex, ...(deps.journalDir ? { journalDir: deps.journalDir } : {}) });
   const erasure = createErasurePipeline({

@@ -14,6 +14,17 @@ export interface CustomFieldFilter {
   readonly value: string;
 }
 
+/**
+ * Which of `personIds` truly hold every filtered custom value (the blind index is truncated, so its matches include
+ * strangers). Provided by the custom-field area, which decrypts the candidates' values.
+ */
+export type CustomFilterConfirmer = (
+  db: Kysely<Database>,
+  workspaceId: string,
+  personIds: readonly string[],
+  filters: readonly CustomFieldFilter[],
+) => Promise<Set<string>>;
+
 /** Filters, sort and page of a people list. Every filter is business data or a blind index: no value in clear. */
 export interface PeopleListQuery {
   readonly limit: number;

@@ -21,7 +21,7 @@ import type { PurposeRegister } from '../purposes/purpose-register.ts';
 import { purposeNeedsConsent } from '../purposes/purpose-types.ts';
 import { loadStandings } from '../standing/load-standings.ts';
 import type { ProcessingContext } from '../gate/processing-context.ts';
-import { selectPeoplePage, encodePeopleCursor, type PeopleListQuery } from './people-list-query.ts';
+import { selectPeoplePage, encodePeopleCursor, type CustomFilterConfirmer, type PeopleListQuery } from './people-list-query.ts';
 import { personAttributes, personBinding, personColumns, type PersonAttribute, type PersonView, type ProvenanceField, type ProvenanceSource } from './person-fields.ts';
 import { cleanPhone, validatePersonInput, type CleanContactPoint, type CleanPersonInput, type CleanProvenance, type PersonInput } from './person-input.ts';
 import { isPersonId } from './person-lookups.ts';
@@ -47,6 +47,8 @@ export interface PeopleDeps {
   readonly catalogue: Pick<Catalogue, 'assertDeclared' | 'categoryFacts'>;
   readonly suppression: SuppressionList;
   readonly erasure: ErasurePipeline;
+  /** Set by the custom-field area once it exists: confirms custom-field filter matches on decrypted values. */
+  readonly customFilterConfirmer?: { current?: CustomFilterConfirmer };
 }
 
 export interface WriteOptions {
@@ -421,6 +423,35 @@ export function createPeopleService(deps: PeopleDeps): PeopleService {
     await insertAll(trx, 'person_blind_indexes', indexRows);
   };
 
+  /** Blind-index candidates scanned per round when custom-field filters must be confirmed, and the rounds allowed. */
+  const confirmBatch = 200;
+  const confirmRounds = 25;
+
+  /**
+   * A page of people matching the filters. Custom-field filters go through the truncated blind index, whose buckets
+   * hold strangers too: their candidates are confirmed on decrypted values, scanning further in sort order until the
+   * page is full (at most `confirmRounds` batches; a page may then come back short, with a cursor to go on).
+   */
+  async function selectConfirmedPage(workspaceId: string, query: PeopleListQuery) {
+    const confirm = deps.customFilterConfirmer?.current;
+    const filters = query.customFields ?? [];
+    if (!confirm || filters.length === 0) return selectPeoplePage(kysely, blindIndex, workspaceId, query);
+    const sort = query.sort ?? 'createdAt';
+    const order = query.order ?? 'asc';
+    const kept: Database['persons'][] = [];
+    let cursor = query.cursor;
+    for (let round = 0; round < confirmRounds && kept.length <= query.limit; round++) {
+      const found = await selectPeoplePage(kysely, blindIndex, workspaceId, { ...query, cursor, limit: confirmBatch });
+      const rows = found.slice(0, confirmBatch);
+      const truly = rows.length === 0 ? new Set<string>() : await confirm(kysely, workspaceId, rows.map((r) => r.id), filters);
+      kept.push(...rows.filter((r) => truly.has(r.id)));
+      const last = rows[rows.length - 1];
+      if (found.length <= confirmBatch || !last) return kept;
+      cursor = encodePeopleCursor(sort, order, sort === 'createdAt' ? last.created_at : last.updated_at, last.id);
+    }
+    return kept;
+  }
+
   const service: PeopleService = {
     async create(ctx, input, options = {}) {
       const values = clean(input, 'create');
@@ -622,7 +653,7 @@ export function createPeopleService(deps: PeopleDeps): PeopleService {
     },
 
     async list(ctx, query) {
-      const found = await selectPeoplePage(kysely, blindIndex, ctx.workspaceId, query);
+      const found = await selectConfirmedPage(ctx.workspaceId, query);
       const pageRows = found.slice(0, query.limit);
       const { readable } = await readableAttributes(kysely, deps, ctx);
       const allowed = pageRows.length === 0 ? new Set<string>() : await readableOf(ctx, pageRows, readable, 'read');
@@ -830,3 +861,4 @@ export function createPeopleService(deps: PeopleDeps): PeopleService {
   };
   return service;
 }
+
