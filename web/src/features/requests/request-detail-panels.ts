@@ -1,10 +1,17 @@
-import type { ReactNode } from 'react';
+import { createElement, lazy, Suspense, type ReactNode } from 'react';
 
 /** The request as the detail page holds it (the API's RequestView, `GET /api/v1/requests/{id}`). */
 export interface RequestDetailView {
   readonly id: string;
   readonly reference: string;
-  readonly type: 'access' | 'portability' | 'rectification' | 'erasure' | 'restriction' | 'objection' | 'consent_withdrawal';
+  readonly type:
+    | 'access'
+    | 'portability'
+    | 'rectification'
+    | 'erasure'
+    | 'restriction'
+    | 'objection'
+    | 'consent_withdrawal';
   readonly status:
     | 'received'
     | 'identity_unverified'
@@ -47,6 +54,9 @@ export interface RequestDetailPanel {
   readonly render: (props: RequestDetailPanelProps) => ReactNode;
 }
 
+// The fulfilment panel (web/src/features/fulfilment), loaded with the page that shows it.
+const FulfilmentPanel = lazy(async () => ({ default: (await import('../fulfilment/fulfilment-panel.tsx')).FulfilmentPanel }));
+
 /**
  * Panels other features add to the request detail page, rendered below its header in `order` (fulfilment actions,
  * exports…). A feature slots in with one entry; the page passes the loaded request and an `onChanged` to reload.
@@ -56,4 +66,6 @@ export interface RequestDetailPanel {
  * requestDetailPanels.push({ key: 'fulfilment', order: 10, permission: 'requests:write', render: (p) => <FulfilmentPanel {...p} /> });
  * // or an entry in the array below, with `createElement(FulfilmentPanel, props)`.
  */
-export const requestDetailPanels: RequestDetailPanel[] = [];
+export const requestDetailPanels: RequestDetailPanel[] = [
+  { key: 'fulfilment', order: 10, permission: 'requests:write', render: (p) => createElement(Suspense, { fallback: null }, createElement(FulfilmentPanel, p)) },
+];
