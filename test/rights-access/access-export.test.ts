@@ -27,6 +27,7 @@ const builtinSections = [
   'standing',
   'legal_holds',
   'erasure_runs',
+  'requests',
   'processing_log',
   'purposes',
   'recipients',

@@ -14,7 +14,11 @@ export interface AccessExport {
   /** The readable summary in the person's language. */
   readonly html: string;
   /** Items that name other people and need staff review before release (Art. 15(4)). */
-  readonly flaggedForReview: readonly { readonly section: string; readonly recordId: string; readonly reason: string }[];
+  readonly flaggedForReview: readonly {
+    readonly section: string;
+    readonly recordId: string;
+    readonly reason: string;
+  }[];
 }
 
 /**

@@ -10,6 +10,7 @@ import { standingSections } from './consent-sections.ts';
 import { crmSections } from './crm-sections.ts';
 import { personSections } from './person-sections.ts';
 import { registerSections } from './register-sections.ts';
+import { requestsSection } from './request-sections.ts';
 
 export interface AccessSectionDeps {
   readonly fieldCipher: FieldCipher;
@@ -35,6 +36,7 @@ export function createBuiltinAccessSections(deps: AccessSectionDeps): AccessSect
     ...personSections(deps),
     ...crmSections(deps),
     ...standingSections(deps),
+    requestsSection(),
     ...registerSections(deps),
   ]);
 }

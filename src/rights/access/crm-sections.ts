@@ -5,15 +5,6 @@ import { customValueBinding } from '../../crm/custom-fields/custom-value-binding
 import { taskBinding } from '../../crm/tasks/tasks-service.ts';
 import type { AccessSection, FlaggedItem, SectionContext } from './access-section.ts';
 
-/** Ids per `in (…)` list: well under both databases' parameter limits. */
-const chunk = 500;
-
-async function inChunks<T>(ids: readonly string[], read: (part: string[]) => Promise<T[]>): Promise<T[]> {
-  const out: T[] = [];
-  for (let i = 0; i < ids.length; i += chunk) out.push(...(await read(ids.slice(i, i + chunk))));
-  return out;
-}
-
 /**
  * Sections of CRM records about the person: custom field values, activities and tasks (content decrypted), deals and
  * organizations linked. Activities that also link other people are flagged for review: their content may be about
@@ -77,31 +68,31 @@ export function crmSections(deps: {
     tables: ['activities', 'activity_links'],
     portability: false,
     async collect(c) {
-      const links = await c.db
-        .selectFrom('activity_links')
-        .select('activity_id')
-        .where('workspace_id', '=', c.workspaceId)
-        .where('entity', '=', 'person')
-        .where('record_id', '=', c.person.id)
+      // One index range on the person's links (in time order), joined to the activities.
+      const rows = await c.db
+        .selectFrom('activity_links as l')
+        .innerJoin('activities as a', (j) =>
+          j.onRef('a.id', '=', 'l.activity_id').onRef('a.workspace_id', '=', 'l.workspace_id'),
+        )
+        .selectAll('a')
+        .where('l.workspace_id', '=', c.workspaceId)
+        .where('l.entity', '=', 'person')
+        .where('l.record_id', '=', c.person.id)
+        .orderBy('l.occurred_at')
+        .orderBy('l.activity_id')
         .execute();
-      const ids = [...new Set(links.map((l) => l.activity_id))];
-      const rows = await inChunks(ids, (part) =>
-        c.db
-          .selectFrom('activities')
-          .selectAll()
-          .where('workspace_id', '=', c.workspaceId)
-          .where('id', 'in', part)
-          .execute(),
-      );
-      const others = await inChunks(ids, (part) =>
-        c.db
-          .selectFrom('activity_links')
-          .select(['activity_id', 'entity', 'record_id'])
-          .where('workspace_id', '=', c.workspaceId)
-          .where('activity_id', 'in', part)
-          .where((eb) => eb.or([eb('entity', '!=', 'person'), eb('record_id', '!=', c.person.id)]))
-          .execute(),
-      );
+      // The same activities' other links (primary key range per activity).
+      const others = await c.db
+        .selectFrom('activity_links as l')
+        .innerJoin('activity_links as o', (j) =>
+          j.onRef('o.workspace_id', '=', 'l.workspace_id').onRef('o.activity_id', '=', 'l.activity_id'),
+        )
+        .select(['o.activity_id', 'o.entity', 'o.record_id'])
+        .where('l.workspace_id', '=', c.workspaceId)
+        .where('l.entity', '=', 'person')
+        .where('l.record_id', '=', c.person.id)
+        .where((eb) => eb.or([eb('o.entity', '!=', 'person'), eb('o.record_id', '!=', c.person.id)]))
+        .execute();
       const otherPeople = new Map<string, number>();
       const otherRecords = new Map<string, string[]>();
       for (const o of others) {
@@ -124,9 +115,6 @@ export function crmSections(deps: {
         );
       }
       const flagged: FlaggedItem[] = [];
-      rows.sort((a, b) =>
-        a.occurred_at === b.occurred_at ? a.id.localeCompare(b.id) : a.occurred_at < b.occurred_at ? -1 : 1,
-      );
       const items = rows.map((r) => {
         const key = r.key_person_id === null ? undefined : keys.get(r.key_person_id);
         const encrypted = r.key_person_id !== null;

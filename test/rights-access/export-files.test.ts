@@ -1,0 +1,47 @@
+import { parse } from 'csv-parse/sync';
+import { strFromU8, unzipSync } from 'fflate';
+import { describe, expect, it } from 'vitest';
+import { exportZip, sectionCsv } from '../../src/rights/access/export-files.ts';
+
+describe('access export files', () => {
+  it('writes CSV that a parser reads back, with formulas neutralised and lists and objects kept readable', () => {
+    const items = [
+      {
+        subject: '=HYPERLINK("http://evil.example","x")',
+        body: 'line one\r\nline "two", with a comma',
+        tags: ['a', 'b'],
+        evidence: { ip: '192.0.2.0' },
+        n: -3,
+      },
+      { subject: '+1 555', extra: '@SUM(A1)', n: null },
+    ];
+    const rows = parse(sectionCsv({ key: 'activities', items }), { relax_column_count: false }) as string[][];
+    expect(rows[0]).toEqual(['subject', 'body', 'tags', 'evidence', 'n', 'extra']);
+    expect(rows[1]).toEqual([
+      `'=HYPERLINK("http://evil.example","x")`,
+      'line one\r\nline "two", with a comma',
+      'a; b',
+      '{"ip":"192.0.2.0"}',
+      '-3',
+      '',
+    ]);
+    expect(rows[2]).toEqual(["'+1 555", '', '', '', '', "'@SUM(A1)"]);
+  });
+
+  it('writes nothing for an empty section', () => {
+    expect(sectionCsv({ key: 'tags', items: [] })).toBe('');
+  });
+
+  it('zips the JSON, the summary and one CSV per section', () => {
+    const zip = exportZip({
+      json: { schemaVersion: 1 },
+      sections: [{ key: 'tags', items: [{ tag: 'vip' }] }],
+      html: '<p>x</p>',
+      at: new Date('2026-03-02T10:00:00Z'),
+    });
+    const files = unzipSync(zip);
+    expect(Object.keys(files).sort()).toEqual(['access-export.json', 'csv/tags.csv', 'summary.html']);
+    expect(JSON.parse(strFromU8(files['access-export.json']!))).toEqual({ schemaVersion: 1 });
+    expect(strFromU8(files['csv/tags.csv']!)).toBe('tag\r\nvip\r\n');
+  });
+});
