@@ -44,6 +44,8 @@ export function createAlertNotifier(deps: {
               .where('users.disabled', '=', 0)
               .where('roles.key', 'in', [...roles])
               .execute();
+      // Nobody to tell: the alert's own `alert.raise` entry is the record.
+      if (recipients.length === 0) return;
       for (const alert of alerts) {
         let delivered = 0;
         let failed = 0;

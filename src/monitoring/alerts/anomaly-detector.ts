@@ -116,28 +116,16 @@ export function createAnomalyDetector(deps: AnomalyDetectorDeps): AnomalyDetecto
     const roleCache = new Map<string, RoleGrantSets | undefined>();
     let specials: ReadonlySet<string> | undefined;
     return {
-      async hourCount(metric, actorKey, hour) {
-        const row = await kysely
-          .selectFrom('alert_hourly_counts')
-          .select('count')
-          .where('workspace_id', '=', workspaceId)
-          .where('metric', '=', metric)
-          .where('actor_key', '=', actorKey)
-          .where('hour', '=', hour)
-          .executeTakeFirst();
-        return row ? Number(row.count) : 0;
-      },
-      async hourlyCounts(metric, actorKey, from, to) {
+      async hourlyHistory(metric, actorKey, from) {
         const rows = await kysely
           .selectFrom('alert_hourly_counts')
-          .select('count')
+          .select(['hour', 'count'])
           .where('workspace_id', '=', workspaceId)
           .where('metric', '=', metric)
           .where('actor_key', '=', actorKey)
           .where('hour', '>=', from)
-          .where('hour', '<', to)
           .execute();
-        return rows.map((r) => Number(r.count));
+        return new Map(rows.map((r) => [r.hour, Number(r.count)]));
       },
       async roleGrant(roleKey) {
         if (!roleCache.has(roleKey)) {

@@ -41,10 +41,8 @@ export type VolumeMetric = 'export' | 'read' | 'workspace_read';
 
 /** What the evaluator asks the database (the detector implements it over the batch's handle). */
 export interface EvaluatorLookups {
-  /** Stored count of an hour (written by earlier batches). */
-  hourCount(metric: VolumeMetric, actorKey: string, hour: string): Promise<number>;
-  /** Stored counts of the hours in `[from, to)`. */
-  hourlyCounts(metric: VolumeMetric, actorKey: string, from: string, to: string): Promise<number[]>;
+  /** Stored hourly counts from `from` on (written by earlier batches), by hour: read once per actor and metric. */
+  hourlyHistory(metric: VolumeMetric, actorKey: string, from: string): Promise<Map<string, number>>;
   /** A role's grant by key, as sets; undefined when the role no longer exists. */
   roleGrant(roleKey: string): Promise<RoleGrantSets | undefined>;
   /** The permissions a role had according to the audit entry before `seq` that set them. */
@@ -129,6 +127,7 @@ const plural = (n: number, one: string, many = `${one}s`) =>
  */
 export function createRuleEvaluator(): RuleEvaluator {
   const hours = new Map<string, HourState>();
+  const histories = new Map<string, Map<string, number>>();
   const bursts = new Map<string, { at: number; seq: number }[]>();
   const firedGroups = new Set<string>();
   const tokenSets = new Map<string, Set<string>>();
@@ -162,9 +161,21 @@ export function createRuleEvaluator(): RuleEvaluator {
         let st = hours.get(key);
         if (!st || st.hour < hour) {
           const from = new Date(new Date(hour).getTime() - cfg.baselineDays * 24 * hourMs).toISOString();
-          const baseline = baselineOf(await lookups.hourlyCounts(metric, actorKey, from, hour));
-          // Counted by an earlier batch (or process) in this hour, minus what this batch already added.
-          const stored = await lookups.hourCount(metric, actorKey, hour);
+          // The actor's hours are read from the database once, then kept up to date here.
+          let history = histories.get(key);
+          if (!history) {
+            history = await lookups.hourlyHistory(metric, actorKey, from);
+            histories.set(key, history);
+          }
+          if (st) history.set(st.hour, st.count);
+          const usual: number[] = [];
+          for (const [h, c] of history) {
+            if (h < from) history.delete(h);
+            else if (h < hour) usual.push(c);
+          }
+          const baseline = baselineOf(usual);
+          // Counted by an earlier batch (or process) in this hour.
+          const stored = history.get(hour) ?? 0;
           st = {
             hour,
             count: stored,
