@@ -45,7 +45,14 @@ export const recordPanels: readonly RecordPanel[] = [
   { entity: 'person', key: 'custom-fields', title: 'Custom fields', permission: 'people:read', order: 15, panel: panel(() => import('../features/custom-fields/custom-fields-panel.tsx'), 'PersonCustomFieldsPanel') },
   { entity: 'organization', key: 'custom-fields', title: 'Custom fields', permission: 'crm:read', order: 15, panel: panel(() => import('../features/custom-fields/custom-fields-panel.tsx'), 'OrganizationCustomFieldsPanel') },
   { entity: 'deal', key: 'custom-fields', title: 'Custom fields', permission: 'crm:read', order: 15, panel: panel(() => import('../features/custom-fields/custom-fields-panel.tsx'), 'DealCustomFieldsPanel') },
+  { entity: 'person', key: 'access-export', title: 'Access export', permission: 'people:export', order: 90, panel: panel(() => import('../features/access-export/access-export-panel.tsx'), 'AccessExportPanel') },
 ];
 
 // Kept referenced until the first panel is added (the registry is empty on purpose at first).
 export const recordPanelLoader = panel;
+
+/**
+ * The fulfilment panel of a data subject request (web/src/features/fulfilment), for the request detail page's own
+ * panel registry (web/src/features/requests/request-detail-panels.ts): features reach each other only through here.
+ */
+export const RequestFulfilmentPanel = lazy(async () => ({ default: (await import('../features/fulfilment/fulfilment-panel.tsx')).FulfilmentPanel }));

@@ -7,11 +7,10 @@ import { body } from '../../api/api-client.ts';
 import { useApi } from '../../api/api-context.tsx';
 import { PageLoader } from '../../app/page-loader.tsx';
 import { ProblemAlert } from '../../app/problem-alert.tsx';
-import type { RequestDetailPanelProps } from '../requests/request-detail-panels.ts';
-import { fulfilmentKey, ifMatch, type ErasureResult } from './fulfilment-query.ts';
+import { fulfilmentKey, ifMatch, type ErasureResult, type FulfilmentPanelProps } from './fulfilment-query.ts';
 
 /** Erasure (Art. 17): preview of legal holds and Art. 17(3) exceptions, then the erasure with its certificate. */
-export function ErasureActions({ request, onChanged }: RequestDetailPanelProps) {
+export function ErasureActions({ request, onChanged }: FulfilmentPanelProps) {
   const { api } = useApi();
   const [result, setResult] = useState<ErasureResult | null>(null);
   const [confirming, setConfirming] = useState(false);

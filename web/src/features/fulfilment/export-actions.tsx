@@ -5,11 +5,10 @@ import { useState } from 'react';
 import { body } from '../../api/api-client.ts';
 import { useApi } from '../../api/api-context.tsx';
 import { ProblemAlert } from '../../app/problem-alert.tsx';
-import type { RequestDetailPanelProps } from '../requests/request-detail-panels.ts';
-import { fulfilmentKey, ifMatch } from './fulfilment-query.ts';
+import { fulfilmentKey, ifMatch, type FulfilmentPanelProps } from './fulfilment-query.ts';
 
 /** Access and portability: build the export; when items name other people, review them and confirm the release. */
-export function ExportActions({ request, onChanged }: RequestDetailPanelProps) {
+export function ExportActions({ request, onChanged }: FulfilmentPanelProps) {
   const { api } = useApi();
   const queryClient = useQueryClient();
   const [note, setNote] = useState('');

@@ -1,5 +1,5 @@
 import { Alert, Paper, Stack, Text, Title } from '@mantine/core';
-import type { RequestDetailPanelProps } from '../requests/request-detail-panels.ts';
+import type { FulfilmentPanelProps } from './fulfilment-query.ts';
 import { ErasureActions } from './erasure-actions.tsx';
 import { ExportActions } from './export-actions.tsx';
 import { ObjectionActions } from './objection-actions.tsx';
@@ -13,7 +13,7 @@ const closed = new Set(['completed', 'refused', 'cancelled']);
  * a rectification, preview and run an erasure, restrict and lift with a notice, record objections and their
  * assessment, withdraw consent. Shown to users with `requests:write`; every action sends the request's version.
  */
-export function FulfilmentPanel({ request, onChanged }: RequestDetailPanelProps) {
+export function FulfilmentPanel({ request, onChanged }: FulfilmentPanelProps) {
   const isClosed = closed.has(request.status);
   let body: React.ReactNode;
   if (request.status === 'received' || request.status === 'identity_unverified') {

@@ -14,6 +14,18 @@ export type RequestObjection = Success<
   'get'
 >['objections'][number];
 
+/** What the panel needs of the request (the request detail page passes its loaded request). */
+export type FulfilmentRequest = Pick<
+  Success<'/api/v1/requests/{id}', 'get'>,
+  'id' | 'type' | 'status' | 'personId' | 'refusalReason' | 'version'
+>;
+
+/** The panel's props: the request, and a callback that reloads it (and its timeline) after a change. */
+export interface FulfilmentPanelProps {
+  readonly request: FulfilmentRequest;
+  readonly onChanged: () => void;
+}
+
 /** Cache key of a request's fulfilment reads (previews, review, objections). */
 export const fulfilmentKey = (requestId: string) => ['requests', 'fulfilment', requestId] as const;
 

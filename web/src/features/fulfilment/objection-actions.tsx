@@ -5,8 +5,12 @@ import { useState } from 'react';
 import { body } from '../../api/api-client.ts';
 import { useApi } from '../../api/api-context.tsx';
 import { ProblemAlert } from '../../app/problem-alert.tsx';
-import type { RequestDetailPanelProps } from '../requests/request-detail-panels.ts';
-import { fulfilmentKey, ifMatch, type RequestObjection } from './fulfilment-query.ts';
+import {
+  fulfilmentKey,
+  ifMatch,
+  type RequestObjection,
+  type FulfilmentPanelProps,
+} from './fulfilment-query.ts';
 
 const outcomeColors = { pending: 'orange', upheld: 'green', rejected: 'gray' } as const;
 
@@ -14,7 +18,7 @@ const outcomeColors = { pending: 'orange', upheld: 'green', rejected: 'gray' } a
  * Objection (Art. 21): record it (direct marketing is upheld at once; legitimate-interest purposes wait, paused,
  * for an assessment), then record each pending objection's assessment and outcome.
  */
-export function ObjectionActions({ request, onChanged }: RequestDetailPanelProps) {
+export function ObjectionActions({ request, onChanged }: FulfilmentPanelProps) {
   const { api } = useApi();
   const queryClient = useQueryClient();
   const listed = useQuery({
@@ -82,7 +86,7 @@ function AssessmentForm({
   objection,
   onDone,
 }: {
-  request: RequestDetailPanelProps['request'];
+  request: FulfilmentPanelProps['request'];
   objection: RequestObjection;
   onDone: () => void;
 }) {

@@ -6,13 +6,17 @@ import { body } from '../../api/api-client.ts';
 import { useApi } from '../../api/api-context.tsx';
 import { PageLoader } from '../../app/page-loader.tsx';
 import { ProblemAlert } from '../../app/problem-alert.tsx';
-import type { RequestDetailPanelProps } from '../requests/request-detail-panels.ts';
-import { fulfilmentKey, ifMatch, type RectificationDecision } from './fulfilment-query.ts';
+import {
+  fulfilmentKey,
+  ifMatch,
+  type RectificationDecision,
+  type FulfilmentPanelProps,
+} from './fulfilment-query.ts';
 
 type Choice = 'approve' | 'reject' | 'policy';
 
 /** Rectification (Art. 16): proposed values next to the current ones; approve or reject each with a reason. */
-export function RectificationReview({ request, onChanged }: RequestDetailPanelProps) {
+export function RectificationReview({ request, onChanged }: FulfilmentPanelProps) {
   const { api } = useApi();
   const preview = useQuery({
     queryKey: [...fulfilmentKey(request.id), 'rectification'],

@@ -5,14 +5,18 @@ import { useState } from 'react';
 import { body } from '../../api/api-client.ts';
 import { useApi } from '../../api/api-context.tsx';
 import { ProblemAlert } from '../../app/problem-alert.tsx';
-import type { RequestDetailPanelProps } from '../requests/request-detail-panels.ts';
-import { ifMatch, restrictionReasonLabels, type RestrictionReason } from './fulfilment-query.ts';
+import {
+  ifMatch,
+  restrictionReasonLabels,
+  type RestrictionReason,
+  type FulfilmentPanelProps,
+} from './fulfilment-query.ts';
 
 /**
  * Restriction (Art. 18): restrict with the ground; later, email the person a lift notice with the reason, then lift
  * (the server refuses a lift until the notice was sent).
  */
-export function RestrictionActions({ request, onChanged }: RequestDetailPanelProps) {
+export function RestrictionActions({ request, onChanged }: FulfilmentPanelProps) {
   const { api } = useApi();
   const [reason, setReason] = useState<RestrictionReason | null>(null);
   const [why, setWhy] = useState('');
@@ -109,7 +113,7 @@ export function RestrictionActions({ request, onChanged }: RequestDetailPanelPro
 }
 
 /** Consent withdrawal (Art. 7(3)): withdraws every consent in force, or the purposes the request names. */
-export function ConsentWithdrawalAction({ request, onChanged }: RequestDetailPanelProps) {
+export function ConsentWithdrawalAction({ request, onChanged }: FulfilmentPanelProps) {
   const { api } = useApi();
   const withdraw = useMutation({
     mutationFn: () =>

@@ -1,4 +1,5 @@
-import { createElement, lazy, Suspense, type ReactNode } from 'react';
+import { createElement, Suspense, type ReactNode } from 'react';
+import { RequestFulfilmentPanel } from '../../app/record-panels.ts';
 
 /** The request as the detail page holds it (the API's RequestView, `GET /api/v1/requests/{id}`). */
 export interface RequestDetailView {
@@ -54,9 +55,6 @@ export interface RequestDetailPanel {
   readonly render: (props: RequestDetailPanelProps) => ReactNode;
 }
 
-// The fulfilment panel (web/src/features/fulfilment), loaded with the page that shows it.
-const FulfilmentPanel = lazy(async () => ({ default: (await import('../fulfilment/fulfilment-panel.tsx')).FulfilmentPanel }));
-
 /**
  * Panels other features add to the request detail page, rendered below its header in `order` (fulfilment actions,
  * exports…). A feature slots in with one entry; the page passes the loaded request and an `onChanged` to reload.
@@ -67,5 +65,5 @@ const FulfilmentPanel = lazy(async () => ({ default: (await import('../fulfilmen
  * // or an entry in the array below, with `createElement(FulfilmentPanel, props)`.
  */
 export const requestDetailPanels: RequestDetailPanel[] = [
-  { key: 'fulfilment', order: 10, permission: 'requests:write', render: (p) => createElement(Suspense, { fallback: null }, createElement(FulfilmentPanel, p)) },
+  { key: 'fulfilment', order: 10, permission: 'requests:write', render: (p) => createElement(Suspense, { fallback: null }, createElement(RequestFulfilmentPanel, p)) },
 ];
