@@ -15,6 +15,7 @@ import { registerRequestsCommand } from './requests-command.ts';
 import { registerRetentionCommand } from '../rights/retention/retention-cli-command.ts';
 import { registerComplianceCommand } from './compliance-command.ts';
 import { registerAuditorPackCommand } from './auditor-pack-command.ts';
+import { registerIncidentsCommand } from '../monitoring/incidents/incidents-cli-command.ts';
 /** Every CLI command, registered in one place. A feature adds one line here. */
 export function registerCommands(program: Command): void {
   registerMigrateCommand(program);
@@ -32,4 +33,5 @@ export function registerCommands(program: Command): void {
   registerRetentionCommand(program);
   registerComplianceCommand(program);
   registerAuditorPackCommand(program);
+  registerIncidentsCommand(program);
 }
