@@ -112,7 +112,7 @@ async function main(): Promise<void> {
       return;
     }
     await db.kysely.transaction().execute(async (trx) => {
-      const t = trx as unknown as Kysely<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+      const t = trx as unknown as Kysely<any>;
       for (const [table, rows] of tables)
         for (let i = 0; i < rows.length; i += 1000)
           if (rows.length > 0)

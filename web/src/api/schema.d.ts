@@ -3354,6 +3354,127 @@ export interface paths {
     };
     trace?: never;
   };
+  '/api/v1/dashboard/privacy': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** DPO dashboard: consent rates per purpose over time, open requests by deadline, retention, open incidents with their 72-hour clocks, alerts, training completion, compliance score over time with top findings, processing volume per purpose per day */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              alerts: {
+                daily: {
+                  day: string;
+                  raised: number;
+                }[];
+                open: {
+                  critical: number;
+                  high: number;
+                  low: number;
+                  medium: number;
+                };
+              } | null;
+              compliance: {
+                history: {
+                  at: string;
+                  score: number;
+                }[];
+                latestRunId: string | null;
+                topFindings: {
+                  checkKey: string;
+                  evidence: {
+                    [key: string]: unknown;
+                  };
+                  fixLink: string;
+                  group: string;
+                  reference: string;
+                  severity: string;
+                  subject: string;
+                  title: string;
+                }[];
+              };
+              consent: {
+                expiringSoon: number;
+                purpose: string;
+                rate: number;
+                records: number;
+                valid: number;
+                weekly: {
+                  given: number;
+                  week: string;
+                  withdrawn: number;
+                }[];
+              }[];
+              generatedAt: string;
+              incidents:
+                | {
+                    awareAt: string;
+                    deadline: string;
+                    id: string;
+                    notified: boolean;
+                    reference: string;
+                    remainingMs: number | null;
+                  }[]
+                | null;
+              processing: {
+                days: string[];
+                purposes: {
+                  daily: number[];
+                  purpose: string;
+                  total: number;
+                }[];
+              };
+              requests: {
+                closedInTime90Days: number;
+                closedLate90Days: number;
+                dueIn7Days: number;
+                dueIn30Days: number;
+                later: number;
+                overdue: number;
+              } | null;
+              retention: {
+                blocked: number;
+                dryRun: boolean;
+                due: number;
+                erased: number;
+                failed: number;
+                lastSweepAt: string;
+              } | null;
+              training: {
+                assigned: number;
+                completed: number;
+                completionRate: number;
+                overdue: number;
+              };
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/deals': {
     parameters: {
       query?: never;
