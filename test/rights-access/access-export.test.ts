@@ -161,6 +161,13 @@ describe.each(testDialects)('access and portability export on %s', (dialect) => 
       organizationId: org.id,
     });
 
+    await created('POST', '/api/v1/requests', {
+      type: 'access',
+      channel: 'phone',
+      personId: ada,
+      identityMethod: 'staff_callback',
+      language: 'fr',
+    });
     const services = ctx().services;
     const actorCtx = { workspaceId: ctx().workspaceId, actor: { type: 'system' as const, id: null } };
     await services.purposes.setActive(db(), actorCtx, 'email_marketing', true);
@@ -274,6 +281,11 @@ describe.each(testDialects)('access and portability export on %s', (dialect) => 
       matter: 'CASE-2026-7',
       reason: 'litigation',
       releasedAt: null,
+    });
+    expect(s.requests!.items[0]).toMatchObject({
+      type: 'access',
+      channel: 'phone',
+      identityMethod: 'staff_callback',
     });
     expect(s.processing_log!.items.map((e) => e.action)).toEqual(
       expect.arrayContaining(['person.access_export']),
