@@ -219,6 +219,7 @@ describe.each(testDialects)('access and portability export on %s', (dialect) => 
   });
 
   it('holds every section, each value decrypted, through the gate with one audit entry', async () => {
+    const entriesBefore = (await db().selectFrom('audit_log').select('seq').execute()).length;
     const before = await db()
       .selectFrom('audit_log')
       .select('seq')
@@ -305,6 +306,8 @@ describe.each(testDialects)('access and portability export on %s', (dialect) => 
       .where('action', '=', 'person.access_export')
       .execute();
     expect(after.length).toBe(before.length + 1);
+    // One entry for the whole export: no section writes its own.
+    expect((await db().selectFrom('audit_log').select('seq').execute()).length).toBe(entriesBefore + 1);
     const entry = after.at(-1)!;
     expect(entry.outcome).toBe('allowed');
     expect(entry.subject_pseudonym).toBe(doc.subject.pseudonym);
