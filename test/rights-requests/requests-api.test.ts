@@ -413,28 +413,24 @@ describe.each(testDialects)('request inbox API on %s', (dialect) => {
       payload: { firstName: 'Grace', email: 'grace.portal@example.test' },
     });
     const anon = { workspaceId: c.workspaceId, actor: { type: 'anonymous' as const, id: null } };
-    const first = await c.t.db.kysely
-      .transaction()
-      .execute((trx) =>
-        c.services.requests.submitFromPortal(trx, anon, {
-          type: 'erasure',
-          email: 'grace.portal@example.test',
-          language: 'en',
-          details: { message: 'Please forget me' },
-        }),
-      );
+    const first = await c.t.db.kysely.transaction().execute((trx) =>
+      c.services.requests.submitFromPortal(trx, anon, {
+        type: 'erasure',
+        email: 'grace.portal@example.test',
+        language: 'en',
+        details: { message: 'Please forget me' },
+      }),
+    );
     await c.t.db.kysely
       .transaction()
       .execute((trx) => c.services.requests.markIdentityVerified(trx, anon, first.id, 'email_code'));
-    const second = await c.t.db.kysely
-      .transaction()
-      .execute((trx) =>
-        c.services.requests.submitFromPortal(trx, anon, {
-          type: 'erasure',
-          email: 'grace.portal@example.test',
-          language: 'en',
-        }),
-      );
+    const second = await c.t.db.kysely.transaction().execute((trx) =>
+      c.services.requests.submitFromPortal(trx, anon, {
+        type: 'erasure',
+        email: 'grace.portal@example.test',
+        language: 'en',
+      }),
+    );
     const [a, b] = await Promise.all([
       c.services.requests.get(c.t.db.kysely, c.workspaceId, first.id),
       c.services.requests.get(c.t.db.kysely, c.workspaceId, second.id),
@@ -446,15 +442,13 @@ describe.each(testDialects)('request inbox API on %s', (dialect) => {
     expect(await c.services.requests.detailsOf(c.t.db.kysely, c.workspaceId, first.id)).toEqual({
       message: 'Please forget me',
     });
-    const unknown = await c.t.db.kysely
-      .transaction()
-      .execute((trx) =>
-        c.services.requests.submitFromPortal(trx, anon, {
-          type: 'access',
-          email: 'nobody-at-all@example.test',
-          language: 'en',
-        }),
-      );
+    const unknown = await c.t.db.kysely.transaction().execute((trx) =>
+      c.services.requests.submitFromPortal(trx, anon, {
+        type: 'access',
+        email: 'nobody-at-all@example.test',
+        language: 'en',
+      }),
+    );
     expect((await c.services.requests.get(c.t.db.kysely, c.workspaceId, unknown.id)).personId).toBeNull();
     const events = await c.t.db.kysely
       .selectFrom('audit_log')
@@ -543,6 +537,21 @@ describe.each(testDialects)('request inbox API on %s', (dialect) => {
         await c.app.inject({ method: 'GET', url: '/api/v1/requests/summary', headers: c.as.privacy_officer })
       ).json();
       expect(summary.overdue).toBeGreaterThanOrEqual(1);
+      const everything: Json[] = (
+        await c.app.inject({
+          method: 'GET',
+          url: '/api/v1/requests?limit=200',
+          headers: c.as.privacy_officer,
+        })
+      ).json().items;
+      const open = everything.filter((i) => i.sla !== 'closed');
+      expect(summary).toEqual({
+        open: open.length,
+        overdue: open.filter((i) => i.sla === 'overdue').length,
+        dueSoon: open.filter((i) => i.sla === 'due_soon').length,
+        onTrack: open.filter((i) => i.sla === 'on_track').length,
+        unassigned: open.filter((i) => i.assigneeId === null).length,
+      });
     } finally {
       c.clock.set('2026-03-02T10:00:00.000Z');
     }

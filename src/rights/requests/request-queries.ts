@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import type { Clock } from '../../kernel/clock.ts';
@@ -115,21 +115,30 @@ export function createRequestQueries(deps: { readonly clock: Clock }) {
       const now = deps.clock.now();
       const nowIso = now.toISOString();
       const soon = dueSoonFrom(now);
-      const rows = await db
+      // One aggregate over the open requests (index on workspace and status).
+      const row = await db
         .selectFrom('requests')
-        .select(['due_at', 'assignee_id'])
+        .select([
+          sql<number | string>`count(*)`.as('open'),
+          sql<number | string | null>`sum(case when due_at < ${nowIso} then 1 else 0 end)`.as('overdue'),
+          sql<
+            number | string | null
+          >`sum(case when due_at >= ${nowIso} and due_at <= ${soon} then 1 else 0 end)`.as('due_soon'),
+          sql<number | string | null>`sum(case when assignee_id is null then 1 else 0 end)`.as('unassigned'),
+        ])
         .where('workspace_id', '=', workspaceId)
         .where('status', 'not in', open)
-        .execute();
-      let overdue = 0;
-      let dueSoon = 0;
-      let unassigned = 0;
-      for (const r of rows) {
-        if (r.due_at < nowIso) overdue += 1;
-        else if (r.due_at <= soon) dueSoon += 1;
-        if (r.assignee_id === null) unassigned += 1;
-      }
-      return { open: rows.length, overdue, dueSoon, onTrack: rows.length - overdue - dueSoon, unassigned };
+        .executeTakeFirstOrThrow();
+      const total = Number(row.open);
+      const overdue = Number(row.overdue ?? 0);
+      const dueSoon = Number(row.due_soon ?? 0);
+      return {
+        open: total,
+        overdue,
+        dueSoon,
+        onTrack: total - overdue - dueSoon,
+        unassigned: Number(row.unassigned ?? 0),
+      };
     },
   };
 }
