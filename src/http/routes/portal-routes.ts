@@ -109,7 +109,8 @@ function assertSameOrigin(request: FastifyRequest, publicUrl: string): void {
   if (site === 'cross-site' || site === 'same-site')
     throw new AppError('CSRF_FAILED', { detail: 'Cross-site form posts are refused' });
   const origin = header(request, 'origin');
-  if (origin === undefined) return;
+  // `null`: the pages' `Referrer-Policy: no-referrer` makes browsers send it on same-origin posts; Sec-Fetch-Site decided.
+  if (origin === undefined || origin === 'null') return;
   let host: string;
   try {
     host = new URL(origin).host;
