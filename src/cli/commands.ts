@@ -11,6 +11,7 @@ import { registerDemoCommand } from './demo-command.ts';
 import { registerImportCommand } from './import-command.ts';
 import { registerExportCommand } from './export-command.ts';
 import { registerRequestsCommand } from './requests-command.ts';
+import { registerFulfilmentCommand } from '../rights/fulfilment/fulfilment-cli-command.ts';
 
 import { registerRetentionCommand } from '../rights/retention/retention-cli-command.ts';
 import { registerComplianceCommand } from './compliance-command.ts';
@@ -30,6 +31,7 @@ export function registerCommands(program: Command): void {
   registerImportCommand(program);
   registerExportCommand(program);
   registerRequestsCommand(program);
+  registerFulfilmentCommand(program);
   registerRetentionCommand(program);
   registerComplianceCommand(program);
   registerAuditorPackCommand(program);
