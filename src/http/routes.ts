@@ -45,6 +45,7 @@ import { portalRoutes } from './routes/portal-routes.ts';
 import { retentionRoutes } from './routes/retention-routes.ts';
 import { incidentsRoutes } from './routes/incidents-routes.ts';
 import { auditorPackRoutes } from './routes/auditor-pack-routes.ts';
+import { dashboardRoutes } from './routes/dashboard-routes.ts';
 /**
  * Every route file of the API, registered in one place. A feature adds one line here.
  */
@@ -94,4 +95,5 @@ export async function registerRoutes(app: App, deps: AppDeps): Promise<void> {
   await app.register(retentionRoutes(deps));
   await app.register(incidentsRoutes(deps));
   await app.register(auditorPackRoutes(deps));
+  await app.register(dashboardRoutes(deps));
 }

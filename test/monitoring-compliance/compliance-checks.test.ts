@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../src/db/schema.ts';
-import { describeKeyStatus } from '../../src/kernel/crypto/key-status.ts';
 import { complianceChecks } from '../../src/monitoring/compliance/compliance-checks.ts';
 import { useComplianceTestEnv, type ComplianceTestEnv } from './compliance-test-app.ts';
 import { testDialects } from '../support/test-database.ts';
@@ -13,6 +12,7 @@ import {
   insertPersonKey,
   insertRequest,
   longAgo,
+  makeGood,
   now,
   raw,
 } from './compliance-fixtures.ts';
@@ -349,7 +349,7 @@ const cases: readonly Case[] = [
         .values({
           workspace_id: workspaceId,
           version: 1001,
-          data: '{"dpo":null}',
+          data: '{"controller":{"name":"Example Ltd","address":"1 Main Street","email":"privacy@company.test","phone":""},"representative":null,"dpo":null}',
           changed_at: now,
           actor_type: 'system',
           actor_id: null,
@@ -670,198 +670,6 @@ const cases: readonly Case[] = [
     },
   },
 ];
-
-/** Puts the workspace in a state where every check is quiet (MFA enrolled, expiring tokens, registers complete…). */
-export async function makeGood(env: ComplianceTestEnv): Promise<Record<string, string>> {
-  const db = env.t.db.kysely;
-  const ws = env.workspaceId;
-  await db.updateTable('users').set({ mfa_enabled: 1 }).where('workspace_id', '=', ws).execute();
-  await db
-    .updateTable('api_tokens')
-    .set({ expires_at: '2026-12-31T00:00:00.000Z' })
-    .where('workspace_id', '=', ws)
-    .execute();
-  await db
-    .insertInto('governance_organisation_versions')
-    .values({
-      workspace_id: ws,
-      version: 1000,
-      data: '{"dpo":{"name":"Data Protection Office"}}',
-      changed_at: now,
-      actor_type: 'system',
-      actor_id: null,
-    })
-    .execute();
-  await insertJobRun(db, 'consent.expiry', 'succeeded', now);
-  await insertJobRun(db, 'audit.checkpoint', 'succeeded', now);
-  const processor = randomUUID();
-  await db
-    .insertInto('governance_processors')
-    .values({
-      id: processor,
-      workspace_id: ws,
-      version: 1,
-      name: 'Mailer Inc',
-      role: 'processor',
-      parent_id: null,
-      complete: 1,
-      review_on: '2026-09-01',
-      agreement_expires_on: '2027-01-14',
-      record: '{"countries":["US","IE"],"agreement":{"signedOn":"2026-01-15"}}',
-      created_at: now,
-      updated_at: now,
-    })
-    .execute();
-  const transfer = randomUUID();
-  await db
-    .insertInto('governance_transfers')
-    .values({
-      id: transfer,
-      workspace_id: ws,
-      version: 1,
-      processor_id: processor,
-      country: 'US',
-      tool: 'scc',
-      expires_on: null,
-      record: '{"sccModule":"module_2","tiaReference":"TIA-2026-01"}',
-      created_at: now,
-      updated_at: now,
-    })
-    .execute();
-  const signedDpia = randomUUID();
-  const draftDpia = randomUUID();
-  for (const [id, status, review] of [
-    [signedDpia, 'signed', '2027-01-01'],
-    [draftDpia, 'draft', null],
-  ] as const) {
-    await db
-      .insertInto('governance_dpias')
-      .values({
-        id,
-        workspace_id: ws,
-        version: 1,
-        title: 'Lead scoring',
-        status,
-        review_on: review,
-        signed_at: status === 'signed' ? now : null,
-        signed_by: null,
-        signed_purpose_versions: null,
-        record: '{"context":{"purposeKeys":["crm"]}}',
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
-  }
-  const moduleId = randomUUID();
-  await db
-    .insertInto('training_modules')
-    .values({
-      id: moduleId,
-      workspace_id: ws,
-      starter_key: null,
-      title: 'GDPR basics',
-      content: '# Basics',
-      quiz: '[]',
-      pass_mark: 80,
-      version: 1,
-      refresher_interval: null,
-      active: 1,
-      created_at: now,
-      updated_at: now,
-    })
-    .execute();
-  const salesRole = await db
-    .selectFrom('roles')
-    .select('id')
-    .where('workspace_id', '=', ws)
-    .where('key', '=', 'sales')
-    .executeTakeFirstOrThrow();
-  const rule = randomUUID();
-  await db
-    .insertInto('training_rules')
-    .values({
-      id: rule,
-      workspace_id: ws,
-      module_id: moduleId,
-      role_id: salesRole.id,
-      due_days: 30,
-      created_at: now,
-    })
-    .execute();
-  const sales = await db
-    .selectFrom('users')
-    .select('id')
-    .where('workspace_id', '=', ws)
-    .where('role_id', '=', salesRole.id)
-    .executeTakeFirstOrThrow();
-  const salesToken = await db
-    .selectFrom('api_tokens')
-    .select('id')
-    .where('user_id', '=', sales.id)
-    .executeTakeFirstOrThrow();
-  const ownerUser = await db
-    .selectFrom('users')
-    .select('id')
-    .where('workspace_id', '=', ws)
-    .where('email', '=', 'owner@example.test')
-    .executeTakeFirstOrThrow();
-  const policy = randomUUID();
-  await raw(db)
-    .insertInto('retention_policies')
-    .values({
-      id: policy,
-      workspace_id: ws,
-      name: 'Everything',
-      category: null,
-      purpose_key: null,
-      period: 'P3Y',
-      start_event: 'last_activity',
-      action: 'erase',
-      active: 1,
-      version: 1,
-      created_at: now,
-      updated_at: now,
-    })
-    .execute();
-  const sweep = randomUUID();
-  await raw(db)
-    .insertInto('retention_sweeps')
-    .values({
-      id: sweep,
-      workspace_id: ws,
-      trigger: 'schedule',
-      dry_run: 0,
-      status: 'completed',
-      started_at: now,
-      finished_at: now,
-      due: 3,
-      erased: 3,
-      anonymised: 0,
-      blocked: 0,
-      kept: 0,
-      failed: 0,
-      per_policy: '{}',
-      error_code: null,
-      actor_type: 'system',
-      actor_id: null,
-    })
-    .execute();
-  const kek = await describeKeyStatus({ db: env.t.db, keyFiles: env.services.keyFiles });
-  return {
-    policy,
-    sweep,
-    processor,
-    transfer,
-    signedDpia,
-    draftDpia,
-    module: moduleId,
-    rule,
-    salesUser: sales.id,
-    salesToken: salesToken.id,
-    ownerUser: ownerUser.id,
-    kekVersion: String(kek.currentKekVersion),
-  };
-}
 
 describe.each(testDialects)('compliance checks on %s', (dialect) => {
   const ctx = useComplianceTestEnv(dialect);

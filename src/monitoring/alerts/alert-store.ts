@@ -64,12 +64,12 @@ export interface AlertSummary {
 }
 
 export interface AlertStore {
-  /** Writes a batch's hit inside the detector's transaction: a new alert, or one more repeat of its group's. */
-  record(
+  /** Writes a batch's hits inside the detector's transaction: each a new alert, or one more repeat of its group's. */
+  recordAll(
     trx: Kysely<Database>,
     workspaceId: string,
-    hit: GroupedHit,
-  ): Promise<{ alert: Alert; created: boolean }>;
+    hits: readonly GroupedHit[],
+  ): Promise<{ alert: Alert; created: boolean }[]>;
   list(
     db: Kysely<Database>,
     workspaceId: string,
@@ -237,83 +237,99 @@ export function createAlertStore(deps: AlertStoreDeps): AlertStore {
     return toAlert(row);
   }
 
-  return {
-    async record(trx, workspaceId, hit) {
-      const existing = await trx
-        .selectFrom('alerts')
-        .selectAll()
-        .where('workspace_id', '=', workspaceId)
-        .where('group_key', '=', hit.groupKey)
-        .executeTakeFirst();
-      const now = clock.now().toISOString();
-      if (existing) {
-        const seqs = JSON.parse(existing.evidence) as number[];
-        const known = new Set(seqs);
-        const fresh = hit.seqs.filter((s) => !known.has(s));
-        const merged = [...seqs, ...fresh].slice(0, evidenceCap);
-        await trx
-          .updateTable('alerts')
-          .set({
-            hits: Number(existing.hits) + hit.hitCount,
-            evidence: JSON.stringify(merged),
-            evidence_count: Number(existing.evidence_count) + fresh.length,
-            last_seen_at: hit.at > existing.last_seen_at ? hit.at : existing.last_seen_at,
-            summary: hit.summary,
-            figures: JSON.stringify(hit.figures),
-            updated_at: now,
-          })
-          .where('id', '=', existing.id)
-          .execute();
-        return {
-          alert: toAlert({ ...existing, hits: Number(existing.hits) + hit.hitCount }),
-          created: false,
-        };
-      }
-      const row: Selectable<AlertTable> = {
-        id: randomUUID(),
-        workspace_id: workspaceId,
+  async function record(
+    trx: Kysely<Database>,
+    workspaceId: string,
+    hit: GroupedHit,
+    existing: Selectable<AlertTable> | undefined,
+  ): Promise<{ alert: Alert; created: boolean }> {
+    const now = clock.now().toISOString();
+    if (existing) {
+      const seqs = JSON.parse(existing.evidence) as number[];
+      const known = new Set(seqs);
+      const fresh = hit.seqs.filter((s) => !known.has(s));
+      const merged = [...seqs, ...fresh].slice(0, evidenceCap);
+      await trx
+        .updateTable('alerts')
+        .set({
+          hits: Number(existing.hits) + hit.hitCount,
+          evidence: JSON.stringify(merged),
+          evidence_count: Number(existing.evidence_count) + fresh.length,
+          last_seen_at: hit.at > existing.last_seen_at ? hit.at : existing.last_seen_at,
+          summary: hit.summary,
+          figures: JSON.stringify(hit.figures),
+          updated_at: now,
+        })
+        .where('id', '=', existing.id)
+        .execute();
+      return {
+        alert: toAlert({ ...existing, hits: Number(existing.hits) + hit.hitCount }),
+        created: false,
+      };
+    }
+    const row: Selectable<AlertTable> = {
+      id: randomUUID(),
+      workspace_id: workspaceId,
+      rule: hit.rule,
+      severity: hit.severity,
+      status: 'open',
+      group_key: hit.groupKey,
+      subject_type: hit.subjectType,
+      subject_id: hit.subjectId,
+      summary: hit.summary,
+      figures: JSON.stringify(hit.figures),
+      evidence: JSON.stringify(hit.seqs.slice(0, evidenceCap)),
+      evidence_count: hit.seqs.length,
+      hits: hit.hitCount,
+      window_start: hit.windowStart,
+      window_end: hit.windowEnd,
+      first_seen_at: hit.firstAt,
+      last_seen_at: hit.at,
+      raised_at: now,
+      acknowledged_at: null,
+      acknowledged_by: null,
+      dismissed_at: null,
+      dismissed_by: null,
+      dismiss_reason: null,
+      incident_id: null,
+      version: 1,
+      updated_at: now,
+    };
+    await trx.insertInto('alerts').values(row).execute();
+    await appendAudit(trx, deps, {
+      workspaceId,
+      actor: { type: 'system', id: 'anomaly-detector' },
+      action: 'alert.raise',
+      outcome: 'allowed',
+      resourceType: 'alert',
+      resourceId: row.id,
+      details: {
         rule: hit.rule,
         severity: hit.severity,
-        status: 'open',
-        group_key: hit.groupKey,
-        subject_type: hit.subjectType,
-        subject_id: hit.subjectId,
-        summary: hit.summary,
-        figures: JSON.stringify(hit.figures),
-        evidence: JSON.stringify(hit.seqs.slice(0, evidenceCap)),
-        evidence_count: hit.seqs.length,
-        hits: hit.hitCount,
-        window_start: hit.windowStart,
-        window_end: hit.windowEnd,
-        first_seen_at: hit.firstAt,
-        last_seen_at: hit.at,
-        raised_at: now,
-        acknowledged_at: null,
-        acknowledged_by: null,
-        dismissed_at: null,
-        dismissed_by: null,
-        dismiss_reason: null,
-        incident_id: null,
-        version: 1,
-        updated_at: now,
-      };
-      await trx.insertInto('alerts').values(row).execute();
-      await appendAudit(trx, deps, {
-        workspaceId,
-        actor: { type: 'system', id: 'anomaly-detector' },
-        action: 'alert.raise',
-        outcome: 'allowed',
-        resourceType: 'alert',
-        resourceId: row.id,
-        details: {
-          rule: hit.rule,
-          severity: hit.severity,
-          subjectType: hit.subjectType,
-          evidenceCount: hit.seqs.length,
-          firstEvidenceSeq: hit.seqs[0] ?? null,
-        },
-      });
-      return { alert: toAlert(row), created: true };
+        subjectType: hit.subjectType,
+        evidenceCount: hit.seqs.length,
+        firstEvidenceSeq: hit.seqs[0] ?? null,
+      },
+    });
+    return { alert: toAlert(row), created: true };
+  }
+
+  return {
+    async recordAll(trx, workspaceId, hits) {
+      const existing = new Map<string, Selectable<AlertTable>>();
+      const keys = hits.map((h) => h.groupKey);
+      for (let i = 0; i < keys.length; i += 500) {
+        const rows = await trx
+          .selectFrom('alerts')
+          .selectAll()
+          .where('workspace_id', '=', workspaceId)
+          .where('group_key', 'in', keys.slice(i, i + 500))
+          .execute();
+        for (const r of rows) existing.set(r.group_key, r);
+      }
+      const out: { alert: Alert; created: boolean }[] = [];
+      for (const hit of hits) out.push(await record(trx, workspaceId, hit, existing.get(hit.groupKey)));
+      return out;
     },
 
     async list(db, workspaceId, query) {

@@ -111,6 +111,7 @@ export function createAnomalyDetector(deps: AnomalyDetectorDeps): AnomalyDetecto
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<DetectorRun> | undefined;
   let stopped = false;
+  let notifications: Promise<void> = Promise.resolve();
 
   function lookupsFor(workspaceId: string): EvaluatorLookups {
     const roleCache = new Map<string, RoleGrantSets | undefined>();
@@ -224,20 +225,22 @@ export function createAnomalyDetector(deps: AnomalyDetectorDeps): AnomalyDetecto
           .executeTakeFirst();
         if (Number(moved.numUpdatedRows) !== 1) throw new Error('alert cursor moved');
       }
-      for (const d of effects.countDeltas.values()) {
+      // One multi-row upsert per 500 hours counted (not one statement per actor and hour).
+      const deltas = [...effects.countDeltas.values()].map((d) => ({
+        workspace_id: workspaceId,
+        metric: d.metric,
+        actor_key: d.actorKey,
+        hour: d.hour,
+        count: d.delta,
+      }));
+      for (let i = 0; i < deltas.length; i += 500) {
         await trx
           .insertInto('alert_hourly_counts')
-          .values({
-            workspace_id: workspaceId,
-            metric: d.metric,
-            actor_key: d.actorKey,
-            hour: d.hour,
-            count: d.delta,
-          })
+          .values(deltas.slice(i, i + 500))
           .onConflict((oc) =>
             oc
               .columns(['workspace_id', 'metric', 'actor_key', 'hour'])
-              .doUpdateSet({ count: sql<number>`alert_hourly_counts.count + ${d.delta}` }),
+              .doUpdateSet({ count: sql<number>`alert_hourly_counts.count + excluded.count` }),
           )
           .execute();
       }
@@ -253,8 +256,11 @@ export function createAnomalyDetector(deps: AnomalyDetectorDeps): AnomalyDetecto
           .onConflict((oc) => oc.columns(['workspace_id', 'token_id', 'address_digest']).doNothing())
           .execute();
       }
-      for (const hit of groupHits(effects.hits)) {
-        const { alert, created: isNew } = await deps.alerts.record(trx, workspaceId, hit);
+      for (const { alert, created: isNew } of await deps.alerts.recordAll(
+        trx,
+        workspaceId,
+        groupHits(effects.hits),
+      )) {
         if (!isNew) {
           grouped += 1;
           continue;
@@ -326,8 +332,9 @@ export function createAnomalyDetector(deps: AnomalyDetectorDeps): AnomalyDetecto
       total.raised += created.length;
       total.grouped += grouped;
       if (created.length > 0) {
-        await deps.notifier
-          .notify(kysely, workspaceId, set.notifyRoles, created)
+        // Emails go out while the next batch is read; the pass waits for them before it ends.
+        notifications = notifications
+          .then(() => deps.notifier.notify(kysely, workspaceId, set.notifyRoles, created))
           .catch((error: unknown) => deps.onError?.(error));
       }
       if (rows.length < batchSize || stopped) break;
@@ -356,6 +363,7 @@ export function createAnomalyDetector(deps: AnomalyDetectorDeps): AnomalyDetecto
         deps.onError?.(error);
       }
     }
+    await notifications;
     return total;
   }
 
