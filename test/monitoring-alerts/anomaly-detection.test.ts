@@ -203,7 +203,7 @@ describe.each(testDialects)('anomaly detection and alerts on %s', (dialect) => {
       .execute();
     const messages = await c.mail.waitFor(2 * notified.length);
     const bulkMail = messages.find((m) => m.text.includes('Bulk export above normal volume'));
-    expect(bulkMail?.text).toContain(`https://crm.example.test/alerts?alert=${bulk!.id}`);
+    expect(bulkMail?.text).toContain(`https://crm.example.test/alerts/${bulk!.id}`);
     for (const m of messages) expect(m.text).not.toMatch(/p\d+@example\.org/);
     const notify = await c.t.db.kysely
       .selectFrom('audit_log')

@@ -62,7 +62,7 @@ export function createAlertNotifier(deps: {
                 `Window: ${alert.windowStart} to ${alert.windowEnd}`,
                 `Evidence: ${alert.evidence.count} audit entries`,
                 '',
-                `Review it, acknowledge, dismiss or open an incident: ${deps.publicUrl}/alerts?alert=${alert.id}`,
+                `Review it, acknowledge, dismiss or open an incident: ${deps.publicUrl}/alerts/${alert.id}`,
               ].join('\n'),
             });
             delivered += 1;
