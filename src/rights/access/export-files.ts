@@ -1,5 +1,5 @@
-import { strToU8, zipSync, type Zippable } from 'fflate';
 import { csvCell } from '../../crm/export/neutralise-cell.ts';
+import { zipArchive, type ZipEntry } from './zip-archive.ts';
 
 /** One section's records as a CSV table. */
 export interface SectionTable {
@@ -56,11 +56,11 @@ export function exportZip(input: {
   readonly html: string;
   readonly at: Date;
 }): Uint8Array {
-  const options = { mtime: input.at };
-  const files: Zippable = {
-    'access-export.json': [strToU8(JSON.stringify(input.json)), options],
-    'summary.html': [strToU8(input.html), options],
-  };
-  for (const s of input.sections) files[`csv/${s.key}.csv`] = [strToU8(sectionCsv(s)), options];
-  return zipSync(files, { level: 1 });
+  const text = (t: string) => Buffer.from(t, 'utf8');
+  const files: ZipEntry[] = [
+    { name: 'access-export.json', data: text(JSON.stringify(input.json)) },
+    { name: 'summary.html', data: text(input.html) },
+    ...input.sections.map((s) => ({ name: `csv/${s.key}.csv`, data: text(sectionCsv(s)) })),
+  ];
+  return zipArchive(files, input.at);
 }
