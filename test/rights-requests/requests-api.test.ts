@@ -555,6 +555,8 @@ describe.each(testDialects)('request inbox API on %s', (dialect) => {
     } finally {
       c.clock.set('2026-03-02T10:00:00.000Z');
     }
+    // Same deadline for several: the cursor must order by id within one due date.
+    for (let i = 0; i < 5; i++) await logRequest(c, { type: 'access', channel: 'letter', language: 'en' });
     const seen: string[] = [];
     let cursor: string | null = null;
     do {

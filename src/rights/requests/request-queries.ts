@@ -97,9 +97,8 @@ export function createRequestQueries(deps: { readonly clock: Clock }) {
       }
       if (filter.cursor !== undefined) {
         const [due, id] = decodeCursor(filter.cursor);
-        q = q.where((eb) =>
-          eb.or([eb('due_at', '>', due), eb.and([eb('due_at', '=', due), eb('id', '>', id)])]),
-        );
+        // A row-value comparison: both databases walk the (workspace, due_at, id) index from the cursor.
+        q = q.where((eb) => eb(eb.refTuple('due_at', 'id'), '>', eb.tuple(due, id)));
       }
       const rows = await q
         .orderBy('due_at')
