@@ -29,7 +29,9 @@ export const homeWidgets: readonly HomeWidget[] = [
   { key: 'my-tasks', permission: 'crm:read', order: 10, widget: widget(() => import('../features/tasks/my-tasks-widget.tsx'), 'MyTasksWidget') },
   { key: 'requests-due', permission: 'requests:read', order: 15, widget: widget(() => import('../features/requests/requests-due-widget.tsx'), 'RequestsDueWidget') },
   { key: 'open-incidents', permission: 'monitoring:read', order: 12, widget: widget(() => import('../features/incidents/open-incidents-widget.tsx'), 'OpenIncidentsWidget') },
+  { key: 'open-alerts', permission: 'monitoring:read', order: 11, widget: widget(() => import('../features/alerts/open-alerts-widget.tsx'), 'OpenAlertsWidget') },
   { key: 'governance-due', permission: 'governance:read', order: 30, widget: widget(() => import('../features/governance/governance-due-widget.tsx'), 'GovernanceDueWidget') },
+  { key: 'privacy-score', permission: 'compliance:read', order: 5, widget: widget(() => import('../features/dpo-dashboard/privacy-score-widget.tsx'), 'PrivacyScoreWidget') },
 ];
 
 // Kept referenced until the first widget is added (the registry is empty on purpose at first).

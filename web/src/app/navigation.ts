@@ -53,6 +53,8 @@ export const navigation: readonly NavigationItem[] = [
   { path: '/notices', label: 'Privacy notices', permission: 'purposes:read', section: 'privacy', page: page(() => import('../features/consent/notices-page.tsx'), 'NoticesPage') },
   { path: '/requests', label: 'Requests', permission: 'requests:read', section: 'privacy', page: page(() => import('../features/requests/requests-page.tsx'), 'RequestsPage') },
   { path: '/incidents', label: 'Incidents', permission: 'monitoring:read', section: 'privacy', page: page(() => import('../features/incidents/incidents-page.tsx'), 'IncidentsPage') },
+  { path: '/alerts', label: 'Alerts', permission: 'monitoring:read', section: 'privacy', page: page(() => import('../features/alerts/alerts-page.tsx'), 'AlertsPage') },
+  { path: '/alert-rules', label: 'Alert rules', permission: 'monitoring:write', section: 'privacy', page: page(() => import('../features/alerts/alert-rules-page.tsx'), 'AlertRulesPage') },
   { path: '/erasure', label: 'Erasure certificates', permission: 'privacy:read', section: 'privacy', page: page(() => import('../features/erasure/erasure-page.tsx'), 'ErasurePage') },
   { path: '/retention', label: 'Retention', permission: 'retention:read', section: 'privacy', page: page(() => import('../features/retention/retention-page.tsx'), 'RetentionPage') },
   { path: '/legal-holds', label: 'Legal holds', permission: 'privacy:read', section: 'privacy', page: page(() => import('../features/legal-holds/legal-holds-page.tsx'), 'LegalHoldsPage') },
@@ -77,6 +79,8 @@ export const navigation: readonly NavigationItem[] = [
   { path: '/search', label: 'Search', section: 'crm', page: page(() => import('../features/search/search-page.tsx'), 'SearchPage') },
   { path: '/export', label: 'Export', permission: 'crm:read', section: 'crm', page: page(() => import('../features/export/export-page.tsx'), 'ExportPage') },
   { path: '/custom-fields', label: 'Custom fields', permission: 'crm:configure', section: 'administration', page: page(() => import('../features/custom-fields/custom-fields-page.tsx'), 'CustomFieldsPage') },
+  { path: '/dashboard/privacy', label: 'Privacy dashboard', permission: 'compliance:read', section: 'overview', page: page(() => import('../features/dpo-dashboard/dpo-dashboard-page.tsx'), 'DpoDashboardPage') },
+  { path: '/compliance', label: 'Compliance audits', permission: 'compliance:read', section: 'governance', page: page(() => import('../features/compliance/compliance-page.tsx'), 'CompliancePage') },
 ];
 
 /**
