@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { portalOutboxJob } from '../../src/rights/portal/portal-outbox-job.ts';
 import { testDialects } from '../support/test-database.ts';
 import { useChannelsTestApp, type ChannelsTestApp } from '../consent-channels/channels-test-app.ts';
 import {
@@ -126,6 +127,15 @@ describe.each(testDialects)(
         .slice(-2)
         .map((e) => (JSON.parse(String(e.details)) as { reason: string }).reason);
       expect(reasons).toEqual(['expired', 'forged']);
+      // A day later the expired download link is swept; the status link (100 days) stays.
+      c.clock.advance(86_400_000 + 1000);
+      expect(await c.services.privacyPortal.sweepExpired()).toBeGreaterThanOrEqual(1);
+      const kinds = await c.t.db.kysely
+        .selectFrom('portal_links')
+        .select('kind')
+        .where('request_id', '=', requestId)
+        .execute();
+      expect(kinds.map((k) => k.kind)).toEqual(['status']);
     });
 
     it("refuses status and download links under another workspace's address, audited there", async () => {
@@ -177,7 +187,8 @@ describe.each(testDialects)(
             'Manifestly unfounded: repeated identical requests',
           ),
         );
-      expect(await c.services.privacyPortal.drainOutbox()).toBe(1);
+      await portalOutboxJob({ portal: c.services.privacyPortal }).run(); // the scheduled job
+      expect(await c.services.privacyPortal.drainOutbox()).toBe(0);
       const mails = await waitForMails(c, email, 3);
       expect(mails[2]!.text).toContain('refused');
       const status = portalLinkIn(mails[2]!, 'status');

@@ -4,13 +4,13 @@ import type { PrivacyPortal } from './privacy-portal.ts';
 /**
  * Sends the portal's queued emails to requesters (request extended, completed, refused) shortly after the change
  * committed: every 15 seconds by default, once per period across server processes (the scheduler's lease), and each
- * row claimed by one sender only.
+ * row claimed by one sender only. Then deletes the links and verifications expired for a day.
  *
  * @example
  * platformJobs: (deps) => portalOutboxJob({ portal: deps.services.privacyPortal }),
  */
 export function portalOutboxJob(
-  deps: { readonly portal: Pick<PrivacyPortal, 'drainOutbox'> },
+  deps: { readonly portal: Pick<PrivacyPortal, 'drainOutbox' | 'sweepExpired'> },
   intervalMs = 15_000,
 ): Job {
   return {
@@ -19,6 +19,7 @@ export function portalOutboxJob(
     run: async () => {
       // Drain in batches until a batch comes back short.
       for (let round = 0; round < 10; round++) if ((await deps.portal.drainOutbox(50)) < 50) break;
+      await deps.portal.sweepExpired();
     },
   };
 }

@@ -110,6 +110,8 @@ export interface PrivacyPortal {
   download(workspaceId: string, token: string, visitor: PortalVisitor): Promise<RequestResultFile>;
   /** Sends queued status emails (extended, completed, refused); returns how many went out. */
   drainOutbox(limit?: number): Promise<number>;
+  /** Deletes links and verifications expired for a day, and emails sent 30 days ago; returns how many rows went. */
+  sweepExpired(): Promise<number>;
   readonly outbox: PortalOutbox;
 }
 
@@ -454,6 +456,24 @@ export function createPrivacyPortal(deps: PrivacyPortalDeps): PrivacyPortal {
         contentType: file.contentType,
       });
       return file;
+    },
+
+    async sweepExpired() {
+      const now = deps.clock.now().getTime();
+      const dayAgo = new Date(now - 86_400_000).toISOString();
+      const links = await kysely
+        .deleteFrom('portal_links')
+        .where('expires_at', '<', dayAgo)
+        .executeTakeFirst();
+      const checks = await kysely
+        .deleteFrom('portal_verifications')
+        .where('expires_at', '<', dayAgo)
+        .executeTakeFirst();
+      const mails = await kysely
+        .deleteFrom('portal_outbox')
+        .where('sent_at', '<', new Date(now - 30 * 86_400_000).toISOString())
+        .executeTakeFirst();
+      return Number(links.numDeletedRows) + Number(checks.numDeletedRows) + Number(mails.numDeletedRows);
     },
 
     async drainOutbox(limit = 20) {
