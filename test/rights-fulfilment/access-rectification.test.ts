@@ -119,6 +119,8 @@ describe.each(testDialects)('access and rectification fulfilment on %s', (dialec
       decisions: [{ field: 'lastName', decision: 'approve', reason: 'Passport seen' }],
     });
     expect(missing.statusCode).toBe(400);
+    // The person's own field names are free text: the problem names proposals by position.
+    expect(missing.body).not.toContain('shoeSize');
     const unsupported = await fulfil(c, r.id, 'rectification', {
       decisions: [
         { field: 'lastName', decision: 'approve', reason: 'Passport seen' },
@@ -229,5 +231,48 @@ describe.each(testDialects)('access and rectification fulfilment on %s', (dialec
       (await c.app.inject({ method: 'GET', url: `/api/v1/people/${personId}`, headers: c.as.owner })).json()
         .firstName,
     ).toBe('Ada');
+  });
+
+  it('builds a portability export for a portability request', async () => {
+    const c = ctx();
+    await createPerson(c, { firstName: 'Pia', email: 'pia.port@example.test' });
+    const r = await verifiedRequest(c, 'portability', 'pia.port@example.test');
+    const res = await fulfil(c, r.id, 'export');
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({
+      filename: `portability-export-${r.reference}.zip`,
+      request: { status: 'completed' },
+    });
+  });
+
+  it('refuses to rectify a restricted person (the gate allows storage only) and changes nothing', async () => {
+    const c = ctx();
+    const personId = await createPerson(c, {
+      firstName: 'Rex',
+      lastName: 'Wrong',
+      email: 'rex.restricted@example.test',
+    });
+    const restricted = await c.app.inject({
+      method: 'PUT',
+      url: `/api/v1/people/${personId}/restriction`,
+      headers: c.as.privacy_officer,
+      payload: { reason: 'accuracy_contested' },
+    });
+    expect(restricted.statusCode, restricted.body).toBe(201);
+    const r = await verifiedRequest(c, 'rectification', 'rex.restricted@example.test', {
+      rectification: { lastName: 'Right' },
+    });
+    const res = await fulfil(c, r.id, 'rectification', {
+      decisions: [{ field: 'lastName', decision: 'approve', reason: 'Checked' }],
+    });
+    expect(res.statusCode).toBe(403);
+    expect(res.json().code).toBe('RESTRICTED');
+    expect((await currentRequest(c, r.id)).status).toBe('verified');
+    const history = await c.t.db.kysely
+      .selectFrom('person_rectifications')
+      .select('id')
+      .where('person_id', '=', personId)
+      .execute();
+    expect(history).toEqual([]);
   });
 });

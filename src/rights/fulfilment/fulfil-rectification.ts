@@ -138,10 +138,11 @@ export function createRectificationFulfilment(deps: FulfilmentDeps, policy: Rect
         if (d.reason.trim() === '') errors.push({ path: `/decisions/${i}/reason`, message: 'give a reason' });
         decided.set(d.field, d);
       });
-      for (const field of proposed.keys()) {
+      // The field names the person proposed are free text: problems name them by position, never by name.
+      [...proposed.keys()].forEach((field, n) => {
         if (!decided.has(field) && !(isRectifiableField(field) && auto.has(field)))
-          errors.push({ path: '/decisions', message: `decide the proposed change of ${field}` });
-      }
+          errors.push({ path: '/decisions', message: `decide proposal ${n + 1} of ${proposed.size}` });
+      });
       if (errors.length > 0) throw invalid(errors);
 
       const applied: RectifiableField[] = [];
@@ -176,9 +177,11 @@ export function createRectificationFulfilment(deps: FulfilmentDeps, policy: Rect
         await markInProgress(deps.requests, trx, ctx, view);
         for (const field of [...applied, ...rejected]) {
           const d = decided.get(field);
+          // A field name the person made up is free text: kept encrypted like the reasons.
           await deps.requests.recordStep(trx, ctx, view.id, {
             kind: 'rectification_decision',
             summary: `${field}: ${applied.includes(field as RectifiableField) ? (d ? 'approved' : 'applied by policy') : 'rejected'}`,
+            personal: !isRectifiableField(field),
           });
           if (d)
             await deps.requests.recordStep(trx, ctx, view.id, {
