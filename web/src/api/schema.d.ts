@@ -9183,7 +9183,7 @@ export interface paths {
           format?: 'json' | 'zip' | 'html';
           /** @description access (Art. 15): everything; portability (Art. 20): what the person provided under consent or contract */
           kind?: 'access' | 'portability';
-          /** @description Language of the summary (en, fr, de; others fall back to en) */
+          /** @description Language of the summary (en, fr, de; others fall back to en). Default: the language the person last used with us (a consent or a request), else en */
           language?: string;
         };
         header?: never;
@@ -10852,6 +10852,58 @@ export interface paths {
         };
       };
     };
+    trace?: never;
+  };
+  '/api/v1/privacy-portal': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The workspace's public portal address and its activity over the last `days` (counts only) */
+    get: {
+      parameters: {
+        query?: {
+          days?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              downloads: number;
+              emailsFailed: number;
+              emailsPending: number;
+              /** @description Verifications killed by five wrong codes */
+              exhausted: number;
+              expiredUnverified: number;
+              refusedLinks: number;
+              refusedVerifications: number;
+              since: string;
+              submissions: number;
+              /** @description The public portal page of this workspace */
+              url: string;
+              verified: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   '/api/v1/public/forms/{formId}': {
