@@ -237,6 +237,8 @@ describe.each(testDialects)('access and portability export on %s', (dialect) => 
     };
     expect(doc.schemaVersion).toBe(1);
     expect(doc.kind).toBe('access');
+    // No language asked: the one of the person's latest request (logged in French).
+    expect(doc.language).toBe('fr');
     for (const key of builtinSections) expect(doc.sections[key], key).toBeDefined();
     const s = doc.sections;
     expect(s.person!.items[0]).toMatchObject({

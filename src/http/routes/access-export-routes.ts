@@ -28,7 +28,8 @@ const Query = Type.Object(
       Type.String({
         pattern: '^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$',
         maxLength: 35,
-        description: 'Language of the summary (en, fr, de; others fall back to en)',
+        description:
+          'Language of the summary (en, fr, de; others fall back to en). Default: the language the person last used with us (a consent or a request), else en',
       }),
     ),
   },
@@ -71,7 +72,7 @@ export function accessExportRoutes(
         const format = request.query.format ?? 'json';
         const out = await deps.accessExporter.build(deps.db.kysely, ctx, request.params.id, {
           kind,
-          language: request.query.language ?? 'en',
+          language: request.query.language ?? '',
         });
         const day = deps.clock.now().toISOString().slice(0, 10);
         reply

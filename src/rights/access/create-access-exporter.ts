@@ -77,6 +77,31 @@ function addCategory(into: Set<string>, declared: DeclaredAttribute | undefined)
   if (declared) into.add(declared.category);
 }
 
+/** The language the person last used with us (a consent or a request), when none is asked for; else English. */
+async function latestLanguageOf(db: Kysely<Database>, person: PersonRow): Promise<string> {
+  const consent = await db
+    .selectFrom('consent_events')
+    .select(['language', 'recorded_at as at'])
+    .where('workspace_id', '=', person.workspace_id)
+    .where('person_id', '=', person.id)
+    .where('language', 'is not', null)
+    .orderBy('recorded_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const request = await db
+    .selectFrom('requests')
+    .select(['language', 'received_at as at'])
+    .where('workspace_id', '=', person.workspace_id)
+    .where('person_id', '=', person.id)
+    .orderBy('received_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const latest = [consent, request]
+    .filter((r) => r?.language)
+    .sort((a, b) => ((a?.at ?? '') < (b?.at ?? '') ? 1 : -1))[0];
+  return latest?.language ?? 'en';
+}
+
 /**
  * Category prefixes the person provided data under consent (current) or contract: what Art. 20 covers.
  */
@@ -136,7 +161,7 @@ export function createAccessExporter(deps: AccessExporterDeps): AccessExporter {
       const declared = await deps.catalogue.listAttributes(db, ctx.workspaceId);
       const byName = new Map(declared.map((a) => [`${a.entity}.${a.attribute}`, a]));
       const attribute = (entity: string, name: string) => byName.get(`${entity}.${name}`);
-      const language = summaryLanguageOf(options.language);
+      const language = summaryLanguageOf(options.language.trim() || (await latestLanguageOf(db, person)));
 
       await deps.gate.check(db, ctx, {
         personIds: [person.id],
