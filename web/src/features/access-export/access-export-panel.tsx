@@ -18,6 +18,7 @@ const formats = [
   { value: 'html', label: 'Readable summary (HTML)' },
 ];
 const languages = [
+  { value: 'auto', label: 'The person’s (last used), else English' },
   { value: 'en', label: 'English' },
   { value: 'fr', label: 'Français' },
   { value: 'de', label: 'Deutsch' },
@@ -46,13 +47,16 @@ export function AccessExportPanel({ recordId }: { recordId: string }) {
   const { api } = useApi();
   const [kind, setKind] = useState<Kind>('access');
   const [format, setFormat] = useState<Format>('zip');
-  const [language, setLanguage] = useState('en');
+  const [language, setLanguage] = useState('auto');
   const [purpose, setPurpose] = useState<string | null>(null);
   const purposes = useQuery({ queryKey: ['purposes'], queryFn: () => body(api.GET('/api/v1/purposes')) });
   const run = useMutation({
     mutationFn: async () => {
       const { data, response } = await api.GET('/api/v1/people/{id}/access-export', {
-        params: { path: { id: recordId }, query: { kind, format, language } },
+        params: {
+          path: { id: recordId },
+          query: { kind, format, ...(language === 'auto' ? {} : { language }) },
+        },
         ...(purpose ? { headers: { 'Custodian-Purpose': purpose } } : {}),
         parseAs: 'blob',
       });
@@ -88,7 +92,7 @@ export function AccessExportPanel({ recordId }: { recordId: string }) {
           label="Language of the summary"
           data={languages}
           value={language}
-          onChange={(v) => setLanguage(v ?? 'en')}
+          onChange={(v) => setLanguage(v ?? 'auto')}
           allowDeselect={false}
         />
         <Select
