@@ -199,5 +199,30 @@ describe.each(testDialects)(
       expect(page.body).toContain('Manifestly unfounded');
       expect(() => portalLinkIn(mails[2]!, 'download')).toThrow();
     });
+
+    it("shows staff the portal's address and activity as counts, to those who may read requests", async () => {
+      const c = ctx();
+      const res = await c.app.inject({
+        method: 'GET',
+        url: '/api/v1/privacy-portal?days=30',
+        headers: c.as.privacy_officer,
+      });
+      expect(res.statusCode).toBe(200);
+      const activity = res.json() as Record<string, number | string>;
+      expect(activity.url).toBe(`${c.config.publicUrl}/privacy/${c.workspaceId}`);
+      expect(activity.submissions).toBeGreaterThanOrEqual(4);
+      expect(activity.verified).toBeGreaterThanOrEqual(4);
+      expect(activity.downloads).toBeGreaterThanOrEqual(2);
+      expect(activity.refusedLinks).toBeGreaterThanOrEqual(2);
+      expect(JSON.stringify(activity)).not.toContain('@example.org');
+      expect((await c.app.inject({ method: 'GET', url: '/api/v1/privacy-portal' })).statusCode).toBe(401);
+      const bad = await c.app.inject({
+        method: 'GET',
+        url: '/api/v1/privacy-portal?days=0',
+        headers: c.as.privacy_officer,
+      });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json()).toMatchObject({ code: 'VALIDATION_FAILED' });
+    });
   },
 );

@@ -14,6 +14,8 @@ import {
 import { portalLanguage, type PortalLanguage } from '../../rights/portal/portal-texts.ts';
 import type { AfterAnswer, PortalVisitor } from '../../rights/portal/privacy-portal.ts';
 import type { AppDeps } from '../app.ts';
+import { requestContext } from '../request-context.ts';
+import { portalActivity } from '../../rights/portal/portal-activity.ts';
 
 /** Public bodies are small: a few fields. */
 const bodyLimit = 16 * 1024;
@@ -45,6 +47,22 @@ const VerifyBody = Type.Object(
   },
   { additionalProperties: false },
 );
+
+const ActivityQuery = Type.Object({ days: Type.Optional(Type.Integer({ minimum: 1, maximum: 90 })) });
+const Count = Type.Integer({ minimum: 0 });
+const ActivitySchema = Type.Object({
+  url: Type.String({ description: 'The public portal page of this workspace' }),
+  since: Type.String(),
+  submissions: Count,
+  verified: Count,
+  expiredUnverified: Count,
+  exhausted: Type.Integer({ minimum: 0, description: 'Verifications killed by five wrong codes' }),
+  refusedVerifications: Count,
+  refusedLinks: Count,
+  downloads: Count,
+  emailsPending: Count,
+  emailsFailed: Count,
+});
 
 function header(request: FastifyRequest, name: string): string | undefined {
   const value = request.headers[name];
@@ -126,7 +144,9 @@ function assertSameOrigin(request: FastifyRequest, publicUrl: string): void {
  * the emailed link's confirm page, the status page and the result download. Pages work without JavaScript; JSON
  * clients get JSON and RFC 9457 problems.
  */
-export function portalRoutes(deps: Pick<AppDeps, 'config' | 'privacyPortal'>): FastifyPluginAsync {
+export function portalRoutes(
+  deps: Pick<AppDeps, 'config' | 'privacyPortal' | 'db' | 'clock'>,
+): FastifyPluginAsync {
   return async (instance) => {
     const app = instance.withTypeProvider<TypeBoxTypeProvider>();
     const portal = deps.privacyPortal;
@@ -147,6 +167,27 @@ export function portalRoutes(deps: Pick<AppDeps, 'config' | 'privacyPortal'>): F
     app.addHook('preHandler', async (request) => {
       if (request.method === 'POST') assertSameOrigin(request, publicUrl);
     });
+
+    app.get(
+      '/api/v1/privacy-portal',
+      {
+        config: { access: 'requests:read' },
+        schema: {
+          tags: ['privacy portal'],
+          summary:
+            "The workspace's public portal address and its activity over the last `days` (counts only)",
+          querystring: ActivityQuery,
+          response: { 200: ActivitySchema },
+        },
+      },
+      async (request) => {
+        const { workspaceId } = requestContext(request);
+        const now = deps.clock.now();
+        const since = new Date(now.getTime() - (request.query.days ?? 30) * 86_400_000).toISOString();
+        const activity = await portalActivity(deps.db.kysely, workspaceId, since, now.toISOString());
+        return { url: `${publicUrl.replace(/\/$/, '')}/privacy/${workspaceId}`, ...activity };
+      },
+    );
 
     app.get(
       '/privacy/:workspaceId',

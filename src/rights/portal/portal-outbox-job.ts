@@ -4,7 +4,7 @@ import type { PrivacyPortal } from './privacy-portal.ts';
 /**
  * Sends the portal's queued emails to requesters (request extended, completed, refused) shortly after the change
  * committed: every 15 seconds by default, once per period across server processes (the scheduler's lease), and each
- * row claimed by one sender only. Then deletes the links and verifications expired for a day.
+ * row claimed by one sender only. Then deletes links expired for a day and verifications after 90 days.
  *
  * @example
  * platformJobs: (deps) => portalOutboxJob({ portal: deps.services.privacyPortal }),

@@ -110,7 +110,7 @@ export interface PrivacyPortal {
   download(workspaceId: string, token: string, visitor: PortalVisitor): Promise<RequestResultFile>;
   /** Sends queued status emails (extended, completed, refused); returns how many went out. */
   drainOutbox(limit?: number): Promise<number>;
-  /** Deletes links and verifications expired for a day, and emails sent 30 days ago; returns how many rows went. */
+  /** Deletes links expired for a day, verifications after 90 days and emails sent 30 days ago; returns the rows deleted. */
   sweepExpired(): Promise<number>;
   readonly outbox: PortalOutbox;
 }
@@ -465,9 +465,10 @@ export function createPrivacyPortal(deps: PrivacyPortalDeps): PrivacyPortal {
         .deleteFrom('portal_links')
         .where('expires_at', '<', dayAgo)
         .executeTakeFirst();
+      // Verifications (hashes only) are kept 90 days: the console's activity counts read them.
       const checks = await kysely
         .deleteFrom('portal_verifications')
-        .where('expires_at', '<', dayAgo)
+        .where('expires_at', '<', new Date(now - 90 * 86_400_000).toISOString())
         .executeTakeFirst();
       const mails = await kysely
         .deleteFrom('portal_outbox')
