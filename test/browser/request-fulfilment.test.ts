@@ -6,7 +6,8 @@ import { startConsoleServer, type ConsoleServer } from './console-server.ts';
 
 /**
  * The fulfilment panel of a request in a real browser: a rectification request logged by staff shows the proposed
- * value next to the one held; approving it with a reason writes it and completes the request.
+ * value next to the one held, and approving it with a reason writes it and completes the request; an erasure request
+ * shows its preview, erases after confirmation and links the certificate.
  */
 describe('request fulfilment panel in Chromium', () => {
   let server: ConsoleServer;
@@ -85,6 +86,48 @@ describe('request fulfilment panel in Chromium', () => {
       role: { purposes: ['*'], dataCategories: ['*'] },
     };
     expect((await server.services.people.get(ctx, personId)).lastName).toBe('Hopper');
+    expect(problems).toEqual([]);
+  });
+
+  it('previews an erasure, erases after confirmation and links the certificate', async () => {
+    const ctx = {
+      workspaceId,
+      actor: { type: 'system' as const, id: 'test-setup' },
+      purpose: 'crm',
+      role: { purposes: ['*'], dataCategories: ['*'] },
+    };
+    const erin = await server.services.people.create(ctx, {
+      firstName: 'Erin',
+      email: 'erin.erase@example.test',
+    });
+    const logged = await server.t.db.kysely
+      .transaction()
+      .execute((trx) =>
+        server.services.requests.logFromStaff(trx, ctx, {
+          type: 'erasure',
+          channel: 'email',
+          email: 'erin.erase@example.test',
+          identityMethod: 'staff_known_contact',
+          language: 'en',
+        }),
+      );
+    await page.goto(`/requests/${logged.id}`);
+    const panel = page.getByTestId('fulfilment-erasure');
+    await panel.getByText('Nothing: every value is erased.').waitFor();
+    await panel.getByRole('button', { name: 'Erase…' }).click();
+    await panel.getByRole('button', { name: 'Erase now' }).click();
+    const result = page.getByTestId('fulfilment-erasure-result');
+    await result.waitFor();
+    const certificateLink = result.getByRole('link');
+    expect(await certificateLink.getAttribute('href')).toMatch(/^\/erasure\/[0-9a-f-]{36}$/);
+    expect(await result.textContent()).toContain('We erased your personal data');
+    await expect.poll(() => page.getByTestId('request-status').textContent()).toBe('Completed');
+    const row = await server.t.db.kysely
+      .selectFrom('persons')
+      .select('erased_at')
+      .where('id', '=', erin.id)
+      .executeTakeFirstOrThrow();
+    expect(row.erased_at).not.toBeNull();
     expect(problems).toEqual([]);
   });
 });

@@ -14,11 +14,13 @@ export function ErasureActions({ request, onChanged }: FulfilmentPanelProps) {
   const { api } = useApi();
   const [result, setResult] = useState<ErasureResult | null>(null);
   const [confirming, setConfirming] = useState(false);
+  const closed =
+    request.status === 'completed' || request.status === 'refused' || request.status === 'cancelled';
   const preview = useQuery({
     queryKey: [...fulfilmentKey(request.id), 'erasure'],
     queryFn: () =>
       body(api.GET('/api/v1/requests/{id}/fulfilment/erasure', { params: { path: { id: request.id } } })),
-    enabled: result === null,
+    enabled: result === null && !closed,
   });
   const erase = useMutation({
     mutationFn: () =>
@@ -56,6 +58,7 @@ export function ErasureActions({ request, onChanged }: FulfilmentPanelProps) {
       </Stack>
     );
   }
+  if (closed) return <Text size="sm">This request is {request.status}: nothing left to fulfil.</Text>;
   if (preview.isPending) return <PageLoader />;
   if (!preview.data) return <ProblemAlert error={preview.error} />;
   const p = preview.data;

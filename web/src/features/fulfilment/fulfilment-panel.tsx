@@ -24,7 +24,8 @@ export function FulfilmentPanel({ request, onChanged }: FulfilmentPanelProps) {
     );
   } else if (request.personId === null) {
     body = <Text size="sm">Link the request to a person first (nobody held matched the requester).</Text>;
-  } else if (isClosed && request.type !== 'restriction') {
+  } else if (isClosed && request.type !== 'restriction' && request.type !== 'erasure') {
+    // Restriction: lifting follows completion. Erasure: its own component keeps the certificate shown after completion.
     body = <Text size="sm">This request is {request.status}: nothing left to fulfil.</Text>;
   } else {
     const props = { request, onChanged };
