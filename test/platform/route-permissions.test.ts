@@ -132,7 +132,8 @@ describe.each(testDialects)('route access matrix on %s', (dialect) => {
     }
   });
 
-  it('refuses every permission-protected route with 403 FORBIDDEN to a role that has every permission but that one', async () => {
+  // Walks every route of the API (more with each feature): a generous budget, not a speed claim.
+  it('refuses every permission-protected route with 403 FORBIDDEN to a role that has every permission but that one', { timeout: 180_000 }, async () => {
     const failures: string[] = [];
     for (const route of routes()) {
       if (route.access === 'public' || route.access === 'authenticated') continue;
@@ -150,7 +151,8 @@ describe.each(testDialects)('route access matrix on %s', (dialect) => {
     expect(denials.length).toBeGreaterThan(0);
   });
 
-  it('answers every non-public route with 401 without credentials, and with a forged token or cookie', async () => {
+  // Walks every route of the API (more with each feature): a generous budget, not a speed claim.
+  it('answers every non-public route with 401 without credentials, and with a forged token or cookie', { timeout: 180_000 }, async () => {
     const failures: string[] = [];
     for (const route of routes()) {
       if (route.access === 'public') continue;
@@ -166,7 +168,8 @@ describe.each(testDialects)('route access matrix on %s', (dialect) => {
     expect(failures).toEqual([]);
   });
 
-  it('answers a random id with 404, and another workspace’s ids never with success, changing nothing there', async () => {
+  // Walks every route of the API (more with each feature): a generous budget, not a speed claim.
+  it('answers a random id with 404, and another workspace’s ids never with success, changing nothing there', { timeout: 180_000 }, async () => {
     const values = await otherWorkspaceValues();
     expect(values).toEqual(expect.arrayContaining(Object.values(otherIds)));
     const before = await otherWorkspaceRows();
