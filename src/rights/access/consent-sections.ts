@@ -1,5 +1,6 @@
 import type { ConsentService } from '../../consent/records/consent-service.ts';
 import type { ReceiptService } from '../../consent/receipts/receipt-service.ts';
+import { isAppError } from '../../errors.ts';
 import type { AccessSection, SectionContext } from './access-section.ts';
 
 /**
@@ -70,7 +71,11 @@ export function standingSections(deps: {
         for (const e of r.events) {
           // Events recorded before receipts existed have no public id to sign.
           if (e.id.startsWith('legacy-')) continue;
-          const issued = await deps.receipts.issue(c.db, c.workspaceId, e.id, e);
+          // A receipt that cannot be signed (its notice gone, say) is named, not allowed to sink the whole export.
+          const issued = await deps.receipts.issue(c.db, c.workspaceId, e.id, e).catch((error: unknown) => {
+            if (isAppError(error)) return { receiptId: null, jws: null, unavailable: error.code };
+            throw error;
+          });
           items.push({
             eventId: e.id,
             purpose: r.purpose,
@@ -78,6 +83,7 @@ export function standingSections(deps: {
             at: e.at,
             receiptId: issued.receiptId,
             jws: issued.jws,
+            ...('unavailable' in issued ? { unavailable: issued.unavailable } : {}),
           });
         }
       }
