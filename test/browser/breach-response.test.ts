@@ -194,13 +194,15 @@ describe('breach response in Chromium', () => {
   });
 
   it('the DPO turns the alert into an incident and sees the clock running and the affected people', async () => {
-    await page.goto('/sign-in');
-    await page.getByLabel('Email').fill(dpoEmail);
-    await page.getByLabel(/^Password/).fill(dpoPassword);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: /^Welcome/ }).waitFor();
-
-    await turnAlertIntoIncident();
+    await signIn();
+    // The Alerts page: the bulk export, opened, turned into an incident (the console goes to the new incident).
+    await page.goto('/alerts');
+    await page.getByTestId('alert-row-bulk_export').getByRole('link').click();
+    await page.getByRole('button', { name: 'Open an incident' }).click();
+    await page.getByRole('heading', { name: /INC-2026-0001/ }).waitFor();
+    expect((await inject(officer, 'GET', `/api/v1/alerts/${alertId}`)).json()).toMatchObject({
+      status: 'incident',
+    });
 
     await page.goto('/incidents');
     await page.getByRole('heading', { name: 'Incidents' }).waitFor();
@@ -286,20 +288,48 @@ describe('breach response in Chromium', () => {
     }
   });
 
-  it('shows the open incident and its clock on the home page', async () => {
+  it('shows the open incident on the home page and the privacy dashboard', async () => {
     await page.goto('/');
     await page.getByRole('heading', { name: /^Welcome/ }).waitFor();
     const widget = page.getByTestId('home-widget-open-incidents');
     await expect.poll(() => widget.getByText(/INC-2026-0001/).count()).toBe(1);
     await expect.poll(() => widget.getByTestId('breach-clock').textContent()).toMatch(/left$/);
+    await page.goto('/dashboard/privacy');
+    const panel = page.getByTestId('dashboard-incidents');
+    await expect.poll(() => panel.getByRole('link', { name: 'INC-2026-0001' }).count()).toBe(1);
+  });
+
+  it('after 72 hours without notification: overdue, late reasons required, and a finding of the compliance audit', async () => {
+    clock.set('2026-03-10T05:30:00.000Z'); // 75 h 30 min after awareness; the session has expired meanwhile
+    await signIn();
+    await page.goto('/incidents');
+    const row = page.getByRole('row', { name: /INC-2026-0001/ });
+    await expect
+      .poll(() => row.getByTestId('breach-clock').textContent())
+      .toMatch(/^overdue by 03:(29|30):\d\d$/);
+    await row.getByRole('link').click();
+    await page.getByRole('heading', { name: /INC-2026-0001/ }).waitFor();
+    await expect.poll(() => page.getByTestId('missing-authority').textContent()).toContain('lateReason');
+    await expect
+      .poll(() => page.getByLabel('Reasons for notifying after 72 hours (Art. 33(1))').count())
+      .toBe(1);
+
+    await page.goto('/compliance');
+    await page.getByTestId('compliance-run').click();
+    const findings = page.getByTestId('compliance-findings');
+    await expect.poll(() => findings.getByText(/past 72 hours/).count()).toBeGreaterThan(0);
+    const incidentId = (await inject(officer, 'GET', '/api/v1/incidents')).json().items[0].id as string;
+    await expect
+      .poll(() => findings.locator(`a[href="/incidents/${incidentId}"]`).count())
+      .toBeGreaterThan(0);
     expect(problems).toEqual([]);
   });
 
-  /** Staff turn the alert into an incident: through the console's alerts page when there is one, else its API. */
-  async function turnAlertIntoIncident() {
-    const alert = (await inject(officer, 'GET', `/api/v1/alerts/${alertId}`)).json() as { version: number };
-    await inject(officer, 'POST', `/api/v1/alerts/${alertId}/incident`, undefined, {
-      'if-match': `"${alert.version}"`,
-    });
+  async function signIn() {
+    await page.goto('/sign-in');
+    await page.getByLabel('Email').fill(dpoEmail);
+    await page.getByLabel(/^Password/).fill(dpoPassword);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: /^Welcome/ }).waitFor();
   }
 });
