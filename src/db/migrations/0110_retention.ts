@@ -60,4 +60,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .on('retention_sweeps')
     .columns(['workspace_id', 'started_at'])
     .execute();
+
+  // Deleting an activity checks `activity_links.activity_id` (a foreign key) for that row: with no index led by the
+  // column, every check scanned the whole table, so erasing activities was quadratic in the number of links.
+  await db.schema.createIndex('activity_links_activity').on('activity_links').column('activity_id').execute();
 }

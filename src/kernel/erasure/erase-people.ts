@@ -25,6 +25,7 @@ import { appendJournalLines } from './journal-lines.ts';
 import type { EraserRegistry, ErasureTarget } from './person-erasers.ts';
 import type { ErasureMode, SetWiseEraser } from './set-wise-eraser.ts';
 import { suppressionJournalFile } from './suppression-journal.ts';
+import { workspaceFilter } from './workspace-filter.ts';
 import type { SuppressionHash, SuppressionList } from './suppression-list.ts';
 
 /** One batch: persons of one workspace, erased or anonymised together in one transaction. */
@@ -103,6 +104,7 @@ export function createBatchErasure(deps: BatchErasureDeps): BatchErasure {
   const { db, clock } = deps;
   const signer = createCertificateSigner(deps.serverSecret);
   const auditDeps = { dialect: db.dialect, clock };
+  const ws = workspaceFilter(db.dialect);
 
   return {
     async erasePeople(request) {
@@ -131,7 +133,7 @@ export function createBatchErasure(deps: BatchErasureDeps): BatchErasure {
               trx
                 .selectFrom('persons')
                 .select(['id', 'pseudonym', 'email', 'phone', 'erased_at', 'erasing_run_id'])
-                .where('workspace_id', '=', workspaceId)
+                .where(ws, '=', workspaceId)
                 .where('id', 'in', part),
               db.dialect,
             ).execute()),
@@ -261,7 +263,7 @@ export function createBatchErasure(deps: BatchErasureDeps): BatchErasure {
               version: eb('version', '+', 1),
               updated_at: at,
             }))
-            .where('workspace_id', '=', workspaceId)
+            .where(ws, '=', workspaceId)
             .where('id', 'in', part)
             .execute();
         }
@@ -272,7 +274,7 @@ export function createBatchErasure(deps: BatchErasureDeps): BatchErasure {
         for (const part of chunk(liveIds, idsPerList)) {
           await trx
             .deleteFrom('person_blind_indexes')
-            .where('workspace_id', '=', workspaceId)
+            .where(ws, '=', workspaceId)
             .where('person_id', 'in', part)
             .execute();
         }
@@ -397,7 +399,7 @@ export function createBatchErasure(deps: BatchErasureDeps): BatchErasure {
           await trx
             .updateTable('persons')
             .set({ erased_at: at, erasing_run_id: null })
-            .where('workspace_id', '=', workspaceId)
+            .where(ws, '=', workspaceId)
             .where('id', 'in', part)
             .execute();
         }

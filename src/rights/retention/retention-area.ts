@@ -48,6 +48,7 @@ export function createRetentionArea(deps: {
     suppression: deps.suppression,
     erasers: deps.erasure.erasers,
     setWise: createSetWiseErasers({
+      dialect: deps.db.dialect,
       keys: deps.keys,
       fieldCipher: deps.fieldCipher,
       suppression: deps.suppression,

@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
+import { dialectOf } from '../../db/dialect.ts';
 import type { Database } from '../../db/schema.ts';
 import { addIsoDuration } from '../../kernel/erasure/erasure-exceptions.ts';
+import { workspaceFilter } from '../../kernel/erasure/workspace-filter.ts';
 import type { RetentionAction, RetentionPolicy, RetentionStartEvent } from './retention-policies.ts';
 
 /** A person whose retention has run out, and why. Ids, a pseudonym and dates only. */
@@ -62,7 +64,7 @@ export async function findDuePersons(
     const rows = await db
       .selectFrom('persons')
       .select(['id', 'pseudonym', 'created_at', 'updated_at', 'lifecycle_stage'])
-      .where('workspace_id', '=', workspaceId)
+      .where(workspaceFilter(dialectOf(db as never)), '=', workspaceId)
       .where('erased_at', 'is', null)
       .where('id', '>', after)
       .orderBy('id')

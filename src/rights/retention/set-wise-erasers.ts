@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { DialectName } from '../../db/database.ts';
 import type { Database } from '../../db/schema.ts';
 import { isAppError } from '../../errors.ts';
 import type { FieldCipher } from '../../kernel/crypto/field-cipher.ts';
@@ -7,6 +8,7 @@ import { appendJournalLines } from '../../kernel/erasure/journal-lines.ts';
 import type { ErasureTarget } from '../../kernel/erasure/person-erasers.ts';
 import type { SetWiseEraser } from '../../kernel/erasure/set-wise-eraser.ts';
 import { suppressionJournalFile } from '../../kernel/erasure/suppression-journal.ts';
+import { workspaceFilter } from '../../kernel/erasure/workspace-filter.ts';
 import type { SuppressionHash, SuppressionList } from '../../kernel/erasure/suppression-list.ts';
 import { contactPointBinding } from '../../kernel/people/person-rows.ts';
 
@@ -49,7 +51,7 @@ const byPerson = (
  * remain (ADR 0025). An eraser registered later without a set-wise form still runs, once per person.
  *
  * @example
- * const setWise = createSetWiseErasers({ keys, fieldCipher, suppression, journalDir: keyFiles.keysDir });
+ * const setWise = createSetWiseErasers({ keys, fieldCipher, suppression, journalDir: keyFiles.keysDir, dialect: db.dialect });
  * createBatchErasure({ …, setWise });
  */
 export function createSetWiseErasers(deps: {
@@ -57,7 +59,9 @@ export function createSetWiseErasers(deps: {
   readonly fieldCipher: Pick<FieldCipher, 'decrypt'>;
   readonly suppression: Pick<SuppressionList, 'hashes'>;
   readonly journalDir?: string;
+  readonly dialect: DialectName;
 }): ReadonlyMap<string, SetWiseEraser> {
+  const ws = workspaceFilter(deps.dialect);
   // Hashes of each run's secondary identifiers, from the reversible phase (key still there) to the irreversible one.
   const pending = new Map<string, SuppressionHash[]>();
 
@@ -116,7 +120,7 @@ export function createSetWiseErasers(deps: {
           lifecycle_stage: null,
           import_id: null,
         })
-        .where('workspace_id', '=', workspaceId)
+        .where(ws, '=', workspaceId)
         .where('id', 'in', ids)
         .execute();
     },
@@ -150,16 +154,14 @@ export function createSetWiseErasers(deps: {
         await trx
           .insertInto('suppressions')
           .values(
-            entries
-              .slice(i, i + 500)
-              .map((e) => ({
-                workspace_id: workspaceId,
-                kind: e.kind,
-                hash: e.hash,
-                reason: 'erased',
-                created_at: e.at,
-                run_id: e.runId,
-              })),
+            entries.slice(i, i + 500).map((e) => ({
+              workspace_id: workspaceId,
+              kind: e.kind,
+              hash: e.hash,
+              reason: 'erased',
+              created_at: e.at,
+              run_id: e.runId,
+            })),
           )
           .onConflict((oc) => oc.columns(['workspace_id', 'kind', 'hash']).doNothing())
           .execute();
@@ -245,7 +247,7 @@ export function createSetWiseErasers(deps: {
         .execute();
       await trx
         .deleteFrom('person_blind_indexes')
-        .where('workspace_id', '=', workspaceId)
+        .where(ws, '=', workspaceId)
         .where('person_id', 'in', ids)
         .where('field', 'like', 'custom.%')
         .execute();

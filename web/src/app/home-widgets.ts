@@ -32,6 +32,7 @@ export const homeWidgets: readonly HomeWidget[] = [
   { key: 'open-alerts', permission: 'monitoring:read', order: 11, widget: widget(() => import('../features/alerts/open-alerts-widget.tsx'), 'OpenAlertsWidget') },
   { key: 'governance-due', permission: 'governance:read', order: 30, widget: widget(() => import('../features/governance/governance-due-widget.tsx'), 'GovernanceDueWidget') },
   { key: 'privacy-score', permission: 'compliance:read', order: 5, widget: widget(() => import('../features/dpo-dashboard/privacy-score-widget.tsx'), 'PrivacyScoreWidget') },
+  { key: 'retention', permission: 'retention:read', order: 32, widget: widget(() => import('../features/retention/retention-widget.tsx'), 'RetentionWidget') },
 ];
 
 // Kept referenced until the first widget is added (the registry is empty on purpose at first).
