@@ -130,6 +130,16 @@ describe('privacy portal in Chromium', () => {
     await expect.poll(() => page.getByTestId('request-status').textContent()).toBe('Verified');
     await page.getByTestId('fulfilment-export').getByRole('button', { name: 'Build export' }).click();
     await expect.poll(() => page.getByTestId('request-status').textContent()).toBe('Completed');
+    // The portal's page in the console: the address to publish and its activity, as counts.
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Privacy portal', exact: true })
+      .click();
+    await page.getByRole('heading', { name: 'Privacy portal', exact: true }).waitFor();
+    expect(await page.getByTestId('portal-url').textContent()).toContain(`/privacy/${workspaceId}`);
+    const submitted = page.getByTestId('portal-activity').getByRole('row', { name: /^Requests submitted/ });
+    await expect.poll(() => submitted.getByRole('cell').first().textContent()).toBe('1');
+    expect(await page.getByTestId('portal-activity').textContent()).not.toContain(personEmail);
     await page.close();
   });
 

@@ -52,6 +52,7 @@ export const navigation: readonly NavigationItem[] = [
   { path: '/consents', label: 'Consents', permission: 'privacy:read', section: 'privacy', page: page(() => import('../features/consent/consents-page.tsx'), 'ConsentsPage') },
   { path: '/notices', label: 'Privacy notices', permission: 'purposes:read', section: 'privacy', page: page(() => import('../features/consent/notices-page.tsx'), 'NoticesPage') },
   { path: '/requests', label: 'Requests', permission: 'requests:read', section: 'privacy', page: page(() => import('../features/requests/requests-page.tsx'), 'RequestsPage') },
+  { path: '/privacy-portal', label: 'Privacy portal', permission: 'requests:read', section: 'privacy', page: page(() => import('../features/portal-settings/privacy-portal-page.tsx'), 'PrivacyPortalPage') },
   { path: '/incidents', label: 'Incidents', permission: 'monitoring:read', section: 'privacy', page: page(() => import('../features/incidents/incidents-page.tsx'), 'IncidentsPage') },
   { path: '/alerts', label: 'Alerts', permission: 'monitoring:read', section: 'privacy', page: page(() => import('../features/alerts/alerts-page.tsx'), 'AlertsPage') },
   { path: '/alert-rules', label: 'Alert rules', permission: 'monitoring:write', section: 'privacy', page: page(() => import('../features/alerts/alert-rules-page.tsx'), 'AlertRulesPage') },
