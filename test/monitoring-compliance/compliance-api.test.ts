@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { unzipSync, strFromU8 } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/http/app.ts';
@@ -184,6 +184,54 @@ describe.each(testDialects)('compliance API, dashboard and auditor pack on %s', 
       receivedAt: '2026-02-28T00:00:00.000Z',
       dueAt: '2026-03-28T00:00:00.000Z',
     });
+    for (const [state, expires] of [
+      ['given', '2027-01-01T00:00:00.000Z'],
+      ['given', '2026-03-20T00:00:00.000Z'],
+      ['withdrawn', null],
+      ['given', '2026-02-01T00:00:00.000Z'],
+    ] as const) {
+      const personId = randomUUID();
+      await db
+        .insertInto('consent_records')
+        .values({
+          id: randomUUID(),
+          workspace_id: env.workspaceId,
+          person_id: personId,
+          purpose_key: 'newsletter',
+          state,
+          method: 'api',
+          notice_version_id: null,
+          jurisdiction: 'EU',
+          first_at: '2026-02-25T10:00:00.000Z',
+          updated_at: '2026-02-25T10:00:00.000Z',
+          expires_at: expires,
+          renewal_reminded_at: null,
+        })
+        .execute();
+      await db
+        .insertInto('consent_events')
+        .values({
+          workspace_id: env.workspaceId,
+          person_id: personId,
+          purpose_key: 'newsletter',
+          purpose_version: 1,
+          state,
+          method: 'api',
+          notice_version: null,
+          recorded_at: '2026-02-25T10:00:00.000Z',
+          actor_type: 'system',
+          actor_id: null,
+          event_id: randomUUID(),
+          record_id: null,
+          jurisdiction: 'EU',
+          language: 'en',
+          explicit: 0,
+          expires_at: null,
+          evidence: null,
+          form_id: null,
+        })
+        .execute();
+    }
     const res = await get(app, env.as.privacy_officer, '/api/v1/dashboard/privacy');
     expect(res.statusCode, res.body).toBe(200);
     const d = res.json();
@@ -197,6 +245,15 @@ describe.each(testDialects)('compliance API, dashboard and auditor pack on %s', 
     const incident = d.incidents.find((i: { id: string }) => i.id === incidentId);
     expect(incident).toMatchObject({ deadline: '2026-03-04T10:00:00.000Z', notified: false });
     expect(incident.remainingMs).toBe(48 * 3_600_000 - 60_000 * 2);
+    // Two of four records valid now (one withdrawn, one past expiry); one expires within 30 days; the week of 23 February.
+    expect(d.consent.find((p: { purpose: string }) => p.purpose === 'newsletter')).toEqual({
+      purpose: 'newsletter',
+      rate: 0.5,
+      valid: 2,
+      records: 4,
+      expiringSoon: 1,
+      weekly: [{ week: '2026-02-23', given: 3, withdrawn: 1 }],
+    });
     expect(d.processing.days).toHaveLength(30);
     expect(d.training).toMatchObject({ assigned: 0, completionRate: 0 });
     expect(JSON.stringify(d)).not.toMatch(/@example\.test/);

@@ -1,5 +1,4 @@
 import { sql, type Kysely } from 'kysely';
-import { consentAnalytics } from '../../consent/analytics/consent-analytics.ts';
 import type { Database } from '../../db/schema.ts';
 import type { Severity } from '../compliance/compliance-check.ts';
 import type { ComplianceService } from '../compliance/compliance-service.ts';
@@ -98,28 +97,57 @@ export async function privacyDashboard(
   const nowIso = now.toISOString();
   const tables = new Set((await db.introspection.getTables()).map((t) => t.name));
 
-  // Consent: weeks start on the Monday of each ISO week.
-  const from = new Date(now.getTime() - 84 * day);
-  const analytics = await consentAnalytics(db, workspaceId, { from: from.toISOString(), now: nowIso });
+  // Consent: events per purpose, state and day over 12 weeks, and the current records per purpose, both grouped in the
+  // database (a workspace may hold millions of consent records). Weeks start on the Monday of each ISO week.
+  const from = new Date(now.getTime() - 84 * day).toISOString();
+  const soon = new Date(now.getTime() + 30 * day).toISOString();
+  const eventDay = sql<string>`substr(recorded_at, 1, 10)`;
+  const events = await db
+    .selectFrom('consent_events')
+    .select(['purpose_key', 'state', eventDay.as('day'), (eb) => eb.fn.countAll<number>().as('n')])
+    .where('workspace_id', '=', workspaceId)
+    .where('recorded_at', '>=', from)
+    .where('state', 'in', ['given', 'renewed', 'withdrawn'])
+    .groupBy(['purpose_key', 'state', eventDay])
+    .execute();
+  const validNow = sql<number>`case when state in ('given', 'renewed') and (expires_at is null or expires_at > ${sql.lit(nowIso)}) then 1 else 0 end`;
+  const expiring = sql<number>`case when state in ('given', 'renewed') and expires_at > ${sql.lit(nowIso)} and expires_at <= ${sql.lit(soon)} then 1 else 0 end`;
+  const records = await db
+    .selectFrom('consent_records')
+    .select([
+      'purpose_key',
+      (eb) => eb.fn.countAll<number>().as('records'),
+      (eb) => eb.fn.sum<number>(validNow).as('valid'),
+      (eb) => eb.fn.sum<number>(expiring).as('expiring'),
+    ])
+    .where('workspace_id', '=', workspaceId)
+    .groupBy('purpose_key')
+    .execute();
   const weekOf = (d: string) => {
     const t = Date.parse(`${d}T00:00:00.000Z`);
     return dayKey(t - ((new Date(t).getUTCDay() + 6) % 7) * day);
   };
-  const consent = analytics.purposes.map((p) => {
+  const purposeKeys = [
+    ...new Set([...events.map((e) => e.purpose_key), ...records.map((r) => r.purpose_key)]),
+  ].sort();
+  const consent = purposeKeys.map((purpose) => {
     const weeks = new Map<string, { week: string; given: number; withdrawn: number }>();
-    for (const d of p.daily) {
-      const w = weekOf(d.day);
+    for (const e of events.filter((x) => x.purpose_key === purpose)) {
+      const w = weekOf(e.day);
       const entry = weeks.get(w) ?? { week: w, given: 0, withdrawn: 0 };
-      entry.given += d.given;
-      entry.withdrawn += d.withdrawn;
+      if (e.state === 'withdrawn') entry.withdrawn += Number(e.n);
+      else entry.given += Number(e.n);
       weeks.set(w, entry);
     }
+    const r = records.find((x) => x.purpose_key === purpose);
+    const total = Number(r?.records ?? 0);
+    const valid = Number(r?.valid ?? 0);
     return {
-      purpose: p.purpose,
-      rate: p.rate,
-      valid: p.valid,
-      records: p.records,
-      expiringSoon: p.expiringSoon,
+      purpose,
+      rate: total === 0 ? 0 : valid / total,
+      valid,
+      records: total,
+      expiringSoon: Number(r?.expiring ?? 0),
       weekly: [...weeks.values()].sort((a, b) => a.week.localeCompare(b.week)),
     };
   });
