@@ -47,10 +47,11 @@ export async function up(db: Kysely<any>, dialect: DialectName): Promise<void> {
     .on('requests')
     .columns(['workspace_id', 'due_at', 'id'])
     .execute();
+  // Covers the status filters and the home widget's counts (assignee included: no table lookups).
   await db.schema
     .createIndex('requests_status')
     .on('requests')
-    .columns(['workspace_id', 'status', 'due_at'])
+    .columns(['workspace_id', 'status', 'due_at', 'assignee_id'])
     .execute();
   await db.schema
     .createIndex('requests_assignee')

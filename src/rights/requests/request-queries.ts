@@ -97,8 +97,10 @@ export function createRequestQueries(deps: { readonly clock: Clock }) {
       }
       if (filter.cursor !== undefined) {
         const [due, id] = decodeCursor(filter.cursor);
-        // A row-value comparison: both databases walk the (workspace, due_at, id) index from the cursor.
-        q = q.where((eb) => eb(eb.refTuple('due_at', 'id'), '>', eb.tuple(due, id)));
+        // A row-value comparison over the whole index key (workspace, due_at, id): both databases seek to the cursor.
+        q = q.where((eb) =>
+          eb(eb.refTuple('workspace_id', 'due_at', 'id'), '>', eb.tuple(workspaceId, due, id)),
+        );
       }
       const rows = await q
         .orderBy('due_at')
