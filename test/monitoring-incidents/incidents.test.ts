@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PrivacyEvent } from '../../src/kernel/events/privacy-events.ts';
+import { workspaceSeeders } from '../../src/bootstrap.ts';
+import { createWorkspace } from '../../src/workspaces/create-workspace.ts';
 import { usePeopleTestApp } from '../kernel-people/people-test-app.ts';
 import { insertTokenForRole } from '../support/owner-token.ts';
 import { testDialects } from '../support/test-database.ts';
@@ -510,6 +512,69 @@ describe.each(testDialects)('incident and breach register on %s', (dialect) => {
     expect(events.filter((e) => e.type === 'incident.updated').length).toBeGreaterThan(3);
   });
 
+  it('replays a create with the same Idempotency-Key and keeps another workspace out', async () => {
+    const { app, as, t, clock, workspaceId } = ctx();
+    const db = t.db.kysely;
+    const at = clock.now().toISOString();
+    const body = { title: 'Misdirected email', occurredFrom: at, awareAt: at, nature: ['confidentiality'] };
+    const first = await send(app, as.privacy_officer, 'POST', url, body, { 'idempotency-key': 'inc-1' });
+    expect(first.statusCode, first.body).toBe(201);
+    const again = await send(app, as.privacy_officer, 'POST', url, body, { 'idempotency-key': 'inc-1' });
+    expect(again.json().id).toBe(first.json().id);
+    await expectRefused(
+      db,
+      workspaceId,
+      () =>
+        send(
+          app,
+          as.privacy_officer,
+          'POST',
+          url,
+          { ...body, title: 'Other' },
+          { 'idempotency-key': 'inc-1' },
+        ),
+      422,
+      'IDEMPOTENCY_KEY_REUSED',
+    );
+
+    const other = await createWorkspace({ db, clock, seeders: workspaceSeeders }, { name: 'Other' });
+    const outsider = {
+      authorization: `Bearer ${(await insertTokenForRole(db, other, 'privacy_officer')).token}`,
+    };
+    expect((await send(app, outsider, 'GET', url)).json().items).toEqual([]);
+    await expectRefused(
+      db,
+      workspaceId,
+      () => send(app, outsider, 'GET', `${url}/${first.json().id}`),
+      404,
+      'NOT_FOUND',
+    );
+    await expectRefused(
+      db,
+      workspaceId,
+      () => send(app, outsider, 'POST', `${url}/${first.json().id}/drafts/authority`),
+      404,
+      'NOT_FOUND',
+    );
+    await expectRefused(
+      db,
+      workspaceId,
+      () => send(app, outsider, 'PATCH', `${url}/${first.json().id}`, { title: 'x' }, { 'if-match': '"1"' }),
+      404,
+      'NOT_FOUND',
+    );
+    // An account of this workspace cannot be named as involved from another one.
+    const problem = await expectRefused(
+      db,
+      workspaceId,
+      () =>
+        send(app, outsider, 'POST', url, { ...body, involvedActors: [{ type: 'user', id: salesUserId }] }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expect(problem.errors?.[0]?.path).toBe('/involvedActors/0/id');
+  });
+
   it('opens an incident from an alert with its accounts and evidence, once per alert', async () => {
     const { t, workspaceId, clock, services } = ctx();
     const db = t.db.kysely;
@@ -529,7 +594,7 @@ describe.each(testDialects)('incident and breach register on %s', (dialect) => {
     const incident = await services.incidents.getOrThrow(db, workspaceId, id);
     expect(incident).toMatchObject({
       alertId: input.alertId,
-      reference: 'INC-2026-0002',
+      reference: 'INC-2026-0003',
       evidenceAuditSeqs: [3, 7],
       nature: ['confidentiality'],
       effective: { people: 6, records: 10 },
