@@ -578,6 +578,55 @@ describe.each(testDialects)('request inbox API on %s', (dialect) => {
     expect(seen).toEqual(all);
   });
 
+  it('emits request.received, verified, extended, completed and refused privacy events without personal data', async () => {
+    const c = ctx();
+    const seen: { type: string; data: Json; subjectPseudonym?: string | null | undefined }[] = [];
+    c.services.privacyEvents.subscribe(async (_trx, e) => {
+      if (e.type.startsWith('request.')) seen.push(e);
+    });
+    let r = await logRequest(c, {
+      type: 'access',
+      channel: 'email',
+      email: 'events-person@example.test',
+      identityMethod: 'staff_known_contact',
+      language: 'en',
+      details: { message: 'My secret question' },
+    });
+    r = (
+      await c.app.inject({
+        method: 'POST',
+        url: `/api/v1/requests/${r.id}/extend`,
+        headers: { ...c.as.privacy_officer, 'if-match': `"${r.version}"` },
+        payload: { months: 1, reason: 'Numerous requests' },
+      })
+    ).json();
+    await move(c, r, { to: 'completed' });
+    const other = await logRequest(c, {
+      type: 'erasure',
+      channel: 'phone',
+      identityMethod: 'staff_callback',
+      language: 'en',
+    });
+    await move(c, other, { to: 'refused', reason: 'Legal obligation to keep invoices' });
+    const mine = seen.filter((e) => e.data.requestId === r.id || e.data.requestId === other.id);
+    expect(mine.map((e) => e.type)).toEqual([
+      'request.received',
+      'request.verified',
+      'request.extended',
+      'request.completed',
+      'request.received',
+      'request.verified',
+      'request.refused',
+    ]);
+    expect(mine[2]?.data).toMatchObject({
+      months: 1,
+      dueAt: '2026-05-02T23:59:59.999Z',
+      reference: r.reference,
+      requestType: 'access',
+    });
+    expect(JSON.stringify(mine)).not.toMatch(/events-person|secret question/);
+  });
+
   it('is closed to roles without the requests permissions', async () => {
     const c = ctx();
     const { insertTokenForRole } = await import('../support/owner-token.ts');
