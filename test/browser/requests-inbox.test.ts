@@ -49,8 +49,8 @@ describe('request inbox in Chromium', () => {
     await page.getByRole('heading', { name: 'Requests', exact: true }).waitFor();
     await page.getByRole('button', { name: 'Log a request' }).click();
     const dialog = page.getByRole('dialog', { name: 'Log a request' });
-    await dialog.getByRole('textbox', { name: /^Requester's email/ }).fill('caller@example.test');
-    await dialog.getByRole('textbox', { name: /^How identity was checked/ }).click();
+    await dialog.getByLabel(/^Requester's email/).fill('caller@example.test');
+    await dialog.getByLabel(/^How identity was checked/).click();
     await page.getByRole('option', { name: 'Called back on the number on file (staff)' }).click();
     await dialog.getByRole('button', { name: 'Log request' }).click();
     await page.getByRole('heading', { name: /^Request R-/ }).waitFor();
@@ -65,7 +65,7 @@ describe('request inbox in Chromium', () => {
   it('assigns, moves on, extends with a reason and keeps a note on the timeline', async () => {
     await page.getByTestId('request-row').getByRole('link').click();
     await page.getByRole('heading', { name: /^Request R-/ }).waitFor();
-    await page.getByRole('textbox', { name: 'Assignee' }).click();
+    await page.getByLabel('Assignee', { exact: true }).click();
     await page.getByRole('option', { name: /\(you\)$/ }).click();
     await expect.poll(() => page.getByTestId('request-timeline').textContent()).toContain('Assigned to user');
 
@@ -87,7 +87,7 @@ describe('request inbox in Chromium', () => {
       'Records are spread over three systems',
     );
 
-    await page.getByRole('textbox', { name: 'Add a note' }).fill('Asked IT for the ticket history');
+    await page.getByLabel('Add a note').fill('Asked IT for the ticket history');
     await page.getByRole('button', { name: 'Add note' }).click();
     await expect
       .poll(() => page.getByTestId('request-timeline').textContent())
