@@ -65,7 +65,7 @@ describe('request inbox in Chromium', () => {
   it('assigns, moves on, extends with a reason and keeps a note on the timeline', async () => {
     await page.getByTestId('request-row').getByRole('link').click();
     await page.getByRole('heading', { name: /^Request R-/ }).waitFor();
-    await page.getByLabel('Assignee', { exact: true }).click();
+    await page.getByRole('combobox', { name: 'Assignee' }).click();
     await page.getByRole('option', { name: /\(you\)$/ }).click();
     await expect.poll(() => page.getByTestId('request-timeline').textContent()).toContain('Assigned to user');
 
