@@ -136,6 +136,33 @@ describe.each(testDialects)('privacy portal: submission and identity verificatio
     expect(row.status).toBe('identity_unverified');
   });
 
+  it('shows the code form again after a wrong code typed in the page, and the right one then verifies', async () => {
+    const c = ctx();
+    const email = 'typo.person@example.org';
+    const { verification } = (await submitRequest(c, { email }, { ip: '198.51.100.17' })).json() as {
+      verification: string;
+    };
+    const [mail] = await waitForMails(c, email, 1);
+    const right = codeIn(mail!);
+    const wrong = right === '123456' ? '654321' : '123456';
+    const post = (code: string) =>
+      c.app.inject({
+        method: 'POST',
+        url: `/privacy/${c.workspaceId}/verify`,
+        remoteAddress: '198.51.100.17',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: `verification=${verification}&language=en&code=${code}`,
+      });
+    const retry = await post(wrong);
+    expect(retry.statusCode).toBe(400);
+    expect(retry.body).toContain('name="code"');
+    expect(retry.body).toContain(`value="${verification}"`);
+    expect(retry.body).toContain('role="alert"');
+    const done = await post(right);
+    expect(done.statusCode).toBe(200);
+    expect(done.body).toContain('Follow my request');
+  });
+
   it('kills the verification after five wrong codes: the right code no longer works', async () => {
     const c = ctx();
     const email = 'guesser.target@example.org';

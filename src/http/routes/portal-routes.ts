@@ -11,7 +11,7 @@ import {
   renderVerified,
   type PortalMessageKind,
 } from '../../rights/portal/portal-pages.ts';
-import { portalLanguage, type PortalLanguage } from '../../rights/portal/portal-texts.ts';
+import { portalLanguage, portalTexts, type PortalLanguage } from '../../rights/portal/portal-texts.ts';
 import type { AfterAnswer, PortalVisitor } from '../../rights/portal/privacy-portal.ts';
 import type { AppDeps } from '../app.ts';
 import { requestContext } from '../request-context.ts';
@@ -292,6 +292,17 @@ export function portalRoutes(
           return html(reply, 200, renderVerified({ statusUrl, language: verified.language }));
         } catch (error) {
           if (!form || !isAppError(error)) throw error;
+          // A wrong code: the same code form again (the neutral sentence), so the person can retype it.
+          const verificationId = body.verification ?? '';
+          if (error.code === 'PORTAL_VERIFICATION_FAILED' && /^[0-9a-f-]{36}$/.test(verificationId)) {
+            const page = renderCheckEmail({
+              workspaceId,
+              language,
+              verificationId,
+              error: portalTexts[language].failed,
+            });
+            return html(reply, error.status, page);
+          }
           return errorPage(reply, error, language, `/privacy/${workspaceId}`);
         }
       },

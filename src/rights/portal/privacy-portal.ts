@@ -3,6 +3,7 @@ import type { Db } from '../../db/database.ts';
 import type { Database } from '../../db/schema.ts';
 import { AppError, isAppError } from '../../errors.ts';
 import { appendAudit } from '../../kernel/audit/audit-log.ts';
+import { normaliseEmail } from '../../kernel/crypto/blind-index.ts';
 import type { Clock } from '../../kernel/clock.ts';
 import type { ActorContext } from '../../kernel/gate/processing-context.ts';
 import type { PurposeRegister } from '../../kernel/purposes/purpose-register.ts';
@@ -371,7 +372,7 @@ export function createPrivacyPortal(deps: PrivacyPortalDeps): PrivacyPortal {
       await limiter.hit(
         kysely,
         ws,
-        `email:${tokens.bucketKey('email', parsed.email.toLowerCase())}`,
+        `email:${tokens.bucketKey('email', normaliseEmail(parsed.email))}`,
         limits.perEmail,
       );
       const created = await kysely.transaction().execute(async (trx) => {
