@@ -28,6 +28,7 @@ const builtinSections = [
   'legal_holds',
   'erasure_runs',
   'requests',
+  'disclosures',
   'processing_log',
   'purposes',
   'recipients',
@@ -168,6 +169,37 @@ describe.each(testDialects)('access and portability export on %s', (dialect) => 
       identityMethod: 'staff_callback',
       language: 'fr',
     });
+    // Webhook deliveries naming Ada's and Bob's pseudonyms (rows as the webhook outbox writes them).
+    const endpoint = await created('POST', '/api/v1/webhooks', {
+      url: 'http://127.0.0.1:9/hooks/abc?token=secret',
+      eventTypes: ['*'],
+      description: 'Mailing tool',
+    });
+    const pseudonyms = await db()
+      .selectFrom('persons')
+      .select(['id', 'pseudonym'])
+      .where('id', 'in', [ada, bob])
+      .execute();
+    for (const p of pseudonyms) {
+      await db()
+        .insertInto('webhook_deliveries')
+        .values({
+          id: randomUUID(),
+          workspace_id: ctx().workspaceId,
+          endpoint_id: (endpoint.endpoint as Json).id as string,
+          event_type: 'person.restricted',
+          payload: JSON.stringify({ type: 'person.restricted', data: { subject: p.pseudonym } }),
+          status: 'delivered',
+          attempts: 1,
+          next_attempt_at: '2026-03-02T10:00:00.000Z',
+          claimed_until: null,
+          last_status_code: 204,
+          last_error: null,
+          created_at: '2026-03-02T10:00:00.000Z',
+          delivered_at: '2026-03-02T10:00:01.000Z',
+        })
+        .execute();
+    }
     const services = ctx().services;
     const actorCtx = { workspaceId: ctx().workspaceId, actor: { type: 'system' as const, id: null } };
     await services.purposes.setActive(db(), actorCtx, 'email_marketing', true);
@@ -290,6 +322,22 @@ describe.each(testDialects)('access and portability export on %s', (dialect) => 
       channel: 'phone',
       identityMethod: 'staff_callback',
     });
+    // The fixture, and the events the webhook outbox queued itself (consent given, objection raised); never Bob's.
+    expect(s.disclosures!.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          event: 'person.restricted',
+          recipient: 'Mailing tool',
+          recipientHost: '127.0.0.1:9',
+          status: 'delivered',
+        }),
+      ]),
+    );
+    const deliveries = await db().selectFrom('webhook_deliveries').select('payload').execute();
+    expect(s.disclosures!.items).toHaveLength(
+      deliveries.filter((d) => d.payload.includes(String(doc.subject.pseudonym))).length,
+    );
+    expect(JSON.stringify(s.disclosures)).not.toContain('token=secret');
     expect(s.processing_log!.items.map((e) => e.action)).toEqual(
       expect.arrayContaining(['person.access_export']),
     );

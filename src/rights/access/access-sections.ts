@@ -8,6 +8,7 @@ import type { PurposeRegister } from '../../kernel/purposes/purpose-register.ts'
 import { createAccessSectionRegistry, type AccessSectionRegistry } from './access-section.ts';
 import { standingSections } from './consent-sections.ts';
 import { crmSections } from './crm-sections.ts';
+import { webhookDisclosuresSection } from './disclosure-sections.ts';
 import { personSections } from './person-sections.ts';
 import { registerSections } from './register-sections.ts';
 import { requestsSection } from './request-sections.ts';
@@ -37,6 +38,7 @@ export function createBuiltinAccessSections(deps: AccessSectionDeps): AccessSect
     ...crmSections(deps),
     ...standingSections(deps),
     requestsSection(),
+    webhookDisclosuresSection(),
     ...registerSections(deps),
   ]);
 }
