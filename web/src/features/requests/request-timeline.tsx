@@ -7,6 +7,14 @@ import { formatDateTime } from '../../app/format-date-time.ts';
 import { ProblemAlert } from '../../app/problem-alert.tsx';
 import { requestsKey } from './requests-query.ts';
 
+/** A stored summary names users by id (no personal data at rest): show their names where the console knows them. */
+function readable(summary: string, names: Map<string, string>): string {
+  return summary.replace(
+    /\buser ([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b/g,
+    (whole, id: string) => names.get(id) ?? whole,
+  );
+}
+
 /**
  * The request's timeline (every step, oldest first: receipt, identity, status moves, notes, reminders, fulfilment)
  * and, for writers, a note form (a personal note is encrypted under the request's key).
@@ -61,7 +69,7 @@ export function RequestTimeline({
             </Badge>
             <Stack gap={0}>
               <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
-                {s.summary}
+                {readable(s.summary, names)}
               </Text>
               <Text size="xs" c="dimmed">
                 {s.actor.type === 'user' && s.actor.id
