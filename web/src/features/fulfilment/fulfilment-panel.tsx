@@ -4,7 +4,8 @@ import { ErasureActions } from './erasure-actions.tsx';
 import { ExportActions } from './export-actions.tsx';
 import { ObjectionActions } from './objection-actions.tsx';
 import { RectificationReview } from './rectification-review.tsx';
-import { ConsentWithdrawalAction, RestrictionActions } from './restriction-actions.tsx';
+import { ConsentWithdrawalAction } from './consent-withdrawal-action.tsx';
+import { RestrictionActions } from './restriction-actions.tsx';
 
 const closed = new Set(['completed', 'refused', 'cancelled']);
 
