@@ -51,6 +51,24 @@ describe.each(testDialects)('erasure and restriction fulfilment on %s', (dialect
     expect(again.json().code).toBe('FULFILMENT_CLOSED');
   });
 
+  it('completes the request with the certificate when the person was already erased (a retry after a failed request update)', async () => {
+    const c = ctx();
+    const personId = await createPerson(c, { firstName: 'Ola', email: 'ola.again@example.test' });
+    const r = await verifiedRequest(c, 'erasure', 'ola.again@example.test');
+    const certificate = await c.services.erasure.erasePerson({
+      workspaceId: c.workspaceId,
+      personId,
+      trigger: 'request',
+      actor: { type: 'system', id: 'test' },
+    });
+    const res = await fulfil(c, r.id, 'erasure');
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({
+      request: { status: 'completed' },
+      certificate: { id: certificate.id },
+    });
+  });
+
   it('refuses the request with its reason when a legal hold covers the person, and keeps the data', async () => {
     const c = ctx();
     const personId = await createPerson(c, { firstName: 'Hal', email: 'hal.hold@example.test' });
