@@ -37,7 +37,9 @@ async function verifiedRequest(
 async function completeWithResult(c: ChannelsTestApp, requestId: string) {
   const staff = { ...c.system, actor: { type: 'system' as const, id: 'staff-test' } };
   await c.t.db.kysely.transaction().execute(async (trx) => {
-    await c.services.requests.transition(trx, staff, requestId, 'in_progress');
+    const current = await c.services.requests.get(trx, c.workspaceId, requestId);
+    if (current.status !== 'in_progress')
+      await c.services.requests.transition(trx, staff, requestId, 'in_progress');
     await c.services.requests.storeResult(trx, staff, requestId, {
       filename: 'access-export.zip',
       contentType: 'application/zip',
@@ -99,6 +101,22 @@ describe.each(testDialects)(
         payload: '',
       });
       expect(early.statusCode).toBe(404); // nothing stored yet
+      // A file stored while the request is still being handled does not leave before completion.
+      await c.t.db.kysely.transaction().execute(async (trx) => {
+        await c.services.requests.transition(trx, c.system, requestId, 'in_progress');
+        await c.services.requests.storeResult(trx, c.system, requestId, {
+          filename: 'draft.zip',
+          contentType: 'application/zip',
+          body: Buffer.from('draft'),
+        });
+      });
+      const draft = await c.app.inject({
+        method: 'POST',
+        url: `${statusUrl}/download`,
+        headers: form,
+        payload: '',
+      });
+      expect(draft.statusCode).toBe(404);
       await completeWithResult(c, requestId);
       const minted = await c.app.inject({
         method: 'POST',

@@ -61,6 +61,7 @@ describe.each(testDialects)('privacy portal: submission and identity verificatio
     const { verification } = submitted.json() as { verification: string };
     const [mail] = await waitForMails(c, email, 1);
     expect(mail!.text).toContain('Votre code');
+    expect(mail!.text).toMatch(/\/verify\/[A-Za-z0-9_.-]+\?lang=fr/);
     const res = await verifyCode(c, verification, codeIn(mail!), { ip: '198.51.100.11' });
     expect(res.statusCode).toBe(200);
     const { statusUrl } = res.json() as { statusUrl: string };

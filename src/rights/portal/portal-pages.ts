@@ -232,9 +232,10 @@ export function renderStatusPage(input: {
     view.outcome.length > 0
       ? `<h2>${esc(t.outcome)}</h2>\n<ul>${view.outcome.map((s) => `<li>${esc(s)}</li>`).join('')}</ul>`
       : '';
-  const download = view.hasResult
-    ? `<form method="post" action="${esc(input.downloadAction)}"><button type="submit">${esc(t.download)}</button></form>\n<p class="hint">${esc(t.downloadHint)}</p>`
-    : '';
+  const download =
+    view.hasResult && view.status === 'completed'
+      ? `<form method="post" action="${esc(input.downloadAction)}"><button type="submit">${esc(t.download)}</button></form>\n<p class="hint">${esc(t.downloadHint)}</p>`
+      : '';
   return page(
     input.language,
     t.statusTitle,

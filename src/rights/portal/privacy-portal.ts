@@ -391,7 +391,7 @@ export function createPrivacyPortal(deps: PrivacyPortalDeps): PrivacyPortal {
         return { ...verification, reference: request.reference };
       });
       const t = portalTexts[parsed.language];
-      const link = `${base}/privacy/${ws}/verify/${created.linkToken}`;
+      const link = `${base}/privacy/${ws}/verify/${created.linkToken}?lang=${parsed.language}`;
       return {
         verificationId: created.id,
         language: parsed.language,
@@ -434,7 +434,9 @@ export function createPrivacyPortal(deps: PrivacyPortalDeps): PrivacyPortal {
     async createDownloadLink(workspaceId, statusToken, visitor) {
       const requestId = await resolveOrRefuse('status', workspaceId, statusToken, visitor);
       const view = await deps.requests.portalView(kysely, workspaceId, requestId);
-      if (!view.hasResult) throw new AppError('NOT_FOUND', { resource: 'request_result' });
+      // Only a completed request's result leaves (a stored file waiting for release or review stays in).
+      if (!view.hasResult || view.status !== 'completed')
+        throw new AppError('NOT_FOUND', { resource: 'request_result' });
       let token = '';
       await audited(workspaceId, visitor, 'portal.download_link_created', requestId, {}, async (trx) => {
         token = await links.mint(trx, 'download', workspaceId, requestId);
@@ -444,7 +446,9 @@ export function createPrivacyPortal(deps: PrivacyPortalDeps): PrivacyPortal {
 
     async download(workspaceId, token, visitor) {
       const requestId = await resolveOrRefuse('download', workspaceId, token, visitor);
-      const file = await deps.requests.readResult(kysely, workspaceId, requestId);
+      const view = await deps.requests.portalView(kysely, workspaceId, requestId);
+      const file =
+        view.status === 'completed' ? await deps.requests.readResult(kysely, workspaceId, requestId) : null;
       if (!file) {
         await auditRefusal(workspaceId, visitor, 'portal.link_refused', requestId, {
           link: 'download',
@@ -508,7 +512,7 @@ export function createPrivacyPortal(deps: PrivacyPortalDeps): PrivacyPortal {
     const minted = await kysely.transaction().execute(async (trx) => ({
       status: await links.mint(trx, 'status', item.workspaceId, item.requestId),
       download:
-        item.kind === 'completed' && view.hasResult
+        item.kind === 'completed' && view.status === 'completed' && view.hasResult
           ? await links.mint(trx, 'download', item.workspaceId, item.requestId)
           : null,
     }));
