@@ -278,7 +278,9 @@ describe('breach response in Chromium', () => {
     await page.keyboard.press('Escape');
     await expect
       .poll(() => page.getByTestId('recipients-summary').textContent())
-      .toContain(`${people} more in bulk operations`);
+      .toContain(
+        `${people} people to notify, known by pseudonym (${people} by email); 0 more in bulk operations`,
+      );
     // Every step is on the incident's timeline.
     const timeline = page.getByRole('table', { name: 'Timeline' });
     for (const kind of ['aware', 'opened', 'scope computed', 'updated', 'draft']) {

@@ -216,3 +216,42 @@ export async function identifiedPseudonyms(
     .filter((p): p is string => p !== null)
     .sort();
 }
+
+/**
+ * The digests of the bulk operations (lists, searches, exports) of the involved accounts in the window, with the
+ * number of people each covered. A digest is the SHA-256 of the sorted person ids (`subject-digest.ts`).
+ */
+export async function bulkDigests(
+  db: Kysely<Database>,
+  input: {
+    readonly workspaceId: string;
+    readonly actors: readonly InvolvedActor[];
+    readonly from: string;
+    readonly to: string;
+  },
+): Promise<Map<string, number>> {
+  const { users, tokens } = await actorIdsOf(db, input.workspaceId, input.actors);
+  const out = new Map<string, number>();
+  if (users.length + tokens.length === 0) return out;
+  const rows = await db
+    .selectFrom('audit_log')
+    .select('details')
+    .where('workspace_id', '=', input.workspaceId)
+    .where('at', '>=', input.from)
+    .where('at', '<=', input.to)
+    .where('outcome', '=', 'allowed')
+    .where('subject_pseudonym', 'is', null)
+    .where((eb) =>
+      eb.or([
+        ...(users.length ? [eb.and([eb('actor_type', '=', 'user'), eb('actor_id', 'in', users)])] : []),
+        ...(tokens.length ? [eb.and([eb('actor_type', '=', 'token'), eb('actor_id', 'in', tokens)])] : []),
+      ]),
+    )
+    .execute();
+  for (const r of rows) {
+    const d = JSON.parse(r.details) as { operation?: unknown; digest?: unknown; count?: unknown };
+    if (typeof d.operation === 'string' && typeof d.digest === 'string' && typeof d.count === 'number')
+      out.set(d.digest, d.count);
+  }
+  return out;
+}

@@ -7,7 +7,8 @@ import type { Gate } from '../../kernel/gate/create-gate.ts';
 import type { ProcessingContext } from '../../kernel/gate/processing-context.ts';
 import { createPersonViews } from '../../kernel/people/person-views.ts';
 import type { PurposeRegister } from '../../kernel/purposes/purpose-register.ts';
-import { identifiedPseudonyms } from './affected-scope.ts';
+import { subjectDigest } from '../../kernel/gate/subject-digest.ts';
+import { bulkDigests, identifiedPseudonyms } from './affected-scope.ts';
 import type { Incident } from './incident-types.ts';
 
 /** How a person can be reached, without the address itself. */
@@ -39,6 +40,9 @@ export interface IncidentRecipientsDeps {
 }
 
 const chunk = 500;
+
+/** Above this many people stored, bulk operations are not matched against the whole workspace (memory, time). */
+const wholeWorkspaceLimit = 200_000;
 
 type PersonRow = Database['persons'];
 
@@ -106,17 +110,48 @@ async function channelsOf(
 export function createIncidentRecipients(deps: IncidentRecipientsDeps) {
   const views = createPersonViews({ fieldCipher: deps.fieldCipher });
 
+  /**
+   * The pseudonyms the entries name, plus everyone when a bulk operation covered exactly the people stored (its digest
+   * equals the digest of all their ids, living or all): the usual shape of a mass export. Other bulk operations stay
+   * unnamed (`unlisted`).
+   */
   async function named(db: Kysely<Database>, workspaceId: string, incident: Incident) {
-    const pseudonyms = await identifiedPseudonyms(db, {
+    const window = {
       workspaceId,
       actors: incident.involvedActors,
       from: incident.occurredFrom,
       to: incident.occurredTo ?? incident.scope?.window.to ?? incident.updatedAt,
-    });
-    const rows = (await personRows(db, workspaceId, pseudonyms)).sort((a, b) =>
+    };
+    const pseudonyms = new Set(await identifiedPseudonyms(db, window));
+    const digests = await bulkDigests(db, window);
+    let resolvedBulk = 0;
+    if (digests.size > 0) {
+      const { n } = await db
+        .selectFrom('persons')
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .where('workspace_id', '=', workspaceId)
+        .executeTakeFirstOrThrow();
+      if (Number(n) <= wholeWorkspaceLimit) {
+        const everyone = await db
+          .selectFrom('persons')
+          .select(['id', 'pseudonym', 'erased_at'])
+          .where('workspace_id', '=', workspaceId)
+          .execute();
+        const living = everyone.filter((p) => p.erased_at === null);
+        for (const set of [living, everyone]) {
+          if (digests.has(subjectDigest(set.map((p) => p.id)))) {
+            set.forEach((p) => pseudonyms.add(p.pseudonym));
+            resolvedBulk += 1;
+            break;
+          }
+        }
+      }
+    }
+    const list = [...pseudonyms].sort();
+    const rows = (await personRows(db, workspaceId, list)).sort((a, b) =>
       a.pseudonym.localeCompare(b.pseudonym),
     );
-    return { pseudonyms, live: rows.filter((r) => r.erased_at === null) };
+    return { pseudonyms: list, live: rows.filter((r) => r.erased_at === null), resolvedBulk };
   }
 
   return {

@@ -133,7 +133,7 @@ export function IncidentNotifications({ incident, canWrite }: { incident: Incide
         <ProblemAlert error={recipients.error} />
         {recipients.data ? (
           <Text size="sm" data-testid="recipients-summary">
-            {recipients.data.recipients.length} people named in the audit entries (by pseudonym:{' '}
+            {recipients.data.recipients.length} people to notify, known by pseudonym (
             {Object.entries(
               recipients.data.recipients.reduce<Record<string, number>>(
                 (acc, r) => ({ ...acc, [r.channel]: (acc[r.channel] ?? 0) + 1 }),
