@@ -327,6 +327,29 @@ describe('breach response in Chromium', () => {
     expect(problems).toEqual([]);
   });
 
+  it('lets staff override the numbers with a reason and add actions to the timeline', async () => {
+    await page.goto('/incidents');
+    await page
+      .getByRole('row', { name: /INC-2026-0001/ })
+      .getByRole('link')
+      .click();
+    await page.getByRole('heading', { name: /INC-2026-0001/ }).waitFor();
+    await page.getByRole('button', { name: 'Override numbers' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Override the computed numbers' });
+    await dialog.getByLabel('People (approximate)').fill('45');
+    await dialog.getByLabel('Reason').fill('The same file was also copied to a USB key.');
+    await dialog.getByRole('button', { name: 'Save override' }).click();
+    await expect.poll(() => page.getByTestId('affected-people').textContent()).toBe('45');
+    await expect.poll(() => page.getByText('set by staff', { exact: true }).count()).toBe(1);
+    await page.getByLabel('Add an action').fill('Called the authority to announce the notification.');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    const timeline = page.getByRole('table', { name: 'Timeline' });
+    await expect
+      .poll(() => timeline.getByText('Called the authority to announce the notification.').count())
+      .toBe(1);
+    expect(problems).toEqual([]);
+  });
+
   async function signIn() {
     await page.goto('/sign-in');
     await page.getByLabel('Email').fill(dpoEmail);

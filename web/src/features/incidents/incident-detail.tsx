@@ -11,6 +11,8 @@ import { useSession } from '../../app/session.tsx';
 import { BreachCountdown } from './breach-countdown.tsx';
 import { IncidentEditForm } from './incident-edit-form.tsx';
 import { IncidentNotifications } from './incident-notifications.tsx';
+import { ScopeOverrideButton } from './scope-override-form.tsx';
+import { TimelineNoteForm } from './timeline-note-form.tsx';
 import { ifMatch, incidentsKey, natureLabels, type Incident } from './incidents-query.ts';
 
 function Fact({ label, children }: { label: string; children: React.ReactNode }) {
@@ -44,10 +46,20 @@ function ScopeCard({ incident, canWrite }: { incident: Incident; canWrite: boole
         <Title order={2} size="h4">
           People, records and data
         </Title>
-        {canWrite && incident.status === 'open' && incident.involvedActors.length > 0 ? (
-          <Button size="xs" variant="light" onClick={() => recompute.mutate()} loading={recompute.isPending}>
-            Recompute from the audit log
-          </Button>
+        {canWrite && incident.status === 'open' ? (
+          <Group gap="xs">
+            {incident.involvedActors.length > 0 ? (
+              <Button
+                size="xs"
+                variant="light"
+                onClick={() => recompute.mutate()}
+                loading={recompute.isPending}
+              >
+                Recompute from the audit log
+              </Button>
+            ) : null}
+            <ScopeOverrideButton key={incident.version} incident={incident} />
+          </Group>
         ) : null}
       </Group>
       <ProblemAlert error={recompute.error} />
@@ -214,6 +226,7 @@ export function IncidentDetail() {
                 ))}
               </Table.Tbody>
             </Table>
+            {canWrite && i.status === 'open' ? <TimelineNoteForm incidentId={i.id} /> : null}
           </Card>
         </Stack>
       ) : null}
