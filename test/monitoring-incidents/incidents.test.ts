@@ -575,6 +575,49 @@ describe.each(testDialects)('incident and breach register on %s', (dialect) => {
     expect(problem.errors?.[0]?.path).toBe('/involvedActors/0/id');
   });
 
+  it('closes an incident unlikely to result in a risk only with the reason for not notifying', async () => {
+    const { app, as, t, clock, workspaceId } = ctx();
+    const at = clock.now().toISOString();
+    const created = await send(app, as.privacy_officer, 'POST', url, {
+      title: 'Encrypted laptop lost',
+      occurredFrom: at,
+      awareAt: at,
+      likelihood: 1,
+      severity: 1,
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().id as string;
+    expect(created.json()).toMatchObject({
+      assessment: { level: 'none', authorityRequired: false, peopleRequired: false },
+      clock: { state: 'not_required', remainingMs: null },
+    });
+    const problem = await expectRefused(
+      t.db.kysely,
+      workspaceId,
+      () => send(app, as.privacy_officer, 'POST', `${url}/${id}/close`, undefined, { 'if-match': '"1"' }),
+      409,
+      'INCIDENT_NOT_CLOSABLE',
+    );
+    expect(problem.missing).toEqual(['noNotificationReason']);
+    const reason = await send(
+      app,
+      as.privacy_officer,
+      'PATCH',
+      `${url}/${id}`,
+      { noNotificationReason: 'Full-disk encryption; the key was not on the device.' },
+      { 'if-match': '"1"' },
+    );
+    expect(reason.statusCode, reason.body).toBe(200);
+    const closed = await send(app, as.privacy_officer, 'POST', `${url}/${id}/close`, undefined, {
+      'if-match': '"2"',
+    });
+    expect(closed.statusCode, closed.body).toBe(200);
+    expect(closed.json()).toMatchObject({
+      status: 'closed',
+      noNotificationReason: 'Full-disk encryption; the key was not on the device.',
+    });
+  });
+
   it('opens an incident from an alert with its accounts and evidence, once per alert', async () => {
     const { t, workspaceId, clock, services } = ctx();
     const db = t.db.kysely;
@@ -594,7 +637,7 @@ describe.each(testDialects)('incident and breach register on %s', (dialect) => {
     const incident = await services.incidents.getOrThrow(db, workspaceId, id);
     expect(incident).toMatchObject({
       alertId: input.alertId,
-      reference: 'INC-2026-0003',
+      reference: 'INC-2026-0004',
       evidenceAuditSeqs: [3, 7],
       nature: ['confidentiality'],
       effective: { people: 6, records: 10 },
