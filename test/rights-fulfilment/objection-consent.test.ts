@@ -89,6 +89,12 @@ describe.each(testDialects)('objection and consent withdrawal fulfilment on %s',
       assessment: 'Compelling grounds that do not exist for this id.',
     });
     expect(unknown.statusCode).toBe(404);
+    const tooLong = await fulfil(c, r.id, 'objection/assessment', {
+      objectionId,
+      outcome: 'rejected',
+      assessment: 'x'.repeat(1501),
+    });
+    expect(tooLong.statusCode).toBe(400);
     expect((await readAs(c, personId, 'crm')).statusCode).toBe(403);
 
     const assessed = await fulfil(c, r.id, 'objection/assessment', {

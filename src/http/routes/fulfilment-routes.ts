@@ -5,6 +5,7 @@ import { isAppError } from '../../errors.ts';
 import { erasureExceptions } from '../../kernel/erasure/erasure-exceptions.ts';
 import type { ProcessingContext } from '../../kernel/gate/processing-context.ts';
 import { restrictionReasons } from '../../kernel/standing/standing-types.ts';
+import { maxAssessment } from '../../rights/fulfilment/fulfil-objection.ts';
 import { rectifiableFields } from '../../rights/fulfilment/rectification-policy.ts';
 import { requestStatuses, requestTypes, type RequestView } from '../../rights/requests/request-types.ts';
 import type { AppDeps } from '../app.ts';
@@ -484,7 +485,7 @@ export function fulfilmentRoutes(
             {
               objectionId: Type.String({ format: 'uuid' }),
               outcome: literals(['upheld', 'rejected'] as const),
-              assessment: Type.String({ minLength: 20, maxLength: 4000, pattern: '\\S' }),
+              assessment: Type.String({ minLength: 20, maxLength: maxAssessment, pattern: '\\S' }),
             },
             { additionalProperties: false },
           ),

@@ -22,6 +22,9 @@ export interface ObjectionFulfilment {
   readonly objections: readonly RequestObjection[];
 }
 
+/** Longest assessment: it becomes part of the sentence the person reads (outcome sentences hold 2,000 characters). */
+export const maxAssessment = 1500;
+
 /** Bases a person may object to under Art. 21(1); direct marketing (21(2)) whatever its basis. */
 const objectable = (p: PurposeRecord) =>
   p.directMarketing || p.lawfulBasis === 'legitimate_interests' || p.lawfulBasis === 'public_task';
@@ -189,8 +192,21 @@ export function createObjectionFulfilment(deps: FulfilmentDeps) {
         });
       const objection = toObjection(record);
       const purpose = await deps.purposes.find(db, ctx.workspaceId, objection.purpose);
-      await deps.standing.decideObjection(db, ctx, personId, input.objectionId, input.outcome);
       const assessment = input.assessment.trim();
+      // Checked before the kernel decides: the sentence the person reads must fit the outcome record.
+      if (assessment.length < 20 || assessment.length > maxAssessment) {
+        throw new AppError('VALIDATION_FAILED', {
+          detail: `assessment: 20 to ${maxAssessment} characters`,
+          errors: [{ path: '/assessment', message: `20 to ${maxAssessment} characters` }],
+        });
+      }
+      try {
+        await deps.standing.decideObjection(db, ctx, personId, input.objectionId, input.outcome);
+      } catch (error) {
+        // Decided the same way by an earlier attempt whose request update failed: record it now.
+        const decided = isAppError(error) && error.code === 'CONFLICT' ? error.details.outcome : undefined;
+        if (decided !== input.outcome) throw error;
+      }
       const now = deps.clock.now().toISOString();
       const name = purpose?.name ?? objection.purpose;
       const request = await db.transaction().execute(async (trx) => {

@@ -112,7 +112,7 @@ function AssessmentForm({
         label="Assessment (the person is told the outcome)"
         autosize
         minRows={2}
-        maxLength={4000}
+        maxLength={1500}
         value={assessment}
         onChange={(e) => setAssessment(e.currentTarget.value)}
       />
