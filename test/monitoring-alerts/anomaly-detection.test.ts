@@ -105,6 +105,15 @@ describe.each(testDialects)('anomaly detection and alerts on %s', (dialect) => {
     });
     expect(await c.t.db.kysely.selectFrom('alert_rule_sets').selectAll().execute()).toHaveLength(0);
 
+    // A webhook subscribed to alerts (the privacy-event hub enqueues a delivery per alert raised).
+    const hook = await c.app.inject({
+      method: 'POST',
+      url: '/api/v1/webhooks',
+      headers: c.as.privacy_officer,
+      payload: { url: 'https://hooks.example.test/custodian', eventTypes: ['alert.raised'] },
+    });
+    expect(hook.statusCode, hook.body).toBe(201);
+
     // Small thresholds for a small test workspace.
     const ok = await put({
       timezone: 'Europe/Paris',
@@ -185,6 +194,14 @@ describe.each(testDialects)('anomaly detection and alerts on %s', (dialect) => {
     expect(night!.evidence.seqs).toEqual([exportSeq]);
     expect(await alertsOf(c, 'workspace_volume_spike')).toEqual([]); // 40 is under the workspace's 45
 
+    const deliveries = await c.t.db.kysely
+      .selectFrom('webhook_deliveries')
+      .selectAll()
+      .where('event_type', '=', 'alert.raised')
+      .execute();
+    expect(deliveries).toHaveLength(2);
+    expect(deliveries.map((d) => d.payload).join()).toContain(bulk!.id);
+    expect(deliveries.map((d) => d.payload).join()).not.toMatch(/@example/);
     const raised = c.events.filter((e) => e.type === 'alert.raised');
     expect(raised.map((e) => e.data.rule).sort()).toEqual(['bulk_export', 'out_of_hours']);
     const audit = await c.t.db.kysely
