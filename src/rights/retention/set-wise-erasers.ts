@@ -62,8 +62,14 @@ export function createSetWiseErasers(deps: {
   readonly dialect: DialectName;
 }): ReadonlyMap<string, SetWiseEraser> {
   const ws = workspaceFilter(deps.dialect);
-  // Hashes of each run's secondary identifiers, from the reversible phase (key still there) to the irreversible one.
-  const pending = new Map<string, SuppressionHash[]>();
+  // Hashes of each run's secondary identifiers, from the reversible phase (key still there) to the irreversible one,
+  // kept per batch transaction: when a batch rolls back, its entries go with the transaction object.
+  const pendingByBatch = new WeakMap<Kysely<Database>, Map<string, SuppressionHash[]>>();
+  const pendingOf = (trx: Kysely<Database>) => {
+    let map = pendingByBatch.get(trx);
+    if (!map) pendingByBatch.set(trx, (map = new Map()));
+    return map;
+  };
 
   const personDetails: SetWiseEraser = {
     name: 'person-details',
@@ -93,6 +99,7 @@ export function createSetWiseErasers(deps: {
             [p.kind]: deps.fieldCipher.decrypt(key, p.value, contactPointBinding(workspaceId, p.id)),
           });
           const runId = runOf.get(p.person_id) as string;
+          const pending = pendingOf(trx);
           pending.set(runId, [...(pending.get(runId) ?? []), ...hashes]);
         }
       }
@@ -130,9 +137,9 @@ export function createSetWiseErasers(deps: {
     name: 'person-details-suppression',
     async eraseMany(trx, targets) {
       const { workspaceId } = scope(targets);
+      const pending = pendingOf(trx);
       const entries = targets.flatMap((t) => {
         const hashes = pending.get(t.runId) ?? [];
-        pending.delete(t.runId);
         return hashes.map((h) => ({ ...h, runId: t.runId, at: t.at }));
       });
       if (entries.length === 0) return;
