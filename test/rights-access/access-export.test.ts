@@ -262,6 +262,7 @@ describe.each(testDialects)('access and portability export on %s', (dialect) => 
     expect(res.headers['custodian-purpose']).toBe('crm');
     const doc = res.json() as {
       schemaVersion: number;
+      language: string;
       kind: string;
       subject: Json;
       sections: Record<string, Section>;
