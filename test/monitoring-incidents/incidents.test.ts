@@ -73,6 +73,7 @@ describe.each(testDialects)('incident and breach register on %s', (dialect) => {
       bulkPeople: 6,
       peopleLow: 6,
       peopleHigh: 6,
+      people: 6,
       records: 10,
     });
     expect(incident.scope.categories).toEqual(

@@ -77,6 +77,7 @@ const Scope = Type.Object({
   bulkPeople: Type.Integer(),
   peopleLow: Type.Integer(),
   peopleHigh: Type.Integer(),
+  people: Type.Optional(Type.Integer()),
   records: Type.Integer(),
   categories: Type.Array(Type.String()),
   specialCategories: Type.Array(Type.String()),

@@ -25,6 +25,8 @@ export interface AffectedScope {
   readonly peopleLow: number;
   /** At most this many (identified + bulk, capped at the people stored): the approximate number notified. */
   readonly peopleHigh: number;
+  /** The approximate number of people the notifications use (= `peopleHigh`; other areas read it, e.g. the auditor pack). */
+  readonly people: number;
   /** Rows of personal data touched: one per single-person operation, the count of each bulk one. */
   readonly records: number;
   /** Data categories touched: from the gate's decisions, else the purposes' categories. */
@@ -174,6 +176,7 @@ export async function computeAffectedScope(
     bulkPeople,
     peopleLow,
     peopleHigh,
+    people: peopleHigh,
     records,
     categories: sortedCategories,
     specialCategories: sortedCategories.filter((k) => special.some((s) => categoryWithin(k, s.key))),

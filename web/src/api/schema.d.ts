@@ -6725,6 +6725,7 @@ export interface paths {
                   operations: {
                     [key: string]: number;
                   };
+                  people?: number;
                   peopleHigh: number;
                   peopleLow: number;
                   records: number;
@@ -6866,6 +6867,7 @@ export interface paths {
                 operations: {
                   [key: string]: number;
                 };
+                people?: number;
                 peopleHigh: number;
                 peopleLow: number;
                 records: number;
@@ -6986,6 +6988,7 @@ export interface paths {
                 operations: {
                   [key: string]: number;
                 };
+                people?: number;
                 peopleHigh: number;
                 peopleLow: number;
                 records: number;
@@ -7134,6 +7137,7 @@ export interface paths {
                 operations: {
                   [key: string]: number;
                 };
+                people?: number;
                 peopleHigh: number;
                 peopleLow: number;
                 records: number;
@@ -7254,6 +7258,7 @@ export interface paths {
                 operations: {
                   [key: string]: number;
                 };
+                people?: number;
                 peopleHigh: number;
                 peopleLow: number;
                 records: number;
@@ -7479,6 +7484,7 @@ export interface paths {
                 operations: {
                   [key: string]: number;
                 };
+                people?: number;
                 peopleHigh: number;
                 peopleLow: number;
                 records: number;
@@ -7688,6 +7694,7 @@ export interface paths {
                 operations: {
                   [key: string]: number;
                 };
+                people?: number;
                 peopleHigh: number;
                 peopleLow: number;
                 records: number;
