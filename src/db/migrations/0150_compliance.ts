@@ -40,4 +40,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .on('compliance_findings')
     .columns(['workspace_id', 'run_id'])
     .execute();
+
+  // The key checks count a workspace's live keys per KEK version and age in one index-only pass (1,000,000 keys).
+  await db.schema
+    .createIndex('person_keys_live')
+    .on('person_keys')
+    .columns(['workspace_id', 'destroyed_at', 'kek_version', 'created_at'])
+    .execute();
 }

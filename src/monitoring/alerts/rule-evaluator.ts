@@ -436,6 +436,13 @@ export function createRuleEvaluator(): RuleEvaluator {
           }
         }
       }
+      // Bounded memory under address spraying: windows that ended are forgotten.
+      if (bursts.size > 10_000) {
+        const last = rows[rows.length - 1];
+        const horizon = last ? Date.parse(last.at) - 24 * hourMs : 0;
+        for (const [k, list] of bursts) if ((list[list.length - 1]?.at ?? 0) < horizon) bursts.delete(k);
+      }
+      if (firedGroups.size > 10_000) firedGroups.clear();
       return effects;
     },
   };

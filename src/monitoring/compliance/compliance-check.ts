@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { AuditVerification } from '../../kernel/audit/verify-audit-chain.ts';
-import type { KeyStatus } from '../../kernel/crypto/key-status.ts';
 
 /** How bad a finding is; the score weighs failed checks by it. */
 export const severities = ['critical', 'high', 'medium', 'low'] as const;
@@ -26,8 +25,19 @@ export interface CheckContext {
   readonly tables: ReadonlySet<string>;
   /** The workspace's audit chain verification (computed at most once per run). */
   readonly auditChain: () => Promise<AuditVerification>;
-  /** Data keys per KEK version (computed at most once per run). */
-  readonly keyStatus: () => Promise<KeyStatus>;
+  /** The workspace's live data keys per KEK version, with the current KEK version (one grouped scan per run). */
+  readonly dataKeys: () => Promise<DataKeySummary>;
+}
+
+/** Live data keys of a workspace, grouped by the KEK version that wraps them. */
+export interface DataKeySummary {
+  readonly currentKekVersion: number;
+  readonly byKekVersion: readonly {
+    readonly kekVersion: number;
+    readonly keys: number;
+    readonly oldestCreatedAt: string | null;
+    readonly olderThanThreeYears: number;
+  }[];
 }
 
 /** One problem a check found: the thing concerned (an id or a key) and evidence made of ids, counts and dates. */

@@ -6,10 +6,13 @@ import { appendAudit } from '../../kernel/audit/audit-log.ts';
 import { verifyAuditChain, type AuditVerification } from '../../kernel/audit/verify-audit-chain.ts';
 import type { Clock } from '../../kernel/clock.ts';
 import type { KeyFiles } from '../../kernel/crypto/key-files.ts';
-import { describeKeyStatus, type KeyStatus } from '../../kernel/crypto/key-status.ts';
+import { createKekRing } from '../../kernel/crypto/kek-ring.ts';
+import { sql } from 'kysely';
 import type { ActorContext } from '../../kernel/gate/processing-context.ts';
 import {
+  daysBefore,
   severities,
+  type DataKeySummary,
   type CheckContext,
   type CheckFinding,
   type ComplianceCheck,
@@ -65,10 +68,37 @@ export function createComplianceService(deps: ComplianceServiceDeps): Compliance
   const byKey = new Map(checks.map((c) => [c.key, c]));
   const db = deps.db.kysely;
 
+  // One index-only pass over the workspace's live keys (index person_keys_live, migration 0150) serves every key check.
+  async function dataKeySummary(workspaceId: string, now: Date): Promise<DataKeySummary> {
+    const cutoff = daysBefore(now, 3 * 365);
+    const old = sql<number>`case when created_at < ${sql.lit(cutoff)} then 1 else 0 end`;
+    const rows = await db
+      .selectFrom('person_keys')
+      .select([
+        'kek_version',
+        (eb) => eb.fn.countAll<number>().as('n'),
+        (eb) => eb.fn.min('created_at').as('oldest'),
+        (eb) => eb.fn.sum<number>(old).as('old'),
+      ])
+      .where('workspace_id', '=', workspaceId)
+      .where('destroyed_at', 'is', null)
+      .groupBy('kek_version')
+      .execute();
+    return {
+      currentKekVersion: createKekRing(deps.keyFiles).current().version,
+      byKekVersion: rows.map((r) => ({
+        kekVersion: Number(r.kek_version),
+        keys: Number(r.n),
+        oldestCreatedAt: (r.oldest as string | null) ?? null,
+        olderThanThreeYears: Number(r.old ?? 0),
+      })),
+    };
+  }
+
   async function context(workspaceId: string, now: Date): Promise<CheckContext> {
     const tables = new Set((await db.introspection.getTables()).map((t) => t.name));
     let chain: Promise<AuditVerification> | undefined;
-    let keys: Promise<KeyStatus> | undefined;
+    let keys: Promise<DataKeySummary> | undefined;
     return {
       db,
       workspaceId,
@@ -76,7 +106,7 @@ export function createComplianceService(deps: ComplianceServiceDeps): Compliance
       today: now.toISOString().slice(0, 10),
       tables,
       auditChain: () => (chain ??= verifyAuditChain(deps.db, { workspaceId, checkpoints: deps.checkpoints })),
-      keyStatus: () => (keys ??= describeKeyStatus({ db: deps.db, keyFiles: deps.keyFiles })),
+      dataKeys: () => (keys ??= dataKeySummary(workspaceId, now)),
     };
   }
 

@@ -44,14 +44,12 @@ export const securityChecks: readonly ComplianceCheck[] = [
     reference: 'GDPR Art. 32(1)(a)',
     fixLink: '/settings',
     async run(ctx) {
-      const status = await ctx.keyStatus();
-      return status.pendingRotation > 0
-        ? [
-            {
-              subject: 'kek',
-              evidence: { currentKekVersion: status.currentKekVersion, pendingKeys: status.pendingRotation },
-            },
-          ]
+      const keys = await ctx.dataKeys();
+      const pending = keys.byKekVersion
+        .filter((k) => k.kekVersion !== keys.currentKekVersion)
+        .reduce((n, k) => n + k.keys, 0);
+      return pending > 0
+        ? [{ subject: 'kek', evidence: { currentKekVersion: keys.currentKekVersion, pendingKeys: pending } }]
         : [];
     },
   },
@@ -63,22 +61,14 @@ export const securityChecks: readonly ComplianceCheck[] = [
     reference: 'GDPR Art. 32(1)(a); NIST SP 800-57 cryptoperiods',
     fixLink: '/settings',
     async run(ctx) {
-      const row = await ctx.db
-        .selectFrom('person_keys')
-        .select([(eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.min('created_at').as('oldest')])
-        .where('workspace_id', '=', ctx.workspaceId)
-        .where('destroyed_at', 'is', null)
-        .where('created_at', '<', daysBefore(ctx.now, 3 * 365))
-        .executeTakeFirst();
-      const n = Number(row?.n ?? 0);
-      return n > 0
-        ? [
-            {
-              subject: 'data-keys',
-              evidence: { keys: n, oldestCreatedAt: (row?.oldest as string | null) ?? null },
-            },
-          ]
-        : [];
+      const keys = (await ctx.dataKeys()).byKekVersion;
+      const n = keys.reduce((sum, k) => sum + k.olderThanThreeYears, 0);
+      const oldest =
+        keys
+          .map((k) => k.oldestCreatedAt)
+          .filter((v): v is string => v !== null)
+          .sort()[0] ?? null;
+      return n > 0 ? [{ subject: 'data-keys', evidence: { keys: n, oldestCreatedAt: oldest } }] : [];
     },
   },
   {
