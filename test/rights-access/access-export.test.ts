@@ -471,6 +471,32 @@ describe.each(testDialects)('access and portability export on %s', (dialect) => 
     }
   });
 
+  it('refuses a restricted person under an ordinary purpose, and exports them under a legal-claims purpose (ADR 0024)', async () => {
+    const dora = (await created('POST', '/api/v1/people', { firstName: 'Dora', lastName: 'Restricted' }))
+      .id as string;
+    const actorCtx = { workspaceId: ctx().workspaceId, actor: { type: 'system' as const, id: null } };
+    await ctx().services.standing.restrict(db(), actorCtx, dora, 'accuracy_contested');
+    const refused = await exportOf(dora, '');
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().code).toBe('RESTRICTED');
+    await ctx().services.purposes.create(db(), actorCtx, {
+      key: 'data_subject_rights',
+      name: 'Answering data subject requests',
+      lawfulBasis: 'legal_obligation',
+      retention: 'P3Y',
+      requiredCategories: ['user.name'],
+      optionalCategories: ['user'],
+      legalClaims: true,
+      active: true,
+    });
+    const allowed = await exportOf(dora, '', { ...owner(), 'custodian-purpose': 'data_subject_rights' });
+    expect(allowed.statusCode, allowed.body).toBe(200);
+    expect(allowed.json().sections.person.items[0].lastName).toBe('Restricted');
+    expect(allowed.json().sections.standing.items).toEqual([
+      expect.objectContaining({ kind: 'restriction', status: 'active', reason: 'accuracy_contested' }),
+    ]);
+  });
+
   it('answers wrong input with problem+json and changes nothing', async () => {
     const count = async () =>
       Number(
