@@ -78,6 +78,8 @@ export interface PortalTexts {
       status: string;
       link: string;
       download: string | null;
+      /** For an extension (Art. 12(3)): the new deadline (YYYY-MM-DD) and the reason, told in the email itself. */
+      extension: { readonly dueOn: string; readonly reason: string } | null;
     }) => string;
   };
 }
@@ -164,8 +166,9 @@ const en: PortalTexts = {
         : kind === 'completed'
           ? `Your request ${r} is completed`
           : `Your request ${r} was refused`,
-    eventBody: ({ kind, reference, status, link, download }) =>
+    eventBody: ({ kind, reference, status, link, download, extension }) =>
       `${kind === 'extended' ? 'We need more time to answer your request' : kind === 'completed' ? 'We have completed your request' : 'We have refused your request'} ${reference} (status: ${status}).\n` +
+      (extension ? `We will answer by ${extension.dueOn}. Why: ${extension.reason}\nYou may complain to a supervisory authority or seek a judicial remedy if you disagree.\n` : '') +
       `The details and our reasons are on your request's page:\n${link}\n` +
       (download ? `\nDownload your data (link valid for 7 days):\n${download}\n` : ''),
   },
@@ -255,8 +258,9 @@ const fr: PortalTexts = {
         : kind === 'completed'
           ? `Votre demande ${r} est traitée`
           : `Votre demande ${r} a été refusée`,
-    eventBody: ({ kind, reference, status, link, download }) =>
+    eventBody: ({ kind, reference, status, link, download, extension }) =>
       `${kind === 'extended' ? 'Nous avons besoin de plus de temps pour répondre à votre demande' : kind === 'completed' ? 'Nous avons traité votre demande' : 'Nous avons refusé votre demande'} ${reference} (statut : ${status}).\n` +
+      (extension ? `Nous vous répondrons au plus tard le ${extension.dueOn}. Motif : ${extension.reason}\nVous pouvez introduire une réclamation auprès d'une autorité de contrôle ou former un recours juridictionnel.\n` : '') +
       `Les détails et nos motifs figurent sur la page de votre demande :\n${link}\n` +
       (download ? `\nTéléchargez vos données (lien valable 7 jours) :\n${download}\n` : ''),
   },
@@ -345,8 +349,9 @@ const de: PortalTexts = {
         : kind === 'completed'
           ? `Ihre Anfrage ${r} ist abgeschlossen`
           : `Ihre Anfrage ${r} wurde abgelehnt`,
-    eventBody: ({ kind, reference, status, link, download }) =>
+    eventBody: ({ kind, reference, status, link, download, extension }) =>
       `${kind === 'extended' ? 'Wir brauchen mehr Zeit für die Antwort auf Ihre Anfrage' : kind === 'completed' ? 'Wir haben Ihre Anfrage abgeschlossen' : 'Wir haben Ihre Anfrage abgelehnt'} ${reference} (Status: ${status}).\n` +
+      (extension ? `Wir antworten bis spätestens ${extension.dueOn}. Grund: ${extension.reason}\nSie können sich bei einer Aufsichtsbehörde beschweren oder einen gerichtlichen Rechtsbehelf einlegen.\n` : '') +
       `Einzelheiten und unsere Gründe finden Sie auf der Seite Ihrer Anfrage:\n${link}\n` +
       (download ? `\nIhre Daten herunterladen (Link gilt 7 Tage):\n${download}\n` : ''),
   },

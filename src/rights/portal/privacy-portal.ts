@@ -527,6 +527,7 @@ export function createPrivacyPortal(deps: PrivacyPortalDeps): PrivacyPortal {
         reference: view.reference,
         status: t.statuses[view.status],
         link: `${base}/privacy/${item.workspaceId}/status/${minted.status}`,
+        extension: item.kind === 'extended' && view.extensionReason ? { dueOn: view.dueAt.slice(0, 10), reason: view.extensionReason } : null,
         download: minted.download ? `${base}/privacy/${item.workspaceId}/download/${minted.download}` : null,
       }),
     );

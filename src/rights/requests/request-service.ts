@@ -826,7 +826,6 @@ export function createRequestService(deps: RequestServiceDeps): RequestInbox {
       await appendStep(trx, ctx, next, { kind: 'extension_reason', summary: text, personal: true });
       await audit(trx, ctx, next, 'request.extend', { months, dueAt: due });
       await emit(trx, next, 'request.extended', { months, dueAt: due });
-      await tellExtension(trx, ctx, next, due, text);
       return view(next);
     },
 
@@ -902,43 +901,6 @@ export function createRequestService(deps: RequestServiceDeps): RequestInbox {
       // Irreversible: last.
       await keys.destroyDataKey(trx, ctx.workspaceId, row.id);
     },
-  };
-
-  /** Tells the requester of an extension and its reason (Art. 12(3)); a failed send is on the timeline, not a rollback. */
-  const tellExtension = async (
-    trx: Kysely<Database>,
-    ctx: ActorContext,
-    row: Row,
-    due: string,
-    reason: string,
-  ): Promise<void> => {
-    if (!deps.mailer || !row.requester_email) return;
-    const key = await readKey(trx, row.workspace_id, row.id);
-    if (!key) return;
-    const to = fieldCipher.decrypt(
-      key,
-      toBuffer(row.requester_email),
-      bindingOf(row.workspace_id, 'requests', 'requester_email', row.id),
-    );
-    try {
-      await deps.mailer.send({
-        to,
-        subject: `Your request ${row.reference}: more time needed`,
-        text:
-          `We need more time to answer your request ${row.reference}.\n\n` +
-          `We will answer by ${due.slice(0, 10)}.\n\nWhy: ${reason}\n\n` +
-          'You may complain to a supervisory authority or seek a judicial remedy if you disagree.\n',
-      });
-      await appendStep(trx, ctx, row, {
-        kind: 'email_sent',
-        summary: 'Requester told of the extension by email',
-      });
-    } catch {
-      await appendStep(trx, ctx, row, {
-        kind: 'email_failed',
-        summary: 'Telling the requester of the extension by email failed: tell them another way',
-      });
-    }
   };
 
   return service;
