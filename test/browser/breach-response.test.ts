@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { strFromU8, unzipSync } from 'fflate';
 import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureFirstStart } from '../../src/bootstrap.ts';
@@ -324,6 +325,26 @@ describe('breach response in Chromium', () => {
     await expect
       .poll(() => findings.locator(`a[href="/incidents/${incidentId}"]`).count())
       .toBeGreaterThan(0);
+    // The auditor pack's breach register carries it with the computed number of people.
+    const pack = await app.inject({
+      method: 'GET',
+      url: '/api/v1/compliance/auditor-pack?from=2026-03-01&to=2026-03-10',
+      headers: officer,
+    });
+    expect(pack.statusCode).toBe(200);
+    const files = unzipSync(new Uint8Array(pack.rawPayload));
+    const register = JSON.parse(strFromU8(files['breaches/breach-register.json']!)) as Record<
+      string,
+      unknown
+    >[];
+    expect(register).toEqual([
+      expect.objectContaining({
+        reference: 'INC-2026-0001',
+        affectedPeople: people,
+        affectedRecords: people,
+        notificationDeadline: '2026-03-10T02:00:00.000Z',
+      }),
+    ]);
     expect(problems).toEqual([]);
   });
 
