@@ -2,16 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { type Browser, type Page } from 'playwright-core';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../browser/launch-chromium.ts';
-import { startConsoleServer, type ConsoleServer } from '../browser/console-server.ts';
+import { launchChromium } from './launch-chromium.ts';
+import { startConsoleServer, type ConsoleServer } from './console-server.ts';
 import { ownerEmail, ownerPassword } from '../support/test-app.ts';
 
 /**
  * The compliance console in Chromium: the owner runs the checks, reads the findings with their fix links, opens the
  * privacy dashboard (score chart, an open incident's 72-hour clock) and downloads the auditor pack.
  *
- * Browser checks run one at a time against the built console (web/dist):
- * flock /work/.vitelock sh -c 'npx vite build --config web/vite.config.ts --logLevel warn && npx vitest run --config test/monitoring-compliance/browser.vitest.config.ts'
+ * Runs with the other browser tests (`npm run test:browser`), against the built console.
  */
 describe('compliance audits and the privacy dashboard in Chromium', () => {
   let server: ConsoleServer;
