@@ -85,12 +85,18 @@ function openSqlite(file: string): Db {
 /**
  * Kysely's SQLite driver prepares every statement anew (about an eighth of a point read's CPU time). This keeps the
  * last 500 prepared statements by SQL text; a statement is reused only when not in the middle of an iteration.
+ *
+ * Transactions begin IMMEDIATE: they take the write lock at the start and wait for it (`busy_timeout`). A deferred
+ * `begin` reads first and upgrades later, and when another process (the CLI, a second server) committed in between,
+ * SQLite refuses the upgrade at once with SQLITE_BUSY ("database is locked") instead of waiting. Inside one process
+ * Kysely already runs one transaction at a time on the one connection, so nothing is lost.
  */
 function withStatementCache(handle: SqliteDatabase.Database): SqliteDialectConfig['database'] {
   const cache = new Map<string, SqliteDatabase.Statement>();
   return {
     close: () => handle.close(),
-    prepare: (text: string) => {
+    prepare: (sqlText: string) => {
+      const text = sqlText === 'begin' ? 'begin immediate' : sqlText;
       const hit = cache.get(text);
       if (hit && !hit.busy) {
         cache.delete(text);

@@ -77,9 +77,13 @@ describe.each(testDialects)('the server process and audit checkpoints on %s', (d
     const exit = new Promise<number | null>((resolve) => server.on('exit', (code) => resolve(code)));
     server.kill('SIGTERM');
     expect(await exit).toBe(0);
-    expect(marks(start.workspaceId)).toContain(start.seq + 3);
+    // The server's own daily jobs (compliance audit, retention sweep…) may have written entries too: the final
+    // checkpoint seals the head as the server left it, which covers the three written here.
+    const end = await headSeq();
+    expect(end.seq).toBeGreaterThanOrEqual(start.seq + 3);
+    expect(marks(start.workspaceId)).toContain(end.seq);
     const verify = await runCli(t, ['audit', 'verify']);
     expect(verify.code).toBe(0);
-    expect(verify.stdout).toContain(`Audit log intact: ${start.seq + 3} entries`);
+    expect(verify.stdout).toContain(`Audit log intact: ${end.seq} entries`);
   }, processTimeout);
 });
