@@ -39,9 +39,10 @@ export interface WebhookDeliveries {
     endpointId: string,
     options: { readonly status?: 'pending' | 'delivered' | 'dead'; readonly cursor?: string; readonly limit?: number },
   ): Promise<{ items: WebhookDeliveryView[]; nextCursor: string | null }>;
-  attempts(db: Kysely<Database>, workspaceId: string, deliveryId: string): Promise<WebhookAttemptView[]>;
+  /** A delivery's attempts; the delivery must belong to `endpointId` (else NOT_FOUND). */
+  attempts(db: Kysely<Database>, workspaceId: string, endpointId: string, deliveryId: string): Promise<WebhookAttemptView[]>;
   /** Sends a delivery again from now (a dead one is revived with a fresh attempt budget). */
-  redeliver(db: Kysely<Database>, ctx: ActorContext, deliveryId: string): Promise<WebhookDeliveryView>;
+  redeliver(db: Kysely<Database>, ctx: ActorContext, endpointId: string, deliveryId: string): Promise<WebhookDeliveryView>;
   /** Queues a `webhook.ping` to one endpoint, to test it. */
   ping(db: Kysely<Database>, ctx: ActorContext, endpointId: string): Promise<WebhookDeliveryView>;
 }
@@ -70,8 +71,14 @@ function toView(row: Database['webhook_deliveries']): WebhookDeliveryView {
  * const page = await deliveries.list(db, workspaceId, endpointId, { status: 'dead' });
  */
 export function createWebhookDeliveries(deps: { readonly dialect: DialectName; readonly clock: Clock; readonly endpoints: WebhookEndpoints }): WebhookDeliveries {
-  async function rowOrThrow(db: Kysely<Database>, workspaceId: string, id: string) {
-    const row = await db.selectFrom('webhook_deliveries').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+  async function rowOrThrow(db: Kysely<Database>, workspaceId: string, endpointId: string, id: string) {
+    const row = await db
+      .selectFrom('webhook_deliveries')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('endpoint_id', '=', endpointId)
+      .where('id', '=', id)
+      .executeTakeFirst();
     if (!row) throw new AppError('NOT_FOUND', { resource: 'webhook delivery' });
     return row;
   }
@@ -93,15 +100,15 @@ export function createWebhookDeliveries(deps: { readonly dialect: DialectName; r
       return { items, nextCursor: last ? `${last.created_at}|${last.id}` : null };
     },
 
-    async attempts(db, workspaceId, deliveryId) {
-      await rowOrThrow(db, workspaceId, deliveryId);
+    async attempts(db, workspaceId, endpointId, deliveryId) {
+      await rowOrThrow(db, workspaceId, endpointId, deliveryId);
       const rows = await db.selectFrom('webhook_attempts').selectAll().where('workspace_id', '=', workspaceId).where('delivery_id', '=', deliveryId).orderBy('id').execute();
       return rows.map((r) => ({ attemptedAt: r.attempted_at, statusCode: r.status_code, durationMs: r.duration_ms, error: r.error }));
     },
 
-    async redeliver(db, ctx, deliveryId) {
+    async redeliver(db, ctx, endpointId, deliveryId) {
       return db.transaction().execute(async (trx) => {
-        const row = await rowOrThrow(trx, ctx.workspaceId, deliveryId);
+        const row = await rowOrThrow(trx, ctx.workspaceId, endpointId, deliveryId);
         if (row.status === 'pending' && row.claimed_until && row.claimed_until > deps.clock.now().toISOString()) {
           throw new AppError('CONFLICT', { detail: 'The delivery is being sent right now' });
         }

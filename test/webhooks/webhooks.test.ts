@@ -130,6 +130,13 @@ describe.each(testDialects)('webhooks on %s', (dialect) => {
     const attempts = await api('GET', `/api/v1/webhooks/${endpointId}/deliveries/${dead[0]!.id}/attempts`);
     expect(attempts.json<{ items: unknown[] }>().items).toHaveLength(maxAttempts);
 
+    // The delivery is addressed under its own endpoint only.
+    const other = await api('POST', '/api/v1/webhooks', { url: receiver.state.url, eventTypes: ['consent.changed'] });
+    const otherId = other.json<{ endpoint: { id: string } }>().endpoint.id;
+    expect((await api('GET', `/api/v1/webhooks/${otherId}/deliveries/${dead[0]!.id}/attempts`)).statusCode).toBe(404);
+    expect((await api('POST', `/api/v1/webhooks/${otherId}/deliveries/${dead[0]!.id}/redeliver`)).statusCode).toBe(404);
+    expect((await api('DELETE', `/api/v1/webhooks/${otherId}`)).statusCode).toBe(204);
+
     receiver.state.status = 200;
     const again = await api('POST', `/api/v1/webhooks/${endpointId}/deliveries/${dead[0]!.id}/redeliver`);
     expect(again.statusCode).toBe(202);

@@ -150,13 +150,13 @@ export function webhooksRoutes(deps: Pick<AppDeps, 'db' | 'webhooks'>): FastifyP
     app.get(
       '/api/v1/webhooks/:id/deliveries/:deliveryId/attempts',
       { config: { access }, schema: { tags, summary: 'Every attempt of one delivery', params: DeliveryParams, response: { 200: Type.Object({ items: Type.Array(AttemptView) }) } } },
-      async (request) => ({ items: await deliveries.attempts(db, requestContext(request).workspaceId, request.params.deliveryId) }),
+      async (request) => ({ items: await deliveries.attempts(db, requestContext(request).workspaceId, request.params.id, request.params.deliveryId) }),
     );
 
     app.post(
       '/api/v1/webhooks/:id/deliveries/:deliveryId/redeliver',
       { config: { access }, schema: { tags, summary: 'Send a delivery again now (a dead one gets a fresh set of retries)', params: DeliveryParams, response: { 202: DeliveryView } } },
-      async (request, reply) => reply.code(202).send(await deliveries.redeliver(db, requestContext(request), request.params.deliveryId)),
+      async (request, reply) => reply.code(202).send(await deliveries.redeliver(db, requestContext(request), request.params.id, request.params.deliveryId)),
     );
   };
 }
