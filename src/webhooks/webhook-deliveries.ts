@@ -138,6 +138,7 @@ export function createWebhookDeliveries(deps: { readonly dialect: DialectName; r
         workspace_id: ctx.workspaceId,
         endpoint_id: endpointId,
         event_type: 'webhook.ping',
+        subject_pseudonym: null,
         payload: webhookPayload({ type: 'webhook.ping', workspaceId: ctx.workspaceId, subjectPseudonym: null, data: { endpointId } }, now),
         status: 'pending',
         attempts: 0,

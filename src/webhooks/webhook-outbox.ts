@@ -36,6 +36,7 @@ export function createWebhookOutbox(deps: { readonly endpoints: WebhookEndpoints
           workspace_id: event.workspaceId,
           endpoint_id: endpoint.id,
           event_type: event.type,
+          subject_pseudonym: event.subjectPseudonym ?? null,
           payload,
           status: 'pending',
           attempts: 0,

@@ -29,6 +29,11 @@ export interface WebhookDeliveryTable {
   workspace_id: string;
   endpoint_id: string;
   event_type: string;
+  /**
+   * Pseudonym of the person the event is about (the payload's `data.subjectPseudonym`), or null for events about no
+   * one. Indexed, so the access export lists a person's disclosures without reading payloads (migration 0180).
+   */
+  subject_pseudonym: string | null;
   /** The JSON body sent, fixed at enqueue so every retry sends the same bytes. */
   payload: string;
   /** `pending`, `delivered` or `dead` (gave up after the last retry). */

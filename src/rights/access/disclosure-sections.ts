@@ -11,7 +11,7 @@ function hostOf(url: string): string | null {
 
 /**
  * Disclosures (Art. 15(1)(c), Art. 19): the privacy events about the person sent to integrations by webhook
- * (src/webhooks). Payloads name people by pseudonym only, so deliveries are matched on it.
+ * (src/webhooks). Payloads name people by pseudonym only; each delivery carries it in `subject_pseudonym`.
  *
  * @example
  * registry.register(webhookDisclosuresSection());
@@ -30,7 +30,6 @@ export function webhookDisclosuresSection(): AccessSection {
         .select([
           'd.id',
           'd.event_type',
-          'd.payload',
           'd.status',
           'd.created_at',
           'd.delivered_at',
@@ -38,22 +37,20 @@ export function webhookDisclosuresSection(): AccessSection {
           'e.description',
         ])
         .where('d.workspace_id', '=', c.workspaceId)
-        // `_` in a pseudonym is a LIKE wildcard: the match is confirmed below.
-        .where('d.payload', 'like', `%${c.person.pseudonym}%`)
+        // Indexed (webhook_deliveries_subject, migration 0180); the outbox writes the payload's pseudonym here.
+        .where('d.subject_pseudonym', '=', c.person.pseudonym)
         .orderBy('d.created_at')
         .execute();
       return {
-        items: rows
-          .filter((r) => r.payload.includes(c.person.pseudonym))
-          .map((r) => ({
-            id: r.id,
-            event: r.event_type,
-            recipient: r.description || hostOf(r.url),
-            recipientHost: hostOf(r.url),
-            status: r.status,
-            queuedAt: r.created_at,
-            deliveredAt: r.delivered_at,
-          })),
+        items: rows.map((r) => ({
+          id: r.id,
+          event: r.event_type,
+          recipient: r.description || hostOf(r.url),
+          recipientHost: hostOf(r.url),
+          status: r.status,
+          queuedAt: r.created_at,
+          deliveredAt: r.delivered_at,
+        })),
       };
     },
   };
