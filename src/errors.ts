@@ -79,6 +79,8 @@ export const errorCatalogue = {
   CONSENT_LINK_EXPIRED: { status: 410, exit: 5, title: 'The link has expired' },
   CONSENT_LINK_USED: { status: 409, exit: 6, title: 'The link was already used' },
   MAIL_SEND_FAILED: { status: 502, exit: 1, title: 'The mail server did not accept the message' },
+  // SMS channel: gateway settings and sends (src/sms)
+  SMS_SEND_FAILED: { status: 502, exit: 1, title: 'The SMS gateway did not accept the message' },
   // privacy portal (src/rights/portal)
   PORTAL_VERIFICATION_FAILED: { status: 400, exit: 2, title: 'The code or link is not valid, or has expired' },
   // request fulfilment: access, rectification, erasure, restriction, objection, consent withdrawal (src/rights/fulfilment)

@@ -36,6 +36,8 @@ import { createObjectionSuppression, type ObjectionUpheldHook } from './kernel/e
 import { createRequestService } from './rights/requests/request-service.ts';
 import { createFulfilment } from './rights/fulfilment/fulfilment-area.ts';
 import { createPrivacyPortal } from './rights/portal/privacy-portal.ts';
+import { createSmsSettingsStore } from './sms/sms-settings.ts';
+import { createSmsTokenSecret } from './sms/sms-token-secret.ts';
 
 import { createComplianceService } from './monitoring/compliance/compliance-service.ts';
 import { createAuditCheckpoints } from './kernel/audit/audit-checkpoints.ts';
@@ -96,7 +98,9 @@ export async function createAppServices(deps: { config: Config; db: Db; clock: C
   // Data subject requests (src/rights/requests): the inbox the portal and fulfilment build on.
   const requests = createRequestService({ db: deps.db.kysely, dialect: deps.db.dialect, clock: deps.clock, keys, fieldCipher, blindIndex, privacyEvents, mailer });
   // Privacy portal (src/rights/portal): public pages per workspace; emails requesters when a request is extended, completed or refused.
-  const privacyPortal = createPrivacyPortal({ db: deps.db, clock: deps.clock, requests, purposes: privacyKernel.purposes, serverSecret: keyFiles.serverSecret, publicUrl: config.publicUrl, mailerFor: (db, workspaceId) => consentChannels.mailSettings.mailerFor(db, workspaceId) });
+  // SMS channel (src/sms): a workspace's HTTP SMS gateway, token sealed; the portal texts codes through it.
+  const smsSettings = createSmsSettingsStore({ dialect: deps.db.dialect, clock: deps.clock, secret: createSmsTokenSecret(keyFiles.serverSecret), mode: config.mode });
+  const privacyPortal = createPrivacyPortal({ db: deps.db, clock: deps.clock, requests, purposes: privacyKernel.purposes, serverSecret: keyFiles.serverSecret, publicUrl: config.publicUrl, mailerFor: (db, workspaceId) => consentChannels.mailSettings.mailerFor(db, workspaceId), smsSenderFor: (db, workspaceId) => smsSettings.senderFor(db, workspaceId) });
   privacyEvents.subscribe(privacyPortal.outbox.subscriber);
   // Automated compliance audits (src/monitoring/compliance): checks over the live configuration, kept runs and scores.
   const compliance = createComplianceService({ db: deps.db, clock: deps.clock, keyFiles, checkpoints: createAuditCheckpoints({ keysDir: keyFiles.keysDir, dataDir: config.dataDir }) });
@@ -110,5 +114,5 @@ export async function createAppServices(deps: { config: Config; db: Db; clock: C
   const incidents = createIncidentsArea({ dialect: deps.db.dialect, clock: deps.clock, catalogue: privacyKernel.catalogue, purposes: privacyKernel.purposes, organisation: governance.organisation, privacyEvents, keys, fieldCipher, gate: privacyKernel.gate });
   // Anomaly detection and alerts (src/monitoring/alerts): the detector is started by main.ts.
   const alerts = createAlertsArea({ db: deps.db, clock: deps.clock, catalogue: privacyKernel.catalogue, mailer, privacyEvents, serverSecret: keyFiles.serverSecret, publicUrl: config.publicUrl });
-  return { ...consentArea, incidents, privacyEvents, webhooks, consentChannels, ...importArea, keyFiles, keys, fieldCipher, blindIndex, mailer, governance, ...privacyKernel, ...peopleArea, timelineSources, personReassigners, trainingGate, customFields, ...dealsArea, ...timelineArea, exporter, savedViews, globalSearch, requests, compliance, accessExporter, accessSections, retention, privacyPortal, alerts, fulfilment };
+  return { ...consentArea, incidents, privacyEvents, webhooks, consentChannels, ...importArea, keyFiles, keys, fieldCipher, blindIndex, mailer, governance, ...privacyKernel, ...peopleArea, timelineSources, personReassigners, trainingGate, customFields, ...dealsArea, ...timelineArea, exporter, savedViews, globalSearch, requests, compliance, accessExporter, accessSections, retention, privacyPortal, smsSettings, alerts, fulfilment };
 }

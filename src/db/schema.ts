@@ -15,6 +15,7 @@ import type { CustomFieldTables } from '../crm/custom-fields/custom-field-tables
 import type { RequestTables } from '../rights/requests/request-tables.ts';
 import type { WebhookTables } from '../webhooks/webhook-tables.ts';
 import type { PortalTables } from '../rights/portal/portal-tables.ts';
+import type { SmsTables } from '../sms/sms-tables.ts';
 import type { FulfilmentTables } from '../rights/fulfilment/fulfilment-tables.ts';
 import type { ComplianceTables } from '../monitoring/compliance/compliance-tables.ts';
 import type { RetentionTables } from '../rights/retention/retention-tables.ts';
@@ -25,7 +26,7 @@ import type { IncidentTables } from '../monitoring/incidents/incident-tables.ts'
  * Every table Custodian stores, composed from each area's table interfaces. An area adds its own
  * `XTables` interface here and its migration under `src/db/migrations/`.
  */
-export interface Database extends CoreTables, KernelTables, KeyTables, PeopleTables, OrganizationTables, DealTables, TrainingTables, CustomFieldTables, ActivityTables, TaskTables, GovernanceTables, ImportTables, ConsentTables, ConsentChannelTables, WebhookTables, RequestTables, PortalTables, FulfilmentTables, ComplianceTables, RetentionTables, AlertTables, IncidentTables {}
+export interface Database extends CoreTables, KernelTables, KeyTables, PeopleTables, OrganizationTables, DealTables, TrainingTables, CustomFieldTables, ActivityTables, TaskTables, GovernanceTables, ImportTables, ConsentTables, ConsentChannelTables, WebhookTables, RequestTables, PortalTables, FulfilmentTables, ComplianceTables, RetentionTables, AlertTables, IncidentTables, SmsTables {}
 
 /** Privacy kernel: data catalogue, purpose register, standing per purpose (migration 0011). */
 export interface KernelTables {
@@ -99,6 +100,8 @@ export interface PurposeTable {
   active: number;
   direct_marketing: number;
   legal_claims: number;
+  /** 1 for the built-in data subject requests purpose (migration 0170, ADR 0034). */
+  answers_requests: Generated<number>;
   created_at: string;
   updated_at: string;
 }

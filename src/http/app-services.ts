@@ -29,6 +29,7 @@ import type { AccessSectionRegistry } from '../rights/access/access-section.ts';
 import type { RequestInbox } from '../rights/requests/request-service.ts';
 import type { Fulfilment } from '../rights/fulfilment/fulfilment-area.ts';
 import type { PrivacyPortal } from '../rights/portal/privacy-portal.ts';
+import type { SmsSettingsStore } from '../sms/sms-settings.ts';
 import type { WebhooksArea } from '../webhooks/webhooks-area.ts';
 
 import type { ComplianceService } from '../monitoring/compliance/compliance-service.ts';
@@ -96,6 +97,8 @@ export interface AppServices extends PeopleArea, ConsentArea, DealsArea, Timelin
   readonly retention: RetentionArea;
   /** The public privacy portal: submissions, identity checks, status and download links, requester emails (src/rights/portal). */
   readonly privacyPortal: PrivacyPortal;
+  /** SMS gateway settings per workspace (src/sms). */
+  readonly smsSettings: SmsSettingsStore;
   /** Incident and breach register (Art. 33/34): incidents, 72-hour clock, drafts, recipients (src/monitoring/incidents). */
   readonly incidents: IncidentsArea;
   /** Anomaly detection over the audit log and its alerts (src/monitoring/alerts). */

@@ -42,6 +42,7 @@ import { webhooksRoutes } from './routes/webhooks-routes.ts';
 import { complianceRoutes } from './routes/compliance-routes.ts';
 import { accessExportRoutes } from './routes/access-export-routes.ts';
 import { portalRoutes } from './routes/portal-routes.ts';
+import { smsSettingsRoutes } from './routes/sms-settings-routes.ts';
 import { retentionRoutes } from './routes/retention-routes.ts';
 import { incidentsRoutes } from './routes/incidents-routes.ts';
 import { auditorPackRoutes } from './routes/auditor-pack-routes.ts';
@@ -90,6 +91,7 @@ export async function registerRoutes(app: App, deps: AppDeps): Promise<void> {
   await app.register(webhooksRoutes(deps));
   await app.register(complianceRoutes(deps));
   await app.register(portalRoutes(deps));
+  await app.register(smsSettingsRoutes(deps));
   await app.register(accessExportRoutes(deps));
   await app.register(alertsRoutes(deps));
   await app.register(retentionRoutes(deps));

@@ -53,6 +53,7 @@ describe.each(testDialects)('privacy portal: rate limits on %s', (dialect) => {
       serverSecret: c.services.keyFiles.serverSecret,
       publicUrl: c.config.publicUrl,
       mailerFor: async () => c.services.mailer,
+      smsSenderFor: async () => undefined,
       limits: { perWorkspace: { limit: 3, windowMs: 60_000 } },
     });
     // The shared counter already holds this minute's earlier submissions: move to a fresh window.

@@ -30,7 +30,9 @@ const LangQuery = Type.Object({ lang: Type.Optional(Type.String({ maxLength: 16 
 const SubmitBody = Type.Object(
   {
     type: Type.String({ maxLength: 32 }),
-    email: Type.String({ maxLength: 320 }),
+    email: Type.Optional(Type.String({ maxLength: 320 })),
+    phone: Type.Optional(Type.String({ maxLength: 40 })),
+    channel: Type.Optional(Type.String({ maxLength: 16 })),
     language: Type.Optional(Type.String({ maxLength: 16 })),
     message: Type.Optional(Type.String({ maxLength: 2000 })),
     rectifyField: Type.Optional(Type.String({ maxLength: 64 })),
@@ -237,6 +239,7 @@ export function portalRoutes(
               workspaceId,
               language: answer.language,
               verificationId: answer.verificationId,
+              channel: answer.channel,
             }),
           );
         } catch (error) {
@@ -245,8 +248,11 @@ export function portalRoutes(
             const model = await portal.formModel(workspaceId);
             if (model) {
               const values = Object.fromEntries(
-                Object.entries(body).filter(([k]) => k !== 'email'),
+                Object.entries(body).filter(([k]) => k !== 'email' && k !== 'phone'),
               ) as Record<string, string | string[]>;
+              const smsRefused = ((error.details.errors ?? []) as { path?: string }[]).some(
+                (e) => e.path === '/channel',
+              );
               return html(
                 reply,
                 400,
@@ -255,7 +261,7 @@ export function portalRoutes(
                   language,
                   ...model,
                   values,
-                  error: renderPortalMessageText(language),
+                  error: smsRefused ? portalTexts[language].sms.unavailable : renderPortalMessageText(language),
                 }),
               );
             }
@@ -289,7 +295,11 @@ export function portalRoutes(
           afterResponse(request, reply, verified.afterAnswer, 'portal status email not sent');
           const statusUrl = `/privacy/${workspaceId}/status/${verified.statusToken}`;
           if (!form) return { status: 'verified', statusUrl };
-          return html(reply, 200, renderVerified({ statusUrl, language: verified.language }));
+          return html(
+            reply,
+            200,
+            renderVerified({ statusUrl, language: verified.language, channel: verified.channel }),
+          );
         } catch (error) {
           if (!form || !isAppError(error)) throw error;
           // A wrong code: the same code form again (the neutral sentence), so the person can retype it.

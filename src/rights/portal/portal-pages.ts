@@ -49,6 +49,8 @@ export interface PortalFormModel {
   /** What the person typed before an error, to show again. */
   readonly values?: Readonly<Record<string, string | readonly string[]>>;
   readonly error?: string;
+  /** The workspace can send texts: the phone field and "text me a code" are offered. */
+  readonly sms?: boolean;
 }
 
 /**
@@ -95,9 +97,9 @@ ${model.error ? `<p class="error" role="alert">${esc(model.error)}</p>` : ''}
 ${types}
 </fieldset>
 <label for="email">${esc(t.email)}</label>
-<input id="email" name="email" type="email" required maxlength="254" autocomplete="email" value="${text('email')}" aria-describedby="email-hint">
+<input id="email" name="email" type="email"${model.sms ? '' : ' required'} maxlength="254" autocomplete="email" value="${text('email')}" aria-describedby="email-hint">
 <p class="hint" id="email-hint">${esc(t.emailHint)}</p>
-<label for="language">${esc(t.language)}</label>
+${model.sms ? smsFields(model.language, v) : ''}<label for="language">${esc(t.language)}</label>
 <select id="language" name="language">${languages}</select>
 <label for="message">${esc(t.message)}</label>
 <textarea id="message" name="message" rows="4" maxlength="2000">${text('message')}</textarea>
@@ -111,8 +113,21 @@ ${purposes ? `<fieldset><legend>${esc(t.purposes)}</legend>\n${purposes}\n</fiel
   return page(model.language, t.title(model.organisation), body);
 }
 
+/** The phone field and the channel choice (only when the workspace can send texts). */
+function smsFields(language: PortalLanguage, values: Readonly<Record<string, string | readonly string[]>>): string {
+  const t = portalTexts[language].sms;
+  const bySms = values.channel === 'sms';
+  return `<label for="phone">${esc(t.phone)}</label>
+<input id="phone" name="phone" type="tel" maxlength="40" autocomplete="tel" aria-describedby="phone-hint">
+<p class="hint" id="phone-hint">${esc(t.phoneHint)}</p>
+<fieldset><legend>${esc(t.channelLegend)}</legend>
+<label class="check"><input type="radio" name="channel" value="email"${bySms ? '' : ' checked'}> ${esc(t.byEmail)}</label>
+<label class="check"><input type="radio" name="channel" value="sms"${bySms ? ' checked' : ''}> ${esc(t.bySms)}</label>
+</fieldset>`;
+}
+
 /**
- * "Check your email", with the form to type the code. Identical whether or not we hold data about the address.
+ * "Check your email" (or "check your phone"), with the form to type the code. Identical whether or not we hold data about the address.
  *
  * @example
  * renderCheckEmail({ workspaceId, language: 'en', verificationId });
@@ -122,17 +137,20 @@ export function renderCheckEmail(input: {
   readonly language: PortalLanguage;
   readonly verificationId: string;
   readonly error?: string;
+  /** How the code went out (default email). */
+  readonly channel?: 'email' | 'sms';
 }): string {
   const t = portalTexts[input.language];
+  const sms = input.channel === 'sms';
   return page(
     input.language,
-    t.checkEmailTitle,
-    `<p role="status">${esc(t.checkEmail)}</p>
+    sms ? t.sms.checkPhoneTitle : t.checkEmailTitle,
+    `<p role="status">${esc(sms ? t.sms.checkPhone : t.checkEmail)}</p>
 ${input.error ? `<p class="error" role="alert">${esc(input.error)}</p>` : ''}
 <form method="post" action="/privacy/${esc(input.workspaceId)}/verify">
 <input type="hidden" name="verification" value="${esc(input.verificationId)}">
 <input type="hidden" name="language" value="${input.language}">
-<label for="code">${esc(t.code)}</label>
+${sms ? '<input type="hidden" name="channel" value="sms">\n' : ''}<label for="code">${esc(t.code)}</label>
 <input id="code" name="code" type="text" inputmode="numeric" pattern="[0-9]{6}" maxlength="6" autocomplete="one-time-code" required>
 <button type="submit">${esc(t.verify)}</button>
 </form>`,
@@ -167,12 +185,15 @@ export function renderConfirmLink(input: {
 export function renderVerified(input: {
   readonly statusUrl: string;
   readonly language: PortalLanguage;
+  /** Verified by text: no status email follows, so the page says to keep the link. */
+  readonly channel?: 'email' | 'sms';
 }): string {
   const t = portalTexts[input.language];
+  const said = input.channel === 'sms' ? t.sms.verifiedNoEmail : t.verified;
   return page(
     input.language,
     t.verifiedTitle,
-    `<p role="status">${esc(t.verified)}</p>\n<p><a href="${esc(input.statusUrl)}">${esc(t.followLink)}</a></p>`,
+    `<p role="status">${esc(said)}</p>\n<p><a href="${esc(input.statusUrl)}">${esc(t.followLink)}</a></p>`,
   );
 }
 

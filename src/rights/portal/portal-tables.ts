@@ -4,6 +4,7 @@ export interface PortalTables {
   portal_links: PortalLinkTable;
   portal_rate_counters: PortalRateCounterTable;
   portal_outbox: PortalOutboxTable;
+  portal_sms_outbox: PortalSmsOutboxTable;
 }
 
 /** One identity check of one portal submission: a 6-digit code and a link, both stored as hashes. */
@@ -19,6 +20,8 @@ export interface PortalVerificationTable {
   attempts: number;
   /** `pending`, `used` or `dead`. */
   state: string;
+  /** How the code went out: `email` or `sms` (migration 0160); decides the identity method recorded. */
+  channel: string;
   created_at: string;
   expires_at: string;
   closed_at: string | null;
@@ -56,4 +59,24 @@ export interface PortalOutboxTable {
   /** A drain holding the row until then (several processes never send one row twice at once). */
   claimed_until: string | null;
   sent_at: string | null;
+}
+
+/**
+ * A verification text to a requester, queued in the submission's transaction and sent after the answer (migration
+ * 0160). `payload` is the number and the message sealed (secret box bound to the row id) and is wiped once sent or
+ * given up: a row never keeps a number or a code in clear, and after sending keeps neither.
+ */
+export interface PortalSmsOutboxTable {
+  id: string;
+  workspace_id: string;
+  request_id: string;
+  payload: Buffer | null;
+  created_at: string;
+  /** The code's expiry: not sent after it (it would be useless). */
+  expires_at: string;
+  attempts: number;
+  claimed_until: string | null;
+  sent_at: string | null;
+  /** Given up (five attempts, or the code expired) and payload wiped. */
+  failed_at: string | null;
 }

@@ -61,6 +61,21 @@ export interface PortalTexts {
   readonly outcome: string;
   readonly download: string;
   readonly downloadHint: string;
+  /** The phone option (shown only when the workspace has SMS settings). */
+  readonly sms: {
+    readonly phone: string;
+    readonly phoneHint: string;
+    readonly channelLegend: string;
+    readonly byEmail: string;
+    readonly bySms: string;
+    /** The form error when "text me a code" is chosen but the organisation cannot send texts. */
+    readonly unavailable: string;
+    readonly checkPhoneTitle: string;
+    readonly checkPhone: string;
+    /** On the verified page of a request verified by text (no status email follows). */
+    readonly verifiedNoEmail: string;
+    readonly verifyBody: (input: { code: string; reference: string; minutes: number; organisation: string }) => string;
+  };
   readonly mail: {
     readonly verifySubject: (reference: string) => string;
     readonly verifyBody: (input: {
@@ -151,6 +166,20 @@ const en: PortalTexts = {
   outcome: 'What we want you to know',
   download: 'Download my data',
   downloadHint: 'The download link is valid for 7 days.',
+  sms: {
+    phone: 'Or your mobile number, in international form (e.g. +44 7700 900123)',
+    phoneHint: 'We text a code to this number if you choose so below. We answer in the same way whether or not we hold data about it.',
+    channelLegend: 'How should we send you the code?',
+    byEmail: 'Email me a code',
+    bySms: 'Text me a code',
+    unavailable: 'We cannot send text messages: please give your email address and choose to receive the code by email.',
+    checkPhoneTitle: 'Check your phone',
+    checkPhone:
+      'If the number is right, a text message with a 6-digit code is on its way. The code is valid for 30 minutes. Type it below.',
+    verifiedNoEmail: 'Keep this link (bookmark it): it is how you follow your request, as we have no email address to send it to.',
+    verifyBody: ({ code, reference, minutes, organisation }) =>
+      `${organisation}: your code for privacy request ${reference}: ${code} (valid ${minutes} min). If you did not ask, ignore this message.`,
+  },
   mail: {
     verifySubject: (r) => `Your code to confirm request ${r}`,
     verifyBody: ({ code, link, reference, minutes }) =>
@@ -243,6 +272,20 @@ const fr: PortalTexts = {
   outcome: 'Ce que nous devons vous indiquer',
   download: 'Télécharger mes données',
   downloadHint: 'Le lien de téléchargement est valable 7 jours.',
+  sms: {
+    phone: 'Ou votre numéro de mobile, au format international (p. ex. +33 6 12 34 56 78)',
+    phoneHint: 'Nous envoyons un code par SMS à ce numéro si vous le choisissez ci-dessous. Nous répondons de la même façon que nous ayons ou non des données le concernant.',
+    channelLegend: 'Comment voulez-vous recevoir le code ?',
+    byEmail: 'Par e-mail',
+    bySms: 'Par SMS',
+    unavailable: 'Nous ne pouvons pas envoyer de SMS : indiquez votre adresse e-mail et choisissez de recevoir le code par e-mail.',
+    checkPhoneTitle: 'Consultez votre téléphone',
+    checkPhone:
+      'Si le numéro est correct, un SMS avec un code à 6 chiffres est en route. Le code est valable 30 minutes. Saisissez-le ci-dessous.',
+    verifiedNoEmail: 'Gardez ce lien (ajoutez-le à vos favoris) : il vous permet de suivre votre demande, car nous n’avons pas d’adresse e-mail où l’envoyer.',
+    verifyBody: ({ code, reference, minutes, organisation }) =>
+      `${organisation} : votre code pour la demande ${reference} : ${code} (valable ${minutes} min). Si vous n’avez rien demandé, ignorez ce message.`,
+  },
   mail: {
     verifySubject: (r) => `Votre code pour confirmer la demande ${r}`,
     verifyBody: ({ code, link, reference, minutes }) =>
@@ -334,6 +377,20 @@ const de: PortalTexts = {
   outcome: 'Was wir Ihnen mitteilen',
   download: 'Meine Daten herunterladen',
   downloadHint: 'Der Download-Link gilt 7 Tage.',
+  sms: {
+    phone: 'Oder Ihre Mobilnummer, im internationalen Format (z. B. +49 151 23456789)',
+    phoneHint: 'Wir senden einen Code per SMS an diese Nummer, wenn Sie das unten wählen. Wir antworten gleich, ob wir Daten dazu haben oder nicht.',
+    channelLegend: 'Wie sollen wir Ihnen den Code senden?',
+    byEmail: 'Per E-Mail',
+    bySms: 'Per SMS',
+    unavailable: 'Wir können keine SMS senden: Bitte geben Sie Ihre E-Mail-Adresse an und wählen Sie den Code per E-Mail.',
+    checkPhoneTitle: 'Sehen Sie auf Ihr Telefon',
+    checkPhone:
+      'Wenn die Nummer stimmt, ist eine SMS mit einem 6-stelligen Code unterwegs. Der Code gilt 30 Minuten. Geben Sie ihn unten ein.',
+    verifiedNoEmail: 'Bewahren Sie diesen Link auf (Lesezeichen): damit verfolgen Sie Ihre Anfrage, da wir keine E-Mail-Adresse haben, an die wir ihn senden könnten.',
+    verifyBody: ({ code, reference, minutes, organisation }) =>
+      `${organisation}: Ihr Code für die Datenschutzanfrage ${reference}: ${code} (gültig ${minutes} Min.). Wenn Sie nichts angefragt haben, ignorieren Sie diese Nachricht.`,
+  },
   mail: {
     verifySubject: (r) => `Ihr Code zur Bestätigung der Anfrage ${r}`,
     verifyBody: ({ code, link, reference, minutes }) =>

@@ -17,7 +17,7 @@ export interface PortalTokens {
   /** Keyed hash of a verification code bound to its verification id (a database copy alone cannot test codes). */
   codeHash(verificationId: string, code: string): Buffer;
   /** Keyed hash naming an email or an IP in a rate-limit bucket (never the value itself). */
-  bucketKey(kind: 'email' | 'ip', value: string): string;
+  bucketKey(kind: 'email' | 'phone' | 'ip', value: string): string;
 }
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

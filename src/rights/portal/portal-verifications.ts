@@ -16,9 +16,12 @@ export const maxCodeAttempts = 5;
 export type VerificationFailure =
   'forged' | 'unknown' | 'other_workspace' | 'used' | 'dead' | 'expired' | 'wrong_code';
 
+/** How the code and link went out. */
+export type VerificationChannel = 'email' | 'sms';
+
 /** What `consume` found. On success the row is marked used inside the caller's transaction. */
 export type VerificationOutcome =
-  | { readonly ok: true; readonly requestId: string }
+  | { readonly ok: true; readonly requestId: string; readonly channel: VerificationChannel }
   | { readonly ok: false; readonly reason: VerificationFailure; readonly requestId: string | null };
 
 /** One-time identity checks of portal submissions: a 6-digit code and a signed link, both stored as hashes. */
@@ -28,7 +31,8 @@ export interface PortalVerifications {
     trx: Kysely<Database>,
     workspaceId: string,
     requestId: string,
-  ): Promise<{ id: string; code: string; linkToken: string }>;
+    channel?: VerificationChannel,
+  ): Promise<{ id: string; code: string; linkToken: string; expiresAt: Date }>;
   /** Checks a typed code: a wrong one counts an attempt, the fifth kills the verification. */
   consumeCode(
     trx: Kysely<Database>,
@@ -92,7 +96,7 @@ export function createPortalVerifications(deps: {
   }
 
   return {
-    async create(trx, workspaceId, requestId) {
+    async create(trx, workspaceId, requestId, channel = 'email') {
       const id = randomUUID();
       const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
       const now = deps.clock.now();
@@ -108,12 +112,13 @@ export function createPortalVerifications(deps: {
           link_hash: portalTokenHash(linkToken),
           attempts: 0,
           state: 'pending',
+          channel,
           created_at: now.toISOString(),
           expires_at: expires.toISOString(),
           closed_at: null,
         })
         .execute();
-      return { id, code, linkToken };
+      return { id, code, linkToken, expiresAt: expires };
     },
 
     async consumeCode(trx, workspaceId, verificationId, code) {
@@ -133,7 +138,7 @@ export function createPortalVerifications(deps: {
         return { ok: false, reason: 'wrong_code', requestId };
       }
       return (await close(trx, row.id, 'used'))
-        ? { ok: true, requestId: row.request_id }
+        ? { ok: true, requestId: row.request_id, channel: row.channel === 'sms' ? 'sms' : 'email' }
         : { ok: false, reason: 'used', requestId };
     },
 
@@ -147,7 +152,7 @@ export function createPortalVerifications(deps: {
       const refused = gate(row, workspaceId);
       if (refused) return { ok: false, reason: refused, requestId };
       return (await close(trx, row.id, 'used'))
-        ? { ok: true, requestId: row.request_id }
+        ? { ok: true, requestId: row.request_id, channel: row.channel === 'sms' ? 'sms' : 'email' }
         : { ok: false, reason: 'used', requestId };
     },
   };

@@ -8,6 +8,8 @@ import type { Clock } from '../../kernel/clock.ts';
 import type { ActorContext } from '../../kernel/gate/processing-context.ts';
 import type { PurposeRegister } from '../../kernel/purposes/purpose-register.ts';
 import type { Mailer } from '../../mail/mailer.ts';
+import { cleanPhone } from '../../kernel/people/person-input.ts';
+import type { SmsSender } from '../../sms/sms-gateway.ts';
 import {
   requestTypes,
   type IdentityMethod,
@@ -20,11 +22,13 @@ import {
 import { createPortalLinks, type PortalLinkKind } from './portal-links.ts';
 import { createPortalOutbox, type OutboxItem, type PortalOutbox } from './portal-outbox.ts';
 import { createPortalRateLimiter, type PortalLimit } from './portal-rate-limiter.ts';
+import { createPortalSmsOutbox } from './portal-sms-outbox.ts';
 import { portalLanguage, portalTexts, type PortalLanguage } from './portal-texts.ts';
 import { createPortalTokens } from './portal-tokens.ts';
 import {
   createPortalVerifications,
   verificationLifetimeMs,
+  type VerificationChannel,
   type VerificationOutcome,
 } from './portal-verifications.ts';
 
@@ -32,6 +36,8 @@ import {
 export interface PortalLimits {
   /** Submissions per email address (counted under a keyed hash of the normalised address). */
   readonly perEmail: PortalLimit;
+  /** Submissions per phone number (counted under a keyed hash of the E.164 number). */
+  readonly perPhone: PortalLimit;
   /** Submissions per visitor IP. */
   readonly perIp: PortalLimit;
   /** Submissions per workspace, all visitors together. */
@@ -42,6 +48,7 @@ export interface PortalLimits {
 
 export const defaultPortalLimits: PortalLimits = {
   perEmail: { limit: 5, windowMs: 3_600_000 },
+  perPhone: { limit: 5, windowMs: 3_600_000 },
   perIp: { limit: 20, windowMs: 600_000 },
   perWorkspace: { limit: 600, windowMs: 60_000 },
   verifyPerIp: { limit: 30, windowMs: 600_000 },
@@ -59,7 +66,12 @@ export interface PortalSubmission {
   readonly workspaceId: string;
   readonly visitor: PortalVisitor;
   readonly type: string;
-  readonly email: string;
+  /** Required when the code goes by email (the default channel). */
+  readonly email?: string | undefined;
+  /** Required when the code goes by text message; international form, normalised to E.164. */
+  readonly phone?: string | undefined;
+  /** `email` (default) or `sms`: where the code goes. Only that identifier is used (matching) and kept. */
+  readonly channel?: string | undefined;
   readonly language?: string | undefined;
   readonly message?: string | undefined;
   readonly rectifyField?: string | undefined;
@@ -74,6 +86,8 @@ export type AfterAnswer = () => Promise<void>;
 export interface VerifiedRequest {
   readonly statusToken: string;
   readonly language: PortalLanguage;
+  /** Verified by a texted code: no status email follows (the request holds no email address). */
+  readonly channel: VerificationChannel;
   readonly afterAnswer: AfterAnswer;
 }
 
@@ -82,14 +96,14 @@ export interface PrivacyPortal {
   /** The organisation's name and the purposes a person may name, or undefined for an unknown workspace. */
   formModel(
     workspaceId: string,
-  ): Promise<{ organisation: string; purposes: { key: string; name: string }[] } | undefined>;
+  ): Promise<{ organisation: string; purposes: { key: string; name: string }[]; sms: boolean } | undefined>;
   /**
    * Records the request (always unverified, even when an earlier one exists) and its verification. The answer is the
    * same whether or not the email matches a person; the email with the code goes to the given address after answering.
    */
   submit(
     input: PortalSubmission,
-  ): Promise<{ verificationId: string; language: PortalLanguage; afterAnswer: AfterAnswer }>;
+  ): Promise<{ verificationId: string; language: PortalLanguage; channel: VerificationChannel; afterAnswer: AfterAnswer }>;
   /** A typed code; failures answer `PORTAL_VERIFICATION_FAILED` (one neutral answer) and are audited. */
   verifyCode(input: {
     workspaceId: string;
@@ -109,7 +123,7 @@ export interface PrivacyPortal {
   createDownloadLink(workspaceId: string, statusToken: string, visitor: PortalVisitor): Promise<string>;
   /** The result a download token opens; the same `NOT_FOUND` (audited) for guessed, expired or other-workspace links. */
   download(workspaceId: string, token: string, visitor: PortalVisitor): Promise<RequestResultFile>;
-  /** Sends queued status emails (extended, completed, refused); returns how many went out. */
+  /** Sends queued verification texts, then status emails (extended, completed, refused); returns how many went out. */
   drainOutbox(limit?: number): Promise<number>;
   /** Deletes links expired for a day, verifications after 90 days and emails sent 30 days ago; returns the rows deleted. */
   sweepExpired(): Promise<number>;
@@ -135,6 +149,8 @@ export interface PrivacyPortalDeps {
   readonly publicUrl: string;
   /** The workspace's mailer (its SMTP settings, or the server's). */
   readonly mailerFor: (db: Kysely<Database>, workspaceId: string) => Promise<Mailer>;
+  /** The workspace's SMS gateway, or undefined when it has no SMS settings (the phone option is then not offered). */
+  readonly smsSenderFor: (db: Kysely<Database>, workspaceId: string) => Promise<SmsSender | undefined>;
   readonly limits?: Partial<PortalLimits>;
 }
 
@@ -156,6 +172,8 @@ export function createPrivacyPortal(deps: PrivacyPortalDeps): PrivacyPortal {
   const verifications = createPortalVerifications({ dialect: deps.db.dialect, clock: deps.clock, tokens });
   const links = createPortalLinks({ clock: deps.clock, tokens });
   const outbox = createPortalOutbox({ clock: deps.clock });
+  const smsOutbox = createPortalSmsOutbox({ clock: deps.clock, serverSecret: deps.serverSecret });
+  const smsSenderFor = (workspaceId: string) => deps.smsSenderFor(kysely, workspaceId);
   const base = deps.publicUrl.replace(/\/$/, '');
 
   const actorOf = (workspaceId: string, visitor: PortalVisitor): ActorContext => ({
@@ -196,13 +214,28 @@ export function createPrivacyPortal(deps: PrivacyPortalDeps): PrivacyPortal {
   function parseSubmission(
     input: PortalSubmission,
     purposeKeys: ReadonlySet<string>,
-  ): { type: RequestType; email: string; language: PortalLanguage; details: RequestDetails } {
+    smsAvailable: boolean,
+  ): {
+    type: RequestType;
+    contact: { channel: 'email'; email: string } | { channel: 'sms'; phone: string };
+    language: PortalLanguage;
+    details: RequestDetails;
+  } {
     const errors: { path: string; message: string }[] = [];
     if (!(requestTypes as readonly string[]).includes(input.type))
       errors.push({ path: '/type', message: 'must be one of the request types' });
-    const email = input.email.trim();
-    if (email.length > 254 || !emailPattern.test(email))
+    const channel = input.channel === undefined || input.channel === '' ? 'email' : input.channel;
+    if (channel !== 'email' && channel !== 'sms') errors.push({ path: '/channel', message: 'must be email or sms' });
+    if (channel === 'sms' && !smsAvailable)
+      errors.push({ path: '/channel', message: 'text messages are not available' });
+    // Whatever is typed is checked; only the chosen channel's identifier is used (the other proves nothing).
+    const email = (input.email ?? '').trim();
+    if ((channel === 'email' || email !== '') && (email.length > 254 || !emailPattern.test(email)))
       errors.push({ path: '/email', message: 'must be an email address' });
+    const rawPhone = (input.phone ?? '').trim();
+    const phone = rawPhone === '' ? undefined : cleanPhone(rawPhone);
+    if ((channel === 'sms' || rawPhone !== '') && phone === undefined)
+      errors.push({ path: '/phone', message: 'must be a phone number in international form' });
     const purposes = [...new Set(input.purposes ?? [])];
     if (purposes.some((p) => !purposeKeyPattern.test(p) || !purposeKeys.has(p)))
       errors.push({ path: '/purposes', message: 'must name purposes of this organisation' });
@@ -220,7 +253,12 @@ export function createPrivacyPortal(deps: PrivacyPortalDeps): PrivacyPortal {
       ...(input.type === 'rectification' && field !== '' ? { rectification: { [field]: value } } : {}),
       ...(purposes.length > 0 ? { purposes } : {}),
     };
-    return { type: input.type as RequestType, email, language: portalLanguage(input.language), details };
+    return {
+      type: input.type as RequestType,
+      contact: channel === 'sms' ? { channel: 'sms', phone: phone ?? '' } : { channel: 'email', email },
+      language: portalLanguage(input.language),
+      details,
+    };
   }
 
   async function send(workspaceId: string, to: string, subject: string, text: string): Promise<void> {
@@ -240,12 +278,12 @@ export function createPrivacyPortal(deps: PrivacyPortalDeps): PrivacyPortal {
       `verify-ip:${tokens.bucketKey('ip', visitor.ip)}`,
       limits.verifyPerIp,
     );
-    const method: IdentityMethod = via === 'code' ? 'email_code' : 'email_link';
     // Looked up before the transaction: SQLite's one connection is held by it.
     const workspaceKnown = (await workspaceName(workspaceId)) !== undefined;
     let refusal: { reason: string; requestId: string | null } | undefined;
     let statusToken: string | undefined;
     let requestId: string | undefined;
+    let channel: VerificationChannel = 'email';
     try {
       await kysely.transaction().execute(async (trx) => {
         const outcome = await consume(trx);
@@ -267,6 +305,9 @@ export function createPrivacyPortal(deps: PrivacyPortalDeps): PrivacyPortal {
           }
           return;
         }
+        const method: IdentityMethod =
+          via === 'link' ? 'email_link' : outcome.channel === 'sms' ? 'phone_code' : 'email_code';
+        channel = outcome.channel;
         await deps.requests.markIdentityVerified(
           trx,
           actorOf(workspaceId, visitor),
@@ -294,6 +335,7 @@ export function createPrivacyPortal(deps: PrivacyPortalDeps): PrivacyPortal {
     return {
       statusToken: token,
       language,
+      channel,
       afterAnswer: async () => {
         const contact = await deps.requests.contactOf(kysely, workspaceId, id);
         if (!contact) return;
@@ -359,47 +401,71 @@ export function createPrivacyPortal(deps: PrivacyPortalDeps): PrivacyPortal {
       const purposes = (await deps.purposes.list(kysely, workspaceId))
         .filter((p) => p.active)
         .map((p) => ({ key: p.key, name: p.name }));
-      return { organisation, purposes };
+      return { organisation, purposes, sms: (await smsSenderFor(workspaceId)) !== undefined };
     },
 
     async submit(input) {
       const model = await portal.formModel(input.workspaceId);
       if (!model) throw new AppError('NOT_FOUND', { resource: 'privacy_portal' });
-      const parsed = parseSubmission(input, new Set(model.purposes.map((p) => p.key)));
+      const parsed = parseSubmission(input, new Set(model.purposes.map((p) => p.key)), model.sms);
       const ws = input.workspaceId;
+      const { contact } = parsed;
       await limiter.hit(kysely, ws, `ip:${tokens.bucketKey('ip', input.visitor.ip)}`, limits.perIp);
       await limiter.hit(kysely, ws, 'workspace', limits.perWorkspace);
-      await limiter.hit(
-        kysely,
-        ws,
-        `email:${tokens.bucketKey('email', normaliseEmail(parsed.email))}`,
-        limits.perEmail,
-      );
+      if (contact.channel === 'email')
+        await limiter.hit(kysely, ws, `email:${tokens.bucketKey('email', normaliseEmail(contact.email))}`, limits.perEmail);
+      else await limiter.hit(kysely, ws, `phone:${tokens.bucketKey('phone', contact.phone)}`, limits.perPhone);
+      const t = portalTexts[parsed.language];
       const created = await kysely.transaction().execute(async (trx) => {
         const ctx = actorOf(ws, input.visitor);
         const request = await deps.requests.submitFromPortal(trx, ctx, {
           type: parsed.type,
-          email: parsed.email,
+          ...(contact.channel === 'email' ? { email: contact.email } : { phone: contact.phone }),
           language: parsed.language,
           details: parsed.details,
         });
-        const verification = await verifications.create(trx, ws, request.id);
+        const verification = await verifications.create(trx, ws, request.id, contact.channel);
         await deps.requests.recordStep(trx, ctx, request.id, {
           kind: 'identity_check',
-          summary: 'Verification code and link emailed to the address given',
+          summary:
+            contact.channel === 'email'
+              ? 'Verification code and link emailed to the address given'
+              : 'Verification code texted to the number given',
         });
-        return { ...verification, reference: request.reference };
+        // The text is queued with the request (sealed), so a gateway failure is retried by the outbox job.
+        const smsId =
+          contact.channel === 'sms'
+            ? await smsOutbox.enqueue(trx, {
+                workspaceId: ws,
+                requestId: request.id,
+                message: {
+                  to: contact.phone,
+                  body: t.sms.verifyBody({
+                    code: verification.code,
+                    reference: request.reference,
+                    minutes: verificationLifetimeMs / 60_000,
+                    organisation: model.organisation,
+                  }),
+                },
+                expiresAt: verification.expiresAt,
+              })
+            : undefined;
+        return { ...verification, reference: request.reference, smsId };
       });
-      const t = portalTexts[parsed.language];
       const link = `${base}/privacy/${ws}/verify/${created.linkToken}?lang=${parsed.language}`;
       return {
         verificationId: created.id,
         language: parsed.language,
-        // Always to the address given (the requester's own), known to us or not: the same work on both paths.
-        afterAnswer: () =>
-          send(
+        channel: contact.channel,
+        // Always to the address or number given (the requester's own), known to us or not: the same work on both paths.
+        afterAnswer: async () => {
+          if (contact.channel === 'sms') {
+            if (created.smsId) await smsOutbox.drain(kysely, smsSenderFor, { limit: 1, id: created.smsId });
+            return;
+          }
+          await send(
             ws,
-            parsed.email,
+            contact.email,
             t.mail.verifySubject(created.reference),
             t.mail.verifyBody({
               code: created.code,
@@ -407,7 +473,8 @@ export function createPrivacyPortal(deps: PrivacyPortalDeps): PrivacyPortal {
               reference: created.reference,
               minutes: verificationLifetimeMs / 60_000,
             }),
-          ),
+          );
+        },
       };
     },
 
@@ -479,11 +546,22 @@ export function createPrivacyPortal(deps: PrivacyPortalDeps): PrivacyPortal {
         .deleteFrom('portal_outbox')
         .where('sent_at', '<', new Date(now - 30 * 86_400_000).toISOString())
         .executeTakeFirst();
-      return Number(links.numDeletedRows) + Number(checks.numDeletedRows) + Number(mails.numDeletedRows);
+      const texts = await kysely
+        .deleteFrom('portal_sms_outbox')
+        .where('created_at', '<', new Date(now - 30 * 86_400_000).toISOString())
+        .where((eb) => eb.or([eb('sent_at', 'is not', null), eb('failed_at', 'is not', null)]))
+        .executeTakeFirst();
+      return (
+        Number(links.numDeletedRows) +
+        Number(checks.numDeletedRows) +
+        Number(mails.numDeletedRows) +
+        Number(texts.numDeletedRows)
+      );
     },
 
     async drainOutbox(limit = 20) {
-      let sent = 0;
+      // Verification texts first (their codes expire in 30 minutes), then the status emails.
+      let sent = await smsOutbox.drain(kysely, smsSenderFor, { limit });
       for (const item of await outbox.claim(kysely, limit)) {
         try {
           if (await notify(item)) sent++;

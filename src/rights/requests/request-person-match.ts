@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
-import { normaliseEmail, type BlindIndex } from '../../kernel/crypto/blind-index.ts';
+import { normaliseEmail, normalisePhone, type BlindIndex } from '../../kernel/crypto/blind-index.ts';
 import type { FieldCipher } from '../../kernel/crypto/field-cipher.ts';
 import type { KeyService } from '../../kernel/crypto/key-service.ts';
 import { personBinding } from '../../kernel/people/person-fields.ts';
@@ -70,6 +70,60 @@ export async function matchPeopleByEmail(
       wanted
     )
       hit.add(c.id);
+  }
+  return ids.filter((id) => hit.has(id));
+}
+
+/**
+ * The people of a workspace (not erased, not being erased) holding the phone number `phone` (E.164) among their
+ * phones, found like `matchPeopleByEmail`: candidates through the `phone` blind index, each candidate's numbers
+ * decrypted and compared after the same normalisation, false positives dropped. People's phones are stored in E.164
+ * (`cleanPhone`), so a number typed in international form on the portal finds them.
+ *
+ * @example
+ * const ids = await matchPeopleByPhone(deps, trx, workspaceId, '+447700900123'); // ['3f0c…'] or []
+ */
+export async function matchPeopleByPhone(
+  deps: PersonMatchDeps,
+  db: Kysely<Database>,
+  workspaceId: string,
+  phone: string,
+): Promise<string[]> {
+  const wanted = normalisePhone(phone);
+  const hash = deps.blindIndex.compute(workspaceId, 'phone', phone, 'phone');
+  const candidates = await db
+    .selectFrom('person_blind_indexes as b')
+    .innerJoin('persons as p', 'p.id', 'b.person_id')
+    .select(['p.id', 'p.phone'])
+    .where('b.workspace_id', '=', workspaceId)
+    .where('b.field', '=', 'phone')
+    .where('b.hash', '=', hash)
+    .where('p.workspace_id', '=', workspaceId)
+    .where('p.erased_at', 'is', null)
+    .where('p.erasing_run_id', 'is', null)
+    .execute();
+  if (candidates.length === 0) return [];
+  const ids = [...new Set(candidates.map((c) => c.id))];
+  const keys = await deps.keys.getDataKeys(db, workspaceId, ids);
+  const points = await db
+    .selectFrom('person_contact_points')
+    .select(['id', 'person_id', 'value'])
+    .where('workspace_id', '=', workspaceId)
+    .where('kind', '=', 'phone')
+    .where('person_id', 'in', ids)
+    .execute();
+  const hit = new Set<string>();
+  for (const p of points) {
+    const key = keys.get(p.person_id);
+    if (key && normalisePhone(deps.fieldCipher.decrypt(key, p.value, contactPointBinding(workspaceId, p.id))) === wanted)
+      hit.add(p.person_id);
+  }
+  // People stored before contact points (migration 0020) hold their one phone in `persons` only.
+  const withPoints = new Set(points.map((p) => p.person_id));
+  for (const c of candidates) {
+    const key = keys.get(c.id);
+    if (withPoints.has(c.id) || !key || !c.phone) continue;
+    if (normalisePhone(deps.fieldCipher.decrypt(key, c.phone, personBinding(workspaceId, c.id, 'phone'))) === wanted) hit.add(c.id);
   }
   return ids.filter((id) => hit.has(id));
 }

@@ -15,7 +15,7 @@ import { personExists } from '../../kernel/people/person-lookups.ts';
 import type { Mailer } from '../../mail/mailer.ts';
 import { dueDateOf, extendedDueDate, slaOf } from './request-deadlines.ts';
 import { assertTransition, isFinalStatus } from './request-lifecycle.ts';
-import { matchPeopleByEmail } from './request-person-match.ts';
+import { matchPeopleByEmail, matchPeopleByPhone } from './request-person-match.ts';
 import {
   createRequestQueries,
   type RequestList,
@@ -381,6 +381,8 @@ export function createRequestService(deps: RequestServiceDeps): RequestInbox {
     trx: Kysely<Database>,
     ctx: ActorContext,
     input: StaffRequestInput | (Omit<StaffRequestInput, 'channel'> & { readonly channel: 'portal' }),
+    /** A verified-by-SMS portal request: matched by this E.164 number (phone blind index) when no email is given. */
+    matchPhone?: string,
   ): Promise<Row> => {
     if (!requestTypes.includes(input.type)) throw invalid('type', `one of ${requestTypes.join(', ')}`);
     if (!requestChannels.includes(input.channel))
@@ -412,6 +414,10 @@ export function createRequestService(deps: RequestServiceDeps): RequestInbox {
       const found = await matchPeopleByEmail({ keys, fieldCipher, blindIndex }, trx, ctx.workspaceId, email);
       matches = found.length;
       // Several people with one email: staff decide which one (linkPerson), nothing is guessed.
+      if (found.length === 1) personId = found[0] ?? null;
+    } else if (matchPhone !== undefined) {
+      const found = await matchPeopleByPhone({ keys, fieldCipher, blindIndex }, trx, ctx.workspaceId, matchPhone);
+      matches = found.length;
       if (found.length === 1) personId = found[0] ?? null;
     }
     const id = randomUUID();
@@ -550,13 +556,18 @@ export function createRequestService(deps: RequestServiceDeps): RequestInbox {
 
   const service: RequestInbox = {
     async submitFromPortal(trx, ctx, input) {
-      const row = await create(trx, ctx, {
-        type: input.type,
-        channel: 'portal',
-        email: input.email,
-        language: input.language,
-        details: input.details,
-      });
+      const row = await create(
+        trx,
+        ctx,
+        {
+          type: input.type,
+          channel: 'portal',
+          ...(input.email !== undefined ? { email: input.email } : {}),
+          language: input.language,
+          details: input.details,
+        },
+        input.phone,
+      );
       return { id: row.id, reference: row.reference };
     },
 

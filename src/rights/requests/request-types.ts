@@ -114,12 +114,13 @@ export interface RequestService {
   /**
    * Records a portal submission with status `identity_unverified`. Matches `email` against the people we hold
    * through the blind index (and records the match, never revealing it). A new submission always starts
-   * unverified, even when an earlier one for the same person exists.
+   * unverified, even when an earlier one for the same person exists. Verified by SMS: no email, and `phone` (E.164)
+   * is matched through the phone blind index instead (it is not stored on the request).
    */
   submitFromPortal(
     trx: Kysely<Database>,
     ctx: ActorContext,
-    input: { readonly type: RequestType; readonly email: string; readonly language: string; readonly details?: RequestDetails },
+    input: { readonly type: RequestType; readonly email?: string; readonly phone?: string; readonly language: string; readonly details?: RequestDetails },
   ): Promise<{ readonly id: string; readonly reference: string }>;
   /** Identity proven: `identity_unverified` -> `verified`. */
   markIdentityVerified(trx: Kysely<Database>, ctx: ActorContext, requestId: string, method: IdentityMethod): Promise<void>;
