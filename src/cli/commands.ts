@@ -17,6 +17,7 @@ import { registerRetentionCommand } from '../rights/retention/retention-cli-comm
 import { registerComplianceCommand } from './compliance-command.ts';
 import { registerAuditorPackCommand } from './auditor-pack-command.ts';
 import { registerIncidentsCommand } from '../monitoring/incidents/incidents-cli-command.ts';
+import { registerAlertsCommand } from './alerts-command.ts';
 /** Every CLI command, registered in one place. A feature adds one line here. */
 export function registerCommands(program: Command): void {
   registerMigrateCommand(program);
@@ -36,4 +37,5 @@ export function registerCommands(program: Command): void {
   registerComplianceCommand(program);
   registerAuditorPackCommand(program);
   registerIncidentsCommand(program);
+  registerAlertsCommand(program);
 }
