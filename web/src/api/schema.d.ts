@@ -6642,10 +6642,12 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Incidents, most recent awareness first, with their 72-hour clock (status: open by default) */
+    /** Incidents, most recent awareness first, with their 72-hour clock (status: open by default); cursor pagination */
     get: {
       parameters: {
         query?: {
+          cursor?: string;
+          limit?: number;
           status?: 'open' | 'closed' | 'all';
         };
         header?: never;
@@ -6747,6 +6749,7 @@ export interface paths {
                 updatedAt: string;
                 version: number;
               }[];
+              nextCursor: string | null;
             };
           };
         };
@@ -14660,6 +14663,151 @@ export interface paths {
         content: {
           'application/json': {
             /** Format: email */
+            to: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              sent: boolean;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/settings/sms': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The workspace's SMS gateway settings (the token is never returned); null when none */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              settings: {
+                sender: string;
+                timeoutMs: number;
+                tokenSet: boolean;
+                updatedAt: string;
+                url: string;
+                version: number;
+              } | null;
+            };
+          };
+        };
+      };
+    };
+    /** Save the SMS gateway settings; requires If-Match ("0" before the first save); omit the token to keep it */
+    put: {
+      parameters: {
+        query?: never;
+        header?: {
+          'if-match'?: string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            sender: string;
+            timeoutMs?: number;
+            token?: string | null;
+            url: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              sender: string;
+              timeoutMs: number;
+              tokenSet: boolean;
+              updatedAt: string;
+              url: string;
+              version: number;
+            };
+          };
+        };
+      };
+    };
+    post?: never;
+    /** Remove the workspace's SMS gateway settings (no SMS is sent any more) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/settings/sms/test': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Send a test text message with the current settings */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
             to: string;
           };
         };

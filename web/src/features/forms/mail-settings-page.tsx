@@ -1,4 +1,4 @@
-import { Alert, Button, Group, NumberInput, PasswordInput, Stack, Switch, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Divider, Group, NumberInput, PasswordInput, Stack, Switch, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -8,6 +8,7 @@ import { PageHeader } from '../../app/page-header.tsx';
 import { PageLoader } from '../../app/page-loader.tsx';
 import { ProblemAlert } from '../../app/problem-alert.tsx';
 import { ifMatch, mailSettingsQueryKey, type MailSettings } from './forms-query.ts';
+import { SmsSettingsSection } from '../sms/sms-settings-section.tsx';
 
 function SettingsForm({ current }: { current: MailSettings | null }) {
   const { api } = useApi();
@@ -99,6 +100,8 @@ export function MailSettingsPage() {
           <SettingsForm key={settings.data.settings?.version ?? 0} current={settings.data.settings} />
         </Stack>
       ) : null}
+      <Divider my="xl" />
+      <SmsSettingsSection />
     </>
   );
 }
