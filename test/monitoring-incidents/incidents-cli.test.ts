@@ -42,9 +42,10 @@ describe.each(testDialects)('custodian incidents on %s', (dialect) => {
     expect(list.stdout).toContain('INC-');
     expect(list.stdout).toMatch(/\t2 d (21|22) h left\t/);
     const json = await runCli(t, ['incidents', 'list', '--json']);
-    expect(JSON.parse(json.stdout)).toMatchObject([
-      { title: 'Stolen laptop', status: 'open', clock: { state: 'running' } },
-    ]);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      items: [{ title: 'Stolen laptop', status: 'open', clock: { state: 'running' } }],
+      nextCursor: null,
+    });
     expect((await runCli(t, ['incidents', 'list', '--status', 'closed'])).stdout).toContain(
       'No closed incidents.',
     );

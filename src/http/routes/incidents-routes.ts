@@ -210,19 +210,33 @@ export function incidentsRoutes(
         schema: {
           tags,
           summary:
-            'Incidents, most recent awareness first, with their 72-hour clock (status: open by default)',
+            'Incidents, most recent awareness first, with their 72-hour clock (status: open by default); cursor pagination',
           querystring: Type.Object(
-            { status: Type.Optional(literals(['open', 'closed', 'all'] as const)) },
+            {
+              status: Type.Optional(literals(['open', 'closed', 'all'] as const)),
+              limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+              cursor: Type.Optional(
+                Type.String({ minLength: 1, maxLength: 400, pattern: '^[A-Za-z0-9_-]+$' }),
+              ),
+            },
             { additionalProperties: false },
           ),
-          response: { 200: Type.Object({ items: Type.Array(IncidentView) }) },
+          response: {
+            200: Type.Object({
+              items: Type.Array(IncidentView),
+              nextCursor: Type.Union([Type.String(), Type.Null()]),
+            }),
+          },
         },
       },
       async (request) => {
-        const items = await incidents.list(db, requestContext(request).workspaceId, {
-          status: request.query.status ?? 'open',
+        const q = request.query;
+        const page = await incidents.list(db, requestContext(request).workspaceId, {
+          status: q.status ?? 'open',
+          ...(q.limit !== undefined ? { limit: q.limit } : {}),
+          ...(q.cursor !== undefined ? { cursor: q.cursor } : {}),
         });
-        return { items: items.map(view) };
+        return { items: page.items.map(view), nextCursor: page.nextCursor };
       },
     );
 

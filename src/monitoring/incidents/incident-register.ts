@@ -16,6 +16,7 @@ import { computeAffectedScope } from './affected-scope.ts';
 import { breachClock } from './breach-clock.ts';
 import { assessRisk } from './incident-assessment.ts';
 import type { IncidentFromAlert } from './incident-from-alert.ts';
+import { decodeIncidentCursor, encodeIncidentCursor } from './incident-list-cursor.ts';
 import {
   checkIncidentDates,
   checkInvolvedActors,
@@ -53,12 +54,24 @@ export interface NotificationSent {
   readonly lateReason?: string;
 }
 
+export interface IncidentListFilter {
+  readonly status?: 'open' | 'closed' | 'all';
+  /** A `nextCursor` of an earlier page. */
+  readonly cursor?: string;
+  readonly limit?: number;
+}
+
+export interface IncidentPage {
+  readonly items: Incident[];
+  readonly nextCursor: string | null;
+}
+
 export interface IncidentRegister extends IncidentFromAlert {
-  list(
-    db: Kysely<Database>,
-    workspaceId: string,
-    filter?: { status?: 'open' | 'closed' | 'all' },
-  ): Promise<Incident[]>;
+  /**
+   * One page of incidents, most recent awareness first (then id, descending); `nextCursor` continues the list, null
+   * on the last page. `limit` is 1 to 200 (default 50).
+   */
+  list(db: Kysely<Database>, workspaceId: string, filter?: IncidentListFilter): Promise<IncidentPage>;
   getOrThrow(db: Kysely<Database>, workspaceId: string, id: string): Promise<Incident>;
   create(db: Kysely<Database>, ctx: ActorContext, input: NewIncident): Promise<Incident>;
   update(
@@ -464,12 +477,35 @@ export function createIncidentRegister(deps: IncidentRegisterDeps): IncidentRegi
 
   const register: IncidentRegister = {
     async list(db, workspaceId, filter = {}) {
+      const limit = filter.limit ?? 50;
+      if (!Number.isInteger(limit) || limit < 1 || limit > 200)
+        throw new AppError('VALIDATION_FAILED', {
+          detail: 'limit: 1 to 200',
+          errors: [{ path: '/limit', message: 'must be 1 to 200' }],
+        });
       let q = db.selectFrom('incidents').selectAll().where('workspace_id', '=', workspaceId);
       if (filter.status && filter.status !== 'all') q = q.where('status', '=', filter.status);
-      const rows = await q.orderBy('aware_at', 'desc').orderBy('id').limit(500).execute();
-      const out: Incident[] = [];
-      for (const row of rows) out.push(await toIncident(db, row));
-      return out;
+      if (filter.cursor !== undefined) {
+        const after = decodeIncidentCursor(filter.cursor);
+        q = q.where((eb) =>
+          eb.or([
+            eb('aware_at', '<', after.awareAt),
+            eb.and([eb('aware_at', '=', after.awareAt), eb('id', '<', after.id)]),
+          ]),
+        );
+      }
+      const rows = await q
+        .orderBy('aware_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit + 1)
+        .execute();
+      const items: Incident[] = [];
+      for (const row of rows.slice(0, limit)) items.push(await toIncident(db, row));
+      const last = rows.length > limit ? rows[limit - 1] : undefined;
+      return {
+        items,
+        nextCursor: last ? encodeIncidentCursor({ awareAt: last.aware_at, id: last.id }) : null,
+      };
     },
 
     async getOrThrow(db, workspaceId, id) {

@@ -1,5 +1,5 @@
 import { Anchor, Badge, Button, Group, SegmentedControl, Stack, Table, Text } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, Route, Routes } from 'react-router';
 import { body } from '../../api/api-client.ts';
@@ -36,11 +36,18 @@ function IncidentList() {
   const session = useSession();
   const canWrite = session.status === 'signed-in' && session.permissions.has('monitoring:write');
   const [status, setStatus] = useState<'open' | 'closed' | 'all'>('open');
-  const list = useQuery({
+  const list = useInfiniteQuery({
     queryKey: [...incidentsKey, 'list', status],
-    queryFn: () => body(api.GET('/api/v1/incidents', { params: { query: { status } } })),
+    queryFn: ({ pageParam }) =>
+      body(
+        api.GET('/api/v1/incidents', {
+          params: { query: { status, limit: 50, ...(pageParam ? { cursor: pageParam } : {}) } },
+        }),
+      ),
+    initialPageParam: '',
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
-  const items = list.data?.items ?? [];
+  const items = list.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <>
       <PageHeader
@@ -107,6 +114,17 @@ function IncidentList() {
               ))}
             </Table.Tbody>
           </Table>
+        ) : null}
+        {list.hasNextPage ? (
+          <Group>
+            <Button
+              variant="default"
+              onClick={() => void list.fetchNextPage()}
+              loading={list.isFetchingNextPage}
+            >
+              Load more
+            </Button>
+          </Group>
         ) : null}
       </Stack>
     </>

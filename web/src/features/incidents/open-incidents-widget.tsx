@@ -11,9 +11,11 @@ import { incidentsKey } from './incidents-query.ts';
 export function OpenIncidentsWidget() {
   const { api } = useApi();
   const list = useQuery({
-    queryKey: [...incidentsKey, 'list', 'open'],
-    queryFn: () => body(api.GET('/api/v1/incidents', { params: { query: { status: 'open' } } })),
+    queryKey: [...incidentsKey, 'open-widget'],
+    // The largest page: the list comes newest first, and the most urgent are the oldest.
+    queryFn: () => body(api.GET('/api/v1/incidents', { params: { query: { status: 'open', limit: 200 } } })),
   });
+  const more = list.data?.nextCursor ? '+' : '';
   const items = [...(list.data?.items ?? [])].sort((a, b) =>
     a.clock.deadline.localeCompare(b.clock.deadline),
   );
@@ -25,7 +27,8 @@ export function OpenIncidentsWidget() {
           Open incidents
         </Title>
         <Badge color={overdue > 0 ? 'red' : 'gray'} variant={overdue > 0 ? 'filled' : 'light'}>
-          {items.length} open
+          {items.length}
+          {more} open
         </Badge>
       </Group>
       <ProblemAlert error={list.error} />
