@@ -9,6 +9,7 @@ import { ProblemAlert } from '../../app/problem-alert.tsx';
 import { BarChart } from './bar-chart.tsx';
 import { LineChart } from './line-chart.tsx';
 import { RingChart } from './ring-chart.tsx';
+import { msUntil, serverClockOffset } from './server-clock.ts';
 
 const palette = ['blue', 'teal', 'grape', 'orange', 'cyan', 'pink', 'lime', 'indigo'].map(
   (c) => `var(--mantine-color-${c}-6)`,
@@ -48,7 +49,7 @@ function Panel({
   );
 }
 
-/** Hours and minutes left (or past) until a deadline, ticking every 30 seconds. */
+/** The browser's clock, ticking every 30 seconds (deadlines add the server clock's offset to it). */
 function useNow(): number {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
@@ -75,10 +76,19 @@ export function DpoDashboardPage() {
   const now = useNow();
   const q = useQuery({
     queryKey: ['dashboard', 'privacy'],
-    queryFn: () => body(api.GET('/api/v1/dashboard/privacy')),
+    queryFn: async () => {
+      const sentAt = Date.now();
+      const dashboard = await body(api.GET('/api/v1/dashboard/privacy'));
+      // Clocks count from the server's time (its `generatedAt`), never from the browser's, which may be wrong.
+      return {
+        dashboard,
+        offset: serverClockOffset({ serverNow: dashboard.generatedAt, sentAt, receivedAt: Date.now() }),
+      };
+    },
     refetchInterval: 60_000,
   });
-  const d = q.data;
+  const d = q.data?.dashboard;
+  const offset = q.data?.offset ?? 0;
   return (
     <>
       <PageHeader
@@ -146,7 +156,7 @@ export function DpoDashboardPage() {
             ) : null}
             <Stack gap={6}>
               {d.incidents?.map((i) => {
-                const left = Date.parse(i.deadline) - now;
+                const left = msUntil(i.deadline, now, offset);
                 return (
                   <Group key={i.id} justify="space-between" wrap="nowrap">
                     <Anchor component={Link} to={`/incidents/${i.id}`} size="sm">
@@ -302,13 +312,11 @@ export function DpoDashboardPage() {
             <LineChart
               label="Audit entries per purpose per day, last 30 days"
               xLabels={d.processing.days}
-              series={d.processing.purposes
-                .slice(0, 6)
-                .map((p, i) => ({
-                  label: `${p.purpose} (${p.total})`,
-                  values: p.daily,
-                  color: palette[i % palette.length]!,
-                }))}
+              series={d.processing.purposes.slice(0, 6).map((p, i) => ({
+                label: `${p.purpose} (${p.total})`,
+                values: p.daily,
+                color: palette[i % palette.length]!,
+              }))}
             />
           </Panel>
         </SimpleGrid>
