@@ -248,6 +248,43 @@ describe.each(testDialects)('privacy portal: phone verification through an SMS g
     expect(await requestOf(c, verification)).toMatchObject({ status: 'identity_unverified' });
   });
 
+  it('works as HTML forms without script: check your phone, a wrong code keeps the phone page, the right one verifies', async () => {
+    const c = ctx();
+    const phone = '+447700900777';
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    const submitted = await c.app.inject({
+      method: 'POST',
+      url: `/privacy/${c.workspaceId}`,
+      remoteAddress: '198.51.100.49',
+      headers: form,
+      payload: `type=erasure&language=de&channel=sms&phone=${encodeURIComponent('0044 7700 900777')}&email=`,
+    });
+    expect(submitted.statusCode).toBe(200);
+    expect(submitted.body).toContain('Sehen Sie auf Ihr Telefon');
+    expect(submitted.body).toContain('<input type="hidden" name="channel" value="sms">');
+    const verification = submitted.body.match(/name="verification" value="([0-9a-f-]{36})"/)?.[1];
+    expect(verification).toBeDefined();
+    const [text] = await waitForTexts(gateway.texts, phone, 1);
+    expect(text!.body).toContain('Ihr Code');
+    const right = codeInText(text!);
+    const post = (code: string) =>
+      c.app.inject({
+        method: 'POST',
+        url: `/privacy/${c.workspaceId}/verify`,
+        remoteAddress: '198.51.100.49',
+        headers: form,
+        payload: `verification=${verification}&language=de&channel=sms&code=${code}`,
+      });
+    const wrong = await post(right === '000000' ? '111111' : '000000');
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.body).toContain('Sehen Sie auf Ihr Telefon');
+    expect(wrong.body).toContain('Prüfen Sie unsere letzte SMS');
+    const ok = await post(right);
+    expect(ok.statusCode).toBe(200);
+    expect(ok.body).toContain('Bewahren Sie diesen Link auf');
+    expect(ok.body).toMatch(/href="\/privacy\/[A-Za-z0-9_-]+\/status\/[A-Za-z0-9_.-]+"/);
+  });
+
   it('refuses an invalid number with the same form error as a bad email', async () => {
     const c = ctx();
     const post = (payload: string) =>

@@ -46,6 +46,8 @@ const VerifyBody = Type.Object(
     verification: Type.String({ maxLength: 64 }),
     code: Type.String({ maxLength: 16 }),
     language: Type.Optional(Type.String({ maxLength: 16 })),
+    /** The code form of a texted code says so, to show "check your phone" again after a wrong code. */
+    channel: Type.Optional(Type.String({ maxLength: 16 })),
   },
   { additionalProperties: false },
 );
@@ -309,7 +311,8 @@ export function portalRoutes(
               workspaceId,
               language,
               verificationId,
-              error: portalTexts[language].failed,
+              error: body.channel === 'sms' ? portalTexts[language].sms.failed : portalTexts[language].failed,
+              channel: body.channel === 'sms' ? 'sms' : 'email',
             });
             return html(reply, error.status, page);
           }

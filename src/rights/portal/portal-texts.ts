@@ -74,6 +74,8 @@ export interface PortalTexts {
     readonly checkPhone: string;
     /** On the verified page of a request verified by text (no status email follows). */
     readonly verifiedNoEmail: string;
+    /** A wrong, used or expired texted code. */
+    readonly failed: string;
     readonly verifyBody: (input: { code: string; reference: string; minutes: number; organisation: string }) => string;
   };
   readonly mail: {
@@ -177,6 +179,7 @@ const en: PortalTexts = {
     checkPhone:
       'If the number is right, a text message with a 6-digit code is on its way. The code is valid for 30 minutes. Type it below.',
     verifiedNoEmail: 'Keep this link (bookmark it): it is how you follow your request, as we have no email address to send it to.',
+    failed: 'The code is not valid, was already used or has expired. Check the latest text message we sent, or send your request again.',
     verifyBody: ({ code, reference, minutes, organisation }) =>
       `${organisation}: your code for privacy request ${reference}: ${code} (valid ${minutes} min). If you did not ask, ignore this message.`,
   },
@@ -283,6 +286,7 @@ const fr: PortalTexts = {
     checkPhone:
       'Si le numéro est correct, un SMS avec un code à 6 chiffres est en route. Le code est valable 30 minutes. Saisissez-le ci-dessous.',
     verifiedNoEmail: 'Gardez ce lien (ajoutez-le à vos favoris) : il vous permet de suivre votre demande, car nous n’avons pas d’adresse e-mail où l’envoyer.',
+    failed: 'Le code n’est pas valable, a déjà servi ou a expiré. Consultez notre dernier SMS ou renvoyez votre demande.',
     verifyBody: ({ code, reference, minutes, organisation }) =>
       `${organisation} : votre code pour la demande ${reference} : ${code} (valable ${minutes} min). Si vous n’avez rien demandé, ignorez ce message.`,
   },
@@ -388,6 +392,7 @@ const de: PortalTexts = {
     checkPhone:
       'Wenn die Nummer stimmt, ist eine SMS mit einem 6-stelligen Code unterwegs. Der Code gilt 30 Minuten. Geben Sie ihn unten ein.',
     verifiedNoEmail: 'Bewahren Sie diesen Link auf (Lesezeichen): damit verfolgen Sie Ihre Anfrage, da wir keine E-Mail-Adresse haben, an die wir ihn senden könnten.',
+    failed: 'Der Code ist ungültig, wurde schon benutzt oder ist abgelaufen. Prüfen Sie unsere letzte SMS oder senden Sie die Anfrage erneut.',
     verifyBody: ({ code, reference, minutes, organisation }) =>
       `${organisation}: Ihr Code für die Datenschutzanfrage ${reference}: ${code} (gültig ${minutes} Min.). Wenn Sie nichts angefragt haben, ignorieren Sie diese Nachricht.`,
   },
