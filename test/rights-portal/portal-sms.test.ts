@@ -323,6 +323,12 @@ describe.each(testDialects)('privacy portal: phone verification through an SMS g
     for (let i = 0; i < 200 && (await row()).attempts < 1; i++) await new Promise((r) => setTimeout(r, 10));
     expect(await row()).toMatchObject({ attempts: 1, sent_at: null });
     expect((await row()).payload).not.toBeNull();
+    const activity = async () =>
+      (await c.app.inject({ method: 'GET', url: '/api/v1/privacy-portal', headers: c.as.privacy_officer })).json() as {
+        textsPending: number;
+        textsFailed: number;
+      };
+    expect((await activity()).textsPending).toBe(1);
     // Within the claim the job leaves it alone; after it, the job's drain sends it once the gateway is back.
     expect(await c.services.privacyPortal.drainOutbox(50)).toBe(0);
     gateway.state.status = 200;
@@ -330,6 +336,7 @@ describe.each(testDialects)('privacy portal: phone verification through an SMS g
     expect(await c.services.privacyPortal.drainOutbox(50)).toBeGreaterThanOrEqual(1);
     const [text] = await waitForTexts(gateway.texts, phone, 1);
     expect(await row()).toMatchObject({ attempts: 2, sent_at: expect.any(String), payload: null });
+    expect((await activity()).textsPending).toBe(0);
     const res = await verifyCode(c, verification, codeInText(text!), { ip: '198.51.100.47' });
     expect(res.statusCode).toBe(200);
   });
@@ -350,6 +357,8 @@ describe.each(testDialects)('privacy portal: phone verification through an SMS g
     const failed = await c.t.db.kysely.selectFrom('portal_sms_outbox').select(['payload']).where('failed_at', 'is not', null).execute();
     expect(failed.length).toBeGreaterThanOrEqual(1);
     for (const f of failed) expect(f.payload).toBeNull();
+    const activity = await c.app.inject({ method: 'GET', url: '/api/v1/privacy-portal?days=1', headers: c.as.privacy_officer });
+    expect(activity.json()).toMatchObject({ textsPending: 0, textsFailed: 1 });
   });
 
   it('limits submissions per phone number (keyed hash bucket) with 429', async () => {

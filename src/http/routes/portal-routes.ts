@@ -66,6 +66,8 @@ const ActivitySchema = Type.Object({
   downloads: Count,
   emailsPending: Count,
   emailsFailed: Count,
+  textsPending: Type.Integer({ minimum: 0, description: 'Verification texts waiting for the SMS gateway' }),
+  textsFailed: Type.Integer({ minimum: 0, description: 'Verification texts given up (five failures, or the code expired)' }),
 });
 
 function header(request: FastifyRequest, name: string): string | undefined {

@@ -20,6 +20,9 @@ export interface PortalActivity {
   /** Emails to requesters waiting to be sent, and those given up after five attempts. */
   readonly emailsPending: number;
   readonly emailsFailed: number;
+  /** Verification texts (since `since`) waiting to be sent, and those given up (five failures or the code expired). */
+  readonly textsPending: number;
+  readonly textsFailed: number;
 }
 
 /**
@@ -54,6 +57,13 @@ export async function portalActivity(
     .where('workspace_id', '=', workspaceId)
     .where('sent_at', 'is', null)
     .execute();
+  const texts = await db
+    .selectFrom('portal_sms_outbox')
+    .select(['failed_at'])
+    .where('workspace_id', '=', workspaceId)
+    .where('created_at', '>=', since)
+    .where('sent_at', 'is', null)
+    .execute();
   const actions = new Map(audit.map((row) => [row.action, Number(row.n)]));
   return {
     since,
@@ -66,5 +76,7 @@ export async function portalActivity(
     downloads: actions.get('portal.result_downloaded') ?? 0,
     emailsPending: outbox.filter((o) => o.attempts < 5).length,
     emailsFailed: outbox.filter((o) => o.attempts >= 5).length,
+    textsPending: texts.filter((t) => t.failed_at === null).length,
+    textsFailed: texts.filter((t) => t.failed_at !== null).length,
   };
 }

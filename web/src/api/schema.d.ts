@@ -10900,6 +10900,10 @@ export interface paths {
               refusedVerifications: number;
               since: string;
               submissions: number;
+              /** @description Verification texts given up (five failures, or the code expired) */
+              textsFailed: number;
+              /** @description Verification texts waiting for the SMS gateway */
+              textsPending: number;
               /** @description The public portal page of this workspace */
               url: string;
               verified: number;

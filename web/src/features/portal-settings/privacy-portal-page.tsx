@@ -59,6 +59,8 @@ const rows: readonly { key: Exclude<keyof Activity, 'url' | 'since'>; label: str
     hint: 'Sent by the portal job every 15 seconds.',
   },
   { key: 'emailsFailed', label: 'Emails given up', hint: 'Five failed attempts: check the SMTP settings.' },
+  { key: 'textsPending', label: 'Code texts waiting', hint: 'Retried every minute while the SMS gateway fails.' },
+  { key: 'textsFailed', label: 'Code texts given up', hint: 'Five failures or the code expired: check the SMS settings.' },
 ];
 
 /** Where the public privacy portal of this workspace is, and how it is used (counts only, no one named). */
