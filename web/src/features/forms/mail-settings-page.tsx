@@ -8,7 +8,7 @@ import { PageHeader } from '../../app/page-header.tsx';
 import { PageLoader } from '../../app/page-loader.tsx';
 import { ProblemAlert } from '../../app/problem-alert.tsx';
 import { ifMatch, mailSettingsQueryKey, type MailSettings } from './forms-query.ts';
-import { SmsSettingsSection } from '../sms/sms-settings-section.tsx';
+import { SmsSettingsSection } from './sms-settings-section.tsx';
 
 function SettingsForm({ current }: { current: MailSettings | null }) {
   const { api } = useApi();
