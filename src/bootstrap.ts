@@ -7,13 +7,14 @@ import { hashPassword } from './identity/password-hash.ts';
 import { randomSecret } from './identity/secret-hash.ts';
 import { createWorkspace, seedBuiltinRoles, type WorkspaceSeeder } from './workspaces/create-workspace.ts';
 import { seedCatalogue } from './kernel/catalogue/seed-catalogue.ts';
-import { seedPurposes } from './kernel/purposes/purpose-register.ts';
+import { seedPurposes, seedRequestPurpose } from './kernel/purposes/purpose-register.ts';
+import { seedRequestAttributes } from './rights/requests/request-attributes.ts';
 import { seedContentCatalogue } from './crm/activities/seed-content-catalogue.ts';
 import { seedDefaultPipeline } from './crm/deals/pipelines/seed-default-pipeline.ts';
 import { seedStarterModules } from './governance/training/seed-starter-modules.ts';
 
 /** Seeders every new workspace runs, in order. Each area that seeds private defaults adds itself here. */
-export const workspaceSeeders: readonly WorkspaceSeeder[] = [seedBuiltinRoles, seedCatalogue, seedPurposes, seedDefaultPipeline, seedStarterModules, seedContentCatalogue];
+export const workspaceSeeders: readonly WorkspaceSeeder[] = [seedBuiltinRoles, seedCatalogue, seedPurposes, seedRequestPurpose, seedRequestAttributes, seedDefaultPipeline, seedStarterModules, seedContentCatalogue];
 
 export interface FirstStartResult {
   readonly workspaceId: string;

@@ -16,7 +16,7 @@ describe.each(testDialects)('records of processing on %s', (dialect) => {
     expect(s.version).toBe(1);
     expect(s.digest).toMatch(/^[0-9a-f]{64}$/);
     const keys = s.document.activities.map((a: { purposeKey: string }) => a.purposeKey);
-    expect(keys).toEqual(['accounting', 'crm', 'email_marketing', 'sales', 'support']);
+    expect(keys).toEqual(['accounting', 'crm', 'data_subject_requests', 'email_marketing', 'sales', 'support']);
     const crm = s.document.activities.find((a: { purposeKey: string }) => a.purposeKey === 'crm');
     expect(crm.lawfulBasis).toBeTruthy();
     expect(crm.retention).toMatch(/^P/);
@@ -113,7 +113,7 @@ describe.each(testDialects)('records of processing on %s', (dialect) => {
 
     const json = await send(app, as.auditor, 'GET', `${url}/export?format=json`);
     expect(json.headers['content-disposition']).toMatch(/attachment; filename="records-of-processing-v\d+-/);
-    expect(json.json().document.activities.length).toBe(5);
+    expect(json.json().document.activities.length).toBe(6);
   });
 
   it('escapes HTML in exported values', async () => {

@@ -29,6 +29,7 @@ function purpose(overrides: Partial<PurposeRecord> = {}): PurposeRecord {
     active: true,
     directMarketing: false,
     legalClaims: false,
+    answersRequests: false,
     updatedAt: '2026-01-01T00:00:00.000Z',
     ...overrides,
   };
@@ -67,6 +68,97 @@ const marketing = purpose({
   requiredCategories: ['user.contact.email'],
   optionalCategories: ['user.name'],
   directMarketing: true,
+});
+
+/** The built-in purpose that answers data subject requests (ADR 0034), as seeded. */
+const requestsPurpose = purpose({
+  key: 'data_subject_requests',
+  lawfulBasis: 'legal_obligation',
+  legitimateInterestAssessment: null,
+  art9Condition: 'substantial_public_interest',
+  requiredCategories: ['user'],
+  optionalCategories: [],
+  answersRequests: true,
+});
+const privacyOfficer: RoleScope = {
+  purposes: ['*'],
+  dataCategories: ['*'],
+  permissions: new Set(['requests:read', 'requests:write', 'people:read']),
+};
+const answering = (overrides: Partial<ProcessingInput> = {}) =>
+  input({
+    purpose: requestsPurpose,
+    role: privacyOfficer,
+    standings: [person('p1', { restricted: true, objection: 'upheld' })],
+    personIds: ['p1'],
+    answering: { personIds: ['p1'] },
+    operation: 'export',
+    ...overrides,
+  });
+
+describe('decideProcessing: the built-in requests purpose', () => {
+  const table: [string, ProcessingInput, string][] = [
+    ['exports a restricted, objecting person for their own request', answering(), 'allow'],
+    ['writes (rectifies) a restricted person for their own request', answering({ operation: 'write' }), 'allow'],
+    ['reads the person for their own request', answering({ operation: 'read' }), 'allow'],
+    [
+      'a role with only requests:read may read, not export',
+      answering({ role: { ...privacyOfficer, permissions: ['requests:read'] } }),
+      'ROLE_PURPOSE_DENIED',
+    ],
+    [
+      'requests:read suffices to read',
+      answering({ operation: 'read', role: { ...privacyOfficer, permissions: ['requests:read'] } }),
+      'allow',
+    ],
+    ['a sales role (no requests permission) may not use it', answering({ role: salesRole }), 'ROLE_PURPOSE_DENIED'],
+    [
+      'a `*` purpose grant without requests permission is not enough',
+      answering({ role: everything }),
+      'ROLE_PURPOSE_DENIED',
+    ],
+    ['never sends (marketing)', answering({ operation: 'send' }), 'ROLE_PURPOSE_DENIED'],
+    ['never shares', answering({ operation: 'share' }), 'ROLE_PURPOSE_DENIED'],
+    ['never searches among people', answering({ operation: 'search' }), 'ROLE_PURPOSE_DENIED'],
+    ['refused outside a request being answered', answering({ answering: undefined }), 'ROLE_PURPOSE_DENIED'],
+    [
+      'refused for a person other than the requester',
+      answering({
+        personIds: ['p1', 'p2'],
+        standings: [person('p1'), person('p2', { restricted: true })],
+      }),
+      'ROLE_PURPOSE_DENIED',
+    ],
+    [
+      'still bound by the role’s categories',
+      answering({ role: { ...privacyOfficer, dataCategories: ['user.name'] } }),
+      'ROLE_CATEGORY_DENIED',
+    ],
+    [
+      'special data is covered by its Art. 9(2) condition',
+      answering({ categories: [cat('user.health.condition')] }),
+      'allow',
+    ],
+    [
+      'another purpose flagged legal claims does not need a request, the requests purpose does',
+      input({
+        role: privacyOfficer,
+        purpose: purpose({ legalClaims: true }),
+        standings: [person('p1', { restricted: true })],
+      }),
+      'allow',
+    ],
+  ];
+
+  it.each(table)('%s', (_name, given, expected) => {
+    const decision = decideProcessing(given);
+    expect(decision.allowed ? 'allow' : decision.code).toBe(expected);
+  });
+
+  it('names the other person it refuses', () => {
+    const d = decideProcessing(answering({ personIds: ['p1', 'p2'], standings: [person('p1'), person('p2')] }));
+    expect(d).toMatchObject({ allowed: false, personIds: ['p2'] });
+  });
 });
 
 describe('decideProcessing: the decision table', () => {
@@ -328,14 +420,19 @@ const prefixesArb = (max: number) =>
     { weight: 1, arbitrary: fc.constant(['*']) },
     { weight: 4, arbitrary: fc.subarray(broadPrefixes, { minLength: 1, maxLength: max }) },
   );
+const permissionsArb = fc.oneof(
+  fc.constant(['requests:read', 'requests:write']),
+  fc.subarray(['requests:read', 'requests:write', 'people:read']),
+);
 const roleArb: fc.Arbitrary<RoleScope> = fc.record({
   purposes: fc.oneof(
     { weight: 1, arbitrary: fc.constant(['*']) },
     { weight: 3, arbitrary: fc.subarray(purposeKeys) },
   ),
   dataCategories: prefixesArb(6),
+  permissions: permissionsArb,
 });
-const purposeArb: fc.Arbitrary<PurposeRecord> = fc
+const plainPurposeArb: fc.Arbitrary<PurposeRecord> = fc
   .record({
     key: fc.constantFrom(...purposeKeys),
     lawfulBasis: fc.constantFrom(...lawfulBases),
@@ -351,6 +448,13 @@ const purposeArb: fc.Arbitrary<PurposeRecord> = fc
     legalClaims: fc.boolean(),
   })
   .map((p) => purpose(p));
+const purposeArb: fc.Arbitrary<PurposeRecord> = fc.oneof(
+  { weight: 5, arbitrary: plainPurposeArb },
+  {
+    weight: 1,
+    arbitrary: fc.boolean().map((active) => ({ ...requestsPurpose, active: active || requestsPurpose.active })),
+  },
+);
 const standingArb = (id: string): fc.Arbitrary<PurposeStanding> =>
   fc.record({
     personId: fc.constant(id),
@@ -368,7 +472,14 @@ const inputArb: fc.Arbitrary<ProcessingInput> = fc
     role: roleArb,
     standings: standingsArb,
     operation: fc.constantFrom<Operation>(...operations),
+    // The request answered: none, the first person's, or another's.
+    answeringWho: fc.constantFrom('none', 'p0', 'p0', 'p0', 'other'),
   })
+  .map(({ answeringWho, ...base }) => ({
+    ...base,
+    personIds: base.standings.map((s) => s.personId),
+    answering: answeringWho === 'none' ? undefined : { personIds: [answeringWho] },
+  }))
   .chain((base) => {
     const fitting = leafKeys.filter(
       (k) =>
@@ -400,7 +511,14 @@ describe('decideProcessing: properties', () => {
     fc.assert(
       fc.property(inputArb, (i) => {
         if (!decideProcessing(i).allowed) return;
-        expect(i.role.purposes.includes('*') || i.role.purposes.includes(i.purpose.key)).toBe(true);
+        if (i.purpose.answersRequests) {
+          const granted = new Set(i.role.permissions ?? []);
+          expect(granted.has('requests:write') || (i.operation === 'read' && granted.has('requests:read'))).toBe(
+            true,
+          );
+        } else {
+          expect(i.role.purposes.includes('*') || i.role.purposes.includes(i.purpose.key)).toBe(true);
+        }
         expect(i.purpose.active).toBe(true);
       }),
       runs,
@@ -431,11 +549,26 @@ describe('decideProcessing: properties', () => {
     );
   });
 
-  it('restricted persons: only storage (or legal claims) is allowed', () => {
+  it('restricted persons: only storage, legal claims, or answering their own request is allowed', () => {
     fc.assert(
       fc.property(inputArb, (i) => {
         if (!decideProcessing(i).allowed || !i.standings.some((s) => s.restricted)) return;
-        expect(i.operation === 'store' || i.purpose.legalClaims).toBe(true);
+        const ownRequest =
+          i.purpose.answersRequests &&
+          i.standings.every((s) => i.answering?.personIds.includes(s.personId) === true);
+        expect(i.operation === 'store' || i.purpose.legalClaims || ownRequest).toBe(true);
+      }),
+      runs,
+    );
+  });
+
+  it('the requests purpose: never sends, shares or searches, never outside a request, never another person', () => {
+    fc.assert(
+      fc.property(inputArb, (i) => {
+        if (!i.purpose.answersRequests || !decideProcessing(i).allowed) return;
+        expect(['read', 'write', 'export', 'store']).toContain(i.operation);
+        expect(i.answering).toBeDefined();
+        for (const id of i.personIds ?? []) expect(i.answering?.personIds).toContain(id);
       }),
       runs,
     );
@@ -445,7 +578,7 @@ describe('decideProcessing: properties', () => {
     fc.assert(
       fc.property(inputArb, (i) => {
         if (!decideProcessing(i).allowed) return;
-        expect(i.standings.some((s) => s.objection === 'upheld')).toBe(false);
+        if (!i.purpose.answersRequests) expect(i.standings.some((s) => s.objection === 'upheld')).toBe(false);
         if (i.categories.some((c) => c.special)) expect(i.purpose.art9Condition).not.toBeNull();
       }),
       runs,
@@ -459,7 +592,10 @@ describe('decideProcessing: properties', () => {
         const fewerCategories = i.categories.filter((_, k) => k !== n % Math.max(1, i.categories.length));
         const fewerPersons = i.standings.filter((_, k) => k !== n % Math.max(1, i.standings.length));
         expect(decideProcessing({ ...i, categories: fewerCategories }).allowed).toBe(true);
-        expect(decideProcessing({ ...i, standings: fewerPersons }).allowed).toBe(true);
+        expect(
+          decideProcessing({ ...i, standings: fewerPersons, personIds: fewerPersons.map((s) => s.personId) })
+            .allowed,
+        ).toBe(true);
       }),
       runs,
     );
@@ -475,6 +611,8 @@ describe('decideProcessing: properties', () => {
       allowed.filter((i) => i.purpose.lawfulBasis === 'consent' && i.standings.length > 0).length,
     ).toBeGreaterThan(5);
     expect(allowed.filter((i) => i.standings.some((s) => s.restricted)).length).toBeGreaterThan(5);
+    const answered = allowed.filter((i) => i.purpose.answersRequests && i.standings.length > 0);
+    expect(answered.filter((i) => i.standings.some((s) => s.restricted)).length).toBeGreaterThan(5);
   });
 
   it('allows whenever every rule is satisfied (the gate is not simply closed)', () => {

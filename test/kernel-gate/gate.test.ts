@@ -48,9 +48,9 @@ describe.each(testDialects)('processing gate on %s', (dialect) => {
     return error as AppError;
   }
 
-  it('seeds exactly the five default purposes, marketing inactive, each at version 1', async () => {
+  it('seeds the five default purposes and the built-in requests purpose, marketing inactive, each at version 1', async () => {
     const purposes = await k().purposes.list(db(), app().workspaceId);
-    expect(purposes.map((p) => p.key)).toEqual(['accounting', 'crm', 'email_marketing', 'sales', 'support']);
+    expect(purposes.map((p) => p.key)).toEqual(['accounting', 'crm', 'data_subject_requests', 'email_marketing', 'sales', 'support']);
     const byKey = Object.fromEntries(purposes.map((p) => [p.key, p]));
     expect(byKey.email_marketing).toMatchObject({
       active: false,

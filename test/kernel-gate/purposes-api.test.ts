@@ -36,11 +36,11 @@ describe.each(testDialects)('purposes API on %s', (dialect) => {
     retention: 'P1Y',
   };
 
-  it('lists the five seeded purposes to any role that may read them', async () => {
+  it('lists the six seeded purposes (five defaults and the built-in requests one) to any role that may read them', async () => {
     const res = await call(ctx().app, sales, 'GET', base);
     expect(res.statusCode).toBe(200);
     const items = res.json().items as { key: string; active: boolean }[];
-    expect(items.map((p) => p.key)).toEqual(['accounting', 'crm', 'email_marketing', 'sales', 'support']);
+    expect(items.map((p) => p.key)).toEqual(['accounting', 'crm', 'data_subject_requests', 'email_marketing', 'sales', 'support']);
     expect(items.find((p) => p.key === 'email_marketing')?.active).toBe(false);
   });
 

@@ -59,6 +59,7 @@ describe.each(testDialects)('standing API on %s', (dialect) => {
     expect(standing.purposes.map((p) => [p.purpose, p.lawfulBasis, p.consentRequired])).toEqual([
       ['accounting', 'legal_obligation', false],
       ['crm', 'legitimate_interests', false],
+      ['data_subject_requests', 'legal_obligation', false],
       ['email_marketing', 'consent', true],
       ['sales', 'contract', false],
       ['support', 'contract', false],

@@ -19,6 +19,8 @@ export interface CategoryFacts {
 export interface RoleScope {
   readonly purposes: readonly string[];
   readonly dataCategories: readonly string[];
+  /** The role's permissions (`requests:write`, …); only the built-in requests purpose looks at them. */
+  readonly permissions?: ReadonlySet<string> | readonly string[] | undefined;
 }
 
 export interface ProcessingInput {
@@ -29,6 +31,9 @@ export interface ProcessingInput {
   /** Standing for `purpose` of every person concerned (empty when no existing person is touched, e.g. a create). */
   readonly standings: readonly PurposeStanding[];
   readonly operation: Operation;
+  /** Persons concerned, and the request being answered: read by the built-in requests purpose's rule only. */
+  readonly personIds?: readonly string[] | undefined;
+  readonly answering?: { readonly personIds: readonly string[] } | undefined;
 }
 
 /** Codes the gate refuses with; each is in the error catalogue (`src/errors.ts`). */
@@ -81,22 +86,57 @@ function lawfulBasisGap(purpose: PurposeRecord, categories: readonly CategoryFac
   return undefined;
 }
 
+/** What answering a person's own request may do: never send (marketing) or share, nor search among people. */
+const requestOperations = new Set<Operation>(['read', 'write', 'export', 'store']);
+
+/**
+ * The rule of the built-in `data_subject_requests` purpose (ADR 0034), in place of the role's purpose list: the role
+ * handles requests (`requests:write`, or `requests:read` to read), an operation of `requestOperations`, run while
+ * answering a request, on no one but the person the request is about.
+ */
+function requestPurposeRefusal(input: ProcessingInput): ProcessingDecision | undefined {
+  const { purpose, role, operation } = input;
+  const granted = role.permissions ?? [];
+  const holds = (p: string) => ('has' in granted ? granted.has(p) : granted.includes(p));
+  const handles = holds('requests:write') || (operation === 'read' && holds('requests:read'));
+  if (!handles) {
+    return refuse('ROLE_PURPOSE_DENIED', `only roles that handle data subject requests may use purpose ${purpose.key}`);
+  }
+  if (!requestOperations.has(operation)) {
+    return refuse('ROLE_PURPOSE_DENIED', `purpose ${purpose.key} answers requests: it may not ${operation} data`);
+  }
+  if (!input.answering) {
+    return refuse('ROLE_PURPOSE_DENIED', `purpose ${purpose.key} is used only to answer a data subject request`);
+  }
+  const own = new Set(input.answering.personIds);
+  const others = (input.personIds ?? []).filter((id) => !own.has(id));
+  if (others.length > 0) {
+    return refuse('ROLE_PURPOSE_DENIED', `purpose ${purpose.key} reaches only the person whose request is answered`, {
+      personIds: others,
+    });
+  }
+  return undefined;
+}
+
 function personRefusal(
   purpose: PurposeRecord,
   standings: readonly PurposeStanding[],
   operation: Operation,
   needsConsent: boolean,
 ): ProcessingDecision | undefined {
+  // Answering the person's own request reaches them whatever their restriction or objection (ADR 0034).
+  const answering = purpose.answersRequests;
   const restricted = standings.filter((s) => s.restricted);
-  if (restricted.length > 0 && operation !== 'store' && !purpose.legalClaims) {
+  if (restricted.length > 0 && operation !== 'store' && !purpose.legalClaims && !answering) {
     return refuse('RESTRICTED', 'processing of the person is restricted (Art. 18): storage only', {
       personIds: restricted.map((s) => s.personId),
     });
   }
   const objected = standings.filter(
     (s) =>
-      s.objection === 'upheld' ||
-      (s.objection === 'pending' && (purpose.directMarketing || objectableBases.has(purpose.lawfulBasis))),
+      !answering &&
+      (s.objection === 'upheld' ||
+      (s.objection === 'pending' && (purpose.directMarketing || objectableBases.has(purpose.lawfulBasis)))),
   );
   if (objected.length > 0) {
     return refuse('OBJECTED', 'the person objected to this purpose (Art. 21)', {
@@ -118,7 +158,8 @@ function personRefusal(
  * The processing gate's decision, pure: no I/O, no clock. Checks, in order: the role may use the purpose, the
  * purpose is active, the role may touch the categories, the purpose covers them, a lawful basis exists for them
  * (LIA for legitimate interests, an Art. 9(2) condition for special data, Art. 10 for criminal data), then each
- * person's standing (restriction, objection, consent). The first failed check is the answer.
+ * person's standing (restriction, objection, consent). The first failed check is the answer. The built-in requests
+ * purpose (`answersRequests`) replaces the first check with its own rule and skips restriction and objection.
  *
  * @example
  * const d = decideProcessing({ purpose, role: principal.role, categories, standings, operation: 'read' });
@@ -126,7 +167,10 @@ function personRefusal(
  */
 export function decideProcessing(input: ProcessingInput): ProcessingDecision {
   const { purpose, role, categories, standings, operation } = input;
-  if (!role.purposes.includes('*') && !role.purposes.includes(purpose.key)) {
+  if (purpose.answersRequests) {
+    const refusal = requestPurposeRefusal(input);
+    if (refusal) return refusal;
+  } else if (!role.purposes.includes('*') && !role.purposes.includes(purpose.key)) {
     return refuse('ROLE_PURPOSE_DENIED', `the role may not process data for purpose ${purpose.key}`);
   }
   if (!purpose.active) return refuse('PURPOSE_INACTIVE', `purpose ${purpose.key} is not active`);

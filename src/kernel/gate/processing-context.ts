@@ -21,4 +21,16 @@ export interface ProcessingContext extends ActorContext {
   readonly purpose: string;
   /** The acting role's purposes and data-category prefixes (`RoleGrant` satisfies it). */
   readonly role: RoleScope;
+  /**
+   * Set by request fulfilment only (never from a client): the data subject request being answered and the person it
+   * is about. The built-in `data_subject_requests` purpose is admitted only with it, and only for that person (ADR 0034).
+   */
+  readonly answering?: AnsweringRequest | undefined;
+}
+
+/** The data subject request an operation answers. */
+export interface AnsweringRequest {
+  readonly requestId: string;
+  /** The person the request is about (linked on the request), when one is. */
+  readonly personIds: readonly string[];
 }

@@ -12,6 +12,7 @@ import type { CategoryFacts } from '../gate/decide-processing.ts';
 import type { ActorContext } from '../gate/processing-context.ts';
 import { createWorkspaceCache } from '../gate/workspace-cache.ts';
 import { defaultPurposes } from './default-purposes.ts';
+import { requestPurposeFields, requestPurposeKey } from './request-purpose.ts';
 import type { Art9Condition, LawfulBasis, PurposeRecord } from './purpose-types.ts';
 import { isUniqueViolation } from './unique-violation.ts';
 import { assertPurposeValid, type PurposeFields } from './validate-purpose.ts';
@@ -82,6 +83,7 @@ function toRecord(row: Selectable<PurposeTable>): PurposeRecord {
     active: row.active === 1,
     directMarketing: row.direct_marketing === 1,
     legalClaims: row.legal_claims === 1,
+    answersRequests: Number(row.answers_requests ?? 0) === 1,
     updatedAt: row.updated_at,
   });
 }
@@ -93,6 +95,7 @@ function toRow(
   f: PurposeFields,
   createdAt: string,
   now: string,
+  answersRequests = false,
 ) {
   return {
     workspace_id: workspaceId,
@@ -112,6 +115,8 @@ function toRow(
     active: f.active ? 1 : 0,
     direct_marketing: f.directMarketing ? 1 : 0,
     legal_claims: f.legalClaims ? 1 : 0,
+    // Written only when set: the default purposes are also seeded by migration 0011, before the column exists.
+    ...(answersRequests ? { answers_requests: 1 } : {}),
     created_at: createdAt,
     updated_at: now,
   };
@@ -140,7 +145,7 @@ async function insertPurposeVersion(
   change: string,
   actor: Actor,
 ): Promise<PurposeRecord> {
-  const record = toRecord(row);
+  const record = toRecord({ answers_requests: 0, ...row });
   await trx
     .insertInto('purpose_versions')
     .values({
@@ -170,6 +175,52 @@ export async function seedPurposes(trx: Kysely<Database>, workspaceId: string, c
     const row = toRow(workspaceId, key, 1, fields, now, now);
     await trx.insertInto('purposes').values(row).execute();
     await insertPurposeVersion(trx, row, 'seed', { type: 'system', id: 'workspace-seed' });
+  }
+}
+
+/**
+ * Workspace seeder (and migration 0170 for older workspaces): the built-in `data_subject_requests` purpose
+ * (ADR 0034). A workspace that already had a purpose of that key sees it replaced by a new version with the built-in
+ * fields (change `builtin`), so that the flag cannot be held by a purpose of the workspace's own making.
+ *
+ * @example
+ * export const workspaceSeeders = [seedBuiltinRoles, seedCatalogue, seedPurposes, seedRequestPurpose];
+ */
+export async function seedRequestPurpose(trx: Kysely<Database>, workspaceId: string, clock: Clock): Promise<void> {
+  const now = clock.now().toISOString();
+  const actor: Actor = { type: 'system', id: 'workspace-seed' };
+  const existing = await trx
+    .selectFrom('purposes')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('key', '=', requestPurposeKey)
+    .executeTakeFirst();
+  if (!existing) {
+    const row = toRow(workspaceId, requestPurposeKey, 1, requestPurposeFields, now, now, true);
+    await trx.insertInto('purposes').values(row).execute();
+    await insertPurposeVersion(trx, row, 'seed', actor);
+    return;
+  }
+  if (Number(existing.answers_requests) === 1) return;
+  const version = Number(existing.version) + 1;
+  const row = toRow(workspaceId, requestPurposeKey, version, requestPurposeFields, existing.created_at, now, true);
+  const { workspace_id: _w, key: _k, created_at: _c, ...set } = row;
+  await trx
+    .updateTable('purposes')
+    .set(set)
+    .where('workspace_id', '=', workspaceId)
+    .where('key', '=', requestPurposeKey)
+    .execute();
+  await insertPurposeVersion(trx, row, 'builtin', actor);
+}
+
+/** Refuses what the built-in requests purpose may not undergo: being switched off (ADR 0034). */
+function assertBuiltinKept(current: PurposeRecord, next: PurposeFields): void {
+  if (current.answersRequests && !next.active) {
+    throw new AppError('CONFLICT', {
+      detail: `The built-in purpose ${current.key} answers data subject requests: it cannot be deactivated`,
+      purpose: current.key,
+    });
   }
 }
 
@@ -247,8 +298,17 @@ export function createPurposeRegister(deps: PurposeRegisterDeps): PurposeRegiste
       const current = toRecord(row);
       const next = edit(current);
       if (next.changed.length === 0) return current;
+      assertBuiltinKept(current, next.fields);
       assertPurposeValid(next.fields, await factsFor(trx, ctx.workspaceId, next.fields));
-      const newRow = toRow(ctx.workspaceId, key, current.version + 1, next.fields, row.created_at, now);
+      const newRow = toRow(
+        ctx.workspaceId,
+        key,
+        current.version + 1,
+        next.fields,
+        row.created_at,
+        now,
+        current.answersRequests,
+      );
       const { workspace_id: _w, key: _k, created_at: _c, ...set } = newRow;
       await trx
         .updateTable('purposes')

@@ -52,6 +52,11 @@ export interface PurposeRecord {
   readonly directMarketing: boolean;
   /** Establishing, exercising or defending legal claims: continues for restricted persons (Art. 18(2)). */
   readonly legalClaims: boolean;
+  /**
+   * The built-in `data_subject_requests` purpose (ADR 0034): it answers a person's own request (Arts. 12-22), even
+   * when they are restricted or objected; it cannot be deactivated and the gate admits it only while answering a request.
+   */
+  readonly answersRequests: boolean;
   readonly updatedAt: string;
 }
 

@@ -83,6 +83,8 @@ export const catalogueChecks: readonly ComplianceCheck[] = [
           .where('workspace_id', '=', ctx.workspaceId)
           .where('active', '=', 1)
           .where('art9_condition', 'is not', null)
+          // The built-in requests purpose covers every category only to answer a person's own request (ADR 0034).
+          .where('answers_requests', '=', 0)
           .execute(),
       ]);
       const prefixes = purposes.flatMap((p) => [

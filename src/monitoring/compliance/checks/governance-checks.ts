@@ -240,6 +240,8 @@ export const governanceChecks: readonly ComplianceCheck[] = [
           .where('workspace_id', '=', ctx.workspaceId)
           .where('active', '=', 1)
           .where('art9_condition', 'is not', null)
+          // Answering a person's own request is not high-risk processing of their special data (ADR 0034).
+          .where('answers_requests', '=', 0)
           .orderBy('key')
           .execute(),
         ctx.db
