@@ -10,6 +10,8 @@
  * on SQLite. Prints people/s per action and the time of the selection alone.
  */
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { loadConfig } from '../src/config.ts';
 import { ensureFirstStart } from '../src/bootstrap.ts';
 import type { DialectName } from '../src/db/database.ts';
@@ -146,6 +148,13 @@ async function main(): Promise<void> {
     let t = performance.now();
     const due = await services.retention.sweeper.due(db.kysely, workspaceId);
     const selectMs = performance.now() - t;
+    // BENCH_PROFILE=<folder>: a CPU profile of the sweep alone (not of the set-up), one file per action.
+    const profiler = process.env.BENCH_PROFILE ? new Session() : undefined;
+    if (profiler) {
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.start');
+    }
     t = performance.now();
     const cpu = process.cpuUsage();
     const run = await services.retention.sweeper.sweep(workspaceId, {
@@ -154,6 +163,11 @@ async function main(): Promise<void> {
     });
     const sweepMs = performance.now() - t;
     const cpuUsed = process.cpuUsage(cpu);
+    if (profiler) {
+      const { profile } = await profiler.post('Profiler.stop');
+      fs.writeFileSync(`${process.env.BENCH_PROFILE}/retention-${action}.cpuprofile`, JSON.stringify(profile));
+      profiler.disconnect();
+    }
     const cpuMs = (cpuUsed.user + cpuUsed.system) / 1000;
     const done = action === 'delete' ? run.erased : run.anonymised;
     if (done !== half || run.failed !== 0 || due.length !== half)
@@ -176,6 +190,11 @@ async function main(): Promise<void> {
     `- target >= 10,000 people/s on SQLite; ${formatNumber(audit)} audit entries in the chain afterwards (one per person erased or anonymised, plus creation batches and sweeps)`,
   );
   await bench.destroy();
+  // BENCH_APPEND=0: print only (profiling runs), bench/RESULTS.md untouched.
+  if (process.env.BENCH_APPEND === '0') {
+    process.stdout.write(`${lines.join('\n')}\n`);
+    return;
+  }
   appendResults(
     `Retention sweep (bench/retention-sweep.bench.ts, ${formatNumber(rows)} people, batches of ${formatNumber(batch)})`,
     dialect,

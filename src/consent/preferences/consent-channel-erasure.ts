@@ -1,4 +1,5 @@
 import type { PersonEraser } from '../../kernel/erasure/person-erasers.ts';
+import { setWiseScope } from '../../kernel/erasure/set-wise-eraser.ts';
 import type { PersonReassigner } from '../../crm/merge/person-reassigners.ts';
 
 /**
@@ -22,6 +23,11 @@ export const consentChannelEraser: PersonEraser = {
         if (tokens.length > 0) await t.insertInto('consent_recipient_tokens').values(tokens).execute();
       },
     };
+  },
+  async eraseMany(trx, targets) {
+    const { workspaceId, ids } = setWiseScope(targets);
+    await trx.deleteFrom('consent_confirmations').where('workspace_id', '=', workspaceId).where('person_id', 'in', ids).execute();
+    await trx.deleteFrom('consent_recipient_tokens').where('workspace_id', '=', workspaceId).where('person_id', 'in', ids).execute();
   },
 };
 

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { PersonEraser } from '../../kernel/erasure/person-erasers.ts';
+import { setWiseScope } from '../../kernel/erasure/set-wise-eraser.ts';
 
 const batch = 500;
 
@@ -44,5 +45,28 @@ export const activityEraser: PersonEraser = {
         await insertInBatches(t, 'activity_links', [...keyedLinks, ...otherLinks]);
       },
     };
+  },
+  // Anonymise (retention, ADR 0025) keeps the person's activities for the aggregates (type, time, duration, direction,
+  // outcome, links to deals and organizations), without content (encrypted under the key about to be destroyed) and
+  // without the person; delete removes them as `erase` does.
+  anonymises: true,
+  async eraseMany(trx, targets, { mode }) {
+    const { workspaceId, ids } = setWiseScope(targets);
+    if (mode === 'anonymise') {
+      await trx
+        .updateTable('activities')
+        .set({ key_person_id: null, subject_enc: null, body_enc: null, subject_text: null, body_text: null })
+        .where('workspace_id', '=', workspaceId)
+        .where('key_person_id', 'in', ids)
+        .execute();
+    } else {
+      await trx
+        .deleteFrom('activity_links')
+        .where('workspace_id', '=', workspaceId)
+        .where('activity_id', 'in', (eb) => eb.selectFrom('activities').select('id').where('workspace_id', '=', workspaceId).where('key_person_id', 'in', ids))
+        .execute();
+      await trx.deleteFrom('activities').where('workspace_id', '=', workspaceId).where('key_person_id', 'in', ids).execute();
+    }
+    await trx.deleteFrom('activity_links').where('workspace_id', '=', workspaceId).where('entity', '=', 'person').where('record_id', 'in', ids).execute();
   },
 };

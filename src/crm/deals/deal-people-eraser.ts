@@ -1,4 +1,5 @@
 import type { PersonEraser } from '../../kernel/erasure/person-erasers.ts';
+import { setWiseScope } from '../../kernel/erasure/set-wise-eraser.ts';
 
 /**
  * Erasing a person unlinks them from every deal; the deals themselves (business data) stay. Undone by re-linking
@@ -19,5 +20,9 @@ export const dealPeopleEraser: PersonEraser = {
         await t.insertInto('deal_people').values(saved).execute();
       },
     };
+  },
+  async eraseMany(trx, targets) {
+    const { workspaceId, ids } = setWiseScope(targets);
+    await trx.deleteFrom('deal_people').where('workspace_id', '=', workspaceId).where('person_id', 'in', ids).execute();
   },
 };

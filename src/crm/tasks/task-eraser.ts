@@ -1,4 +1,5 @@
 import type { PersonEraser } from '../../kernel/erasure/person-erasers.ts';
+import { setWiseScope } from '../../kernel/erasure/set-wise-eraser.ts';
 
 /**
  * The eraser of tasks about a person (ADR 0012): their titles are encrypted under the person's key, so the tasks are
@@ -29,5 +30,14 @@ export const taskEraser: PersonEraser = {
         for (let i = 0; i < rows.length; i += 500) await t.insertInto('tasks').values(rows.slice(i, i + 500)).execute();
       },
     };
+  },
+  async eraseMany(trx, targets) {
+    const { workspaceId, ids } = setWiseScope(targets);
+    await trx
+      .deleteFrom('tasks')
+      .where('workspace_id', '=', workspaceId)
+      .where('linked_entity', '=', 'person')
+      .where('linked_id', 'in', ids)
+      .execute();
   },
 };

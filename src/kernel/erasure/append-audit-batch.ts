@@ -3,9 +3,28 @@ import { forUpdate } from '../../db/dialect.ts';
 import type { Database } from '../../db/schema.ts';
 import type { AuditDeps, AuditEntryInput } from '../audit/audit-log.ts';
 import { chainHash, genesisHash, type ChainedFields } from '../audit/audit-hash.ts';
+import { insertRows } from './insert-rows.ts';
 
-/** Rows per insert: 16 columns each stays under both databases' bind-parameter limits. */
-const rowsPerInsert = 500;
+type AuditRow = ChainedFields & { prev_hash: string; hash: string };
+
+const auditColumns: readonly (keyof AuditRow)[] = [
+  'workspace_id',
+  'seq',
+  'at',
+  'actor_type',
+  'actor_id',
+  'action',
+  'resource_type',
+  'resource_id',
+  'subject_pseudonym',
+  'purpose',
+  'outcome',
+  'request_id',
+  'ip',
+  'details',
+  'prev_hash',
+  'hash',
+];
 
 /**
  * Appends several entries of ONE workspace to its hash chain inside the caller's transaction: the head is read and
@@ -33,7 +52,7 @@ export async function appendAuditBatch(
   let seq = head ? Number(head.seq) : 0;
   let prevHash = head?.hash ?? genesisHash;
   const at = deps.clock.now().toISOString();
-  const rows: (ChainedFields & { prev_hash: string; hash: string })[] = [];
+  const rows: AuditRow[] = [];
   for (const input of inputs) {
     seq += 1;
     const fields: ChainedFields = {
@@ -56,12 +75,13 @@ export async function appendAuditBatch(
     rows.push({ ...fields, prev_hash: prevHash, hash });
     prevHash = hash;
   }
-  for (let i = 0; i < rows.length; i += rowsPerInsert) {
-    await trx
-      .insertInto('audit_log')
-      .values(rows.slice(i, i + rowsPerInsert) as never)
-      .execute();
-  }
+  await insertRows(
+    trx,
+    deps.dialect,
+    'audit_log',
+    auditColumns,
+    rows.map((r) => auditColumns.map((c) => r[c])),
+  );
   if (head)
     await trx
       .updateTable('audit_heads')

@@ -6,15 +6,14 @@ import type { Database } from '../../db/schema.ts';
 import { isAppError } from '../../errors.ts';
 import type { Actor } from '../audit/audit-log.ts';
 import type { Clock } from '../clock.ts';
-import { wrappedKeyLength } from '../crypto/data-key-wrap.ts';
 import type { FieldCipher } from '../crypto/field-cipher.ts';
-import type { KeyService } from '../crypto/key-service.ts';
+import { unwrapDataKey, wrappedKeyLength } from '../crypto/data-key-wrap.ts';
+import type { DataKey, KeyService } from '../crypto/key-service.ts';
 import { shredJournalFile } from '../crypto/shred-journal.ts';
 import type { PrivacyEvents } from '../events/privacy-events.ts';
 import { personAttributes, personBinding, personColumns } from '../people/person-fields.ts';
 import { appendAuditBatch } from './append-audit-batch.ts';
 import {
-  certificateRow,
   createCertificateSigner,
   type ErasureCertificate,
   type ErasureTrigger,
@@ -22,8 +21,9 @@ import {
 import { decideKept, type PurposeFacts } from './erasure-exceptions.ts';
 import type { StepProgress } from './erasure-step.ts';
 import { appendJournalLines } from './journal-lines.ts';
-import type { EraserRegistry, ErasureTarget } from './person-erasers.ts';
-import type { ErasureMode, SetWiseEraser } from './set-wise-eraser.ts';
+import { insertRows } from './insert-rows.ts';
+import type { EraserRegistry, ErasureTarget, PersonEraser } from './person-erasers.ts';
+import type { ErasureMode } from './set-wise-eraser.ts';
 import { suppressionJournalFile } from './suppression-journal.ts';
 import { workspaceFilter } from './workspace-filter.ts';
 import type { SuppressionHash, SuppressionList } from './suppression-list.ts';
@@ -57,13 +57,15 @@ export interface BatchErasureResult {
 export interface BatchErasureDeps {
   readonly db: Db;
   readonly clock: Clock;
-  readonly keys: KeyService;
+  /** Its KEK ring unwraps each person's key once per batch; its cache is cleared of the destroyed keys. */
+  readonly keys: Pick<KeyService, 'ring' | 'forget'>;
   readonly fieldCipher: FieldCipher;
   readonly suppression: Pick<SuppressionList, 'hashes'>;
-  /** The pipeline's registry: every registered eraser runs for every person of the batch. */
+  /**
+   * The pipeline's registry: every registered eraser runs for every person of the batch, through its set-wise form
+   * (`eraseMany`) when it declares one, else once per person inside the batch transaction.
+   */
   readonly erasers: EraserRegistry;
-  /** Set-wise forms of registered erasers, by name; the others run once per person inside the batch transaction. */
-  readonly setWise: ReadonlyMap<string, SetWiseEraser>;
   readonly purposeFacts: (db: Kysely<Database>, workspaceId: string) => Promise<readonly PurposeFacts[]>;
   readonly serverSecret: Buffer;
   /** The keys folder: shred and suppression journals (one fsync per batch). Absent: no journal (tests only). */
@@ -87,29 +89,66 @@ const chunk = <T>(list: readonly T[], size: number): T[][] => {
   return out;
 };
 
-/** Ids per `in (…)` list and rows per multi-row insert: under both databases' bind-parameter limits. */
+/** Ids per `in (…)` list: under both databases' bind-parameter limits. */
 const idsPerList = 1000;
-const rowsPerInsert = 500;
+
+const suppressionColumns = ['workspace_id', 'kind', 'hash', 'reason', 'created_at', 'run_id'] as const;
+const certificateColumns = [
+  'id',
+  'workspace_id',
+  'run_id',
+  'subject_pseudonym',
+  'trigger',
+  'scope',
+  'key_id',
+  'steps',
+  'kept',
+  'issued_at',
+  'signature',
+] as const;
+const runColumns = [
+  'id',
+  'workspace_id',
+  'person_id',
+  'subject_pseudonym',
+  'trigger',
+  'status',
+  'steps',
+  'kept',
+  'error_code',
+  'actor_type',
+  'actor_id',
+  'started_at',
+  'finished_at',
+  'certificate_id',
+] as const;
 
 /**
  * The batched entry point of the one erasure pipeline (ARCHITECTURE invariant 5), for retention sweeps: the same
  * steps and the same per-person evidence as `erasePerson`, run set-wise. Persons under a legal hold are left alone
  * and reported; persons an Art. 17(3) exception partly keeps are reported for the per-person pipeline.
  *
+ * Set-based throughout (ADR 0030): one select per table to claim and read keys, each data key unwrapped once and
+ * handed to the erasers, one statement per table per eraser, multi-row inserts of the evidence (suppression entries,
+ * certificates, run records, audit entries) through statements reused from batch to batch, one append and one fsync
+ * per journal file, one update of the person rows.
+ *
  * @example
- * const batch = createBatchErasure({ db, clock, keys, fieldCipher, suppression, erasers, setWise, purposeFacts, serverSecret, journalDir });
+ * const batch = createBatchErasure({ db, clock, keys, fieldCipher, suppression, erasers, purposeFacts, serverSecret, journalDir });
  * const result = await batch.erasePeople({ workspaceId, personIds, trigger: 'retention', mode: 'anonymise', actor: { type: 'system', id: 'retention' } });
  */
 export function createBatchErasure(deps: BatchErasureDeps): BatchErasure {
   const { db, clock } = deps;
+  const dialect = db.dialect;
   const signer = createCertificateSigner(deps.serverSecret);
-  const auditDeps = { dialect: db.dialect, clock };
-  const ws = workspaceFilter(db.dialect);
+  const auditDeps = { dialect, clock };
+  const ws = workspaceFilter(dialect);
 
   return {
     async erasePeople(request) {
       const { workspaceId, mode } = request;
-      const ids = [...new Set(request.personIds)];
+      // In id order: consecutive ids share index pages, so the batch writes fewer of them.
+      const ids = [...new Set(request.personIds)].sort();
       const result: { -readonly [K in keyof BatchErasureResult]: BatchErasureResult[K] } = {
         done: [],
         blocked: [],
@@ -135,7 +174,7 @@ export function createBatchErasure(deps: BatchErasureDeps): BatchErasure {
                 .select(['id', 'pseudonym', 'email', 'phone', 'erased_at', 'erasing_run_id'])
                 .where(ws, '=', workspaceId)
                 .where('id', 'in', part),
-              db.dialect,
+              dialect,
             ).execute()),
           );
         }
@@ -207,22 +246,41 @@ export function createBatchErasure(deps: BatchErasureDeps): BatchErasure {
         const targets = live.map(targetOf);
         const liveIds = live.map((r) => r.id);
 
-        // Suppression hashes of the primary identifiers, read while the keys exist (in memory only).
-        const suppressionHashes: { runId: string; hashes: SuppressionHash[] }[] = [];
-        const keyRows: { id: string; person_id: string; destroyed_at: string | null }[] = [];
+        // Data keys: one select, each live key unwrapped once, handed to the erasers, never stored.
+        const keyRows: {
+          id: string;
+          person_id: string;
+          key_version: number;
+          kek_version: number;
+          wrapped_key: Uint8Array;
+          destroyed_at: string | null;
+        }[] = [];
         for (const part of chunk(liveIds, idsPerList)) {
           keyRows.push(
             ...(await trx
               .selectFrom('person_keys')
-              .select(['id', 'person_id', 'destroyed_at'])
+              .select(['id', 'person_id', 'key_version', 'kek_version', 'wrapped_key', 'destroyed_at'])
               .where('workspace_id', '=', workspaceId)
               .where('person_id', 'in', part)
               .execute()),
           );
         }
-        const withKey = keyRows.filter((k) => k.destroyed_at === null).map((k) => k.person_id);
-        const dataKeys =
-          withKey.length > 0 ? await deps.keys.getDataKeys(trx, workspaceId, withKey) : new Map();
+        const dataKeys = new Map<string, DataKey>();
+        for (const k of keyRows) {
+          if (k.destroyed_at !== null) continue;
+          const key = unwrapDataKey(deps.keys.ring.get(k.kek_version), k.wrapped_key, {
+            workspaceId,
+            personId: k.person_id,
+            keyId: k.id,
+            keyVersion: k.key_version,
+            kekVersion: k.kek_version,
+          });
+          dataKeys.set(k.person_id, { keyId: k.id, version: k.key_version, key });
+        }
+
+        // Suppression hashes of the primary identifiers, read while the keys exist (in memory only): email and
+        // phone are the only values decrypted.
+        const suppress: { runId: string; hashes: readonly SuppressionHash[] }[] = [];
         for (const r of live) {
           const key = dataKeys.get(r.id);
           if (!key) continue;
@@ -232,7 +290,7 @@ export function createBatchErasure(deps: BatchErasureDeps): BatchErasure {
               ? deps.fieldCipher.decrypt(key, envelope, personBinding(workspaceId, r.id, attribute))
               : null;
           };
-          suppressionHashes.push({
+          suppress.push({
             runId: runIds.get(r.id) as string,
             hashes: deps.suppression.hashes(workspaceId, { email: plain('email'), phone: plain('phone') }),
           });
@@ -240,35 +298,23 @@ export function createBatchErasure(deps: BatchErasureDeps): BatchErasure {
 
         // Every registered eraser: reversible ones, the person's values, then the irreversible ones.
         const stepNames: string[] = ['claim', 'legal-holds', 'exceptions'];
-        const runEraser = async (name: string) => {
-          const eraser = erasers.find((e) => e.name === name);
-          const setWise = deps.setWise.get(name);
-          if (setWise) {
-            for (const part of chunk(targets, idsPerList)) await setWise.eraseMany(trx, part, { mode });
-            stepNames.push(`${mode === 'anonymise' && setWise.anonymises ? 'anonymise' : 'erase'}:${name}`);
-          } else if (eraser) {
+        const options = { mode, keys: dataKeys, dialect };
+        const runEraser = async (eraser: PersonEraser) => {
+          if (eraser.eraseMany) {
+            for (const part of chunk(targets, idsPerList)) {
+              const outcome = await eraser.eraseMany(trx, part, options);
+              if (outcome?.suppress) suppress.push(...outcome.suppress);
+            }
+            stepNames.push(`${mode === 'anonymise' && eraser.anonymises ? 'anonymise' : 'erase'}:${eraser.name}`);
+          } else {
             for (const t of targets) await eraser.erase(trx, t, []);
-            stepNames.push(`erase:${name}`);
+            stepNames.push(`erase:${eraser.name}`);
           }
         };
-        for (const e of erasers.filter((x) => x.reversible ?? true)) await runEraser(e.name);
-        for (const part of chunk(liveIds, idsPerList)) {
-          await trx
-            .updateTable('persons')
-            .set((eb) => ({
-              first_name: null,
-              last_name: null,
-              email: null,
-              phone: null,
-              version: eb('version', '+', 1),
-              updated_at: at,
-            }))
-            .where(ws, '=', workspaceId)
-            .where('id', 'in', part)
-            .execute();
-        }
+        for (const e of erasers.filter((x) => x.reversible ?? true)) await runEraser(e);
+        // The values themselves are nulled by the one update of the person rows below (same transaction).
         stepNames.push('person-values');
-        for (const e of erasers.filter((x) => !(x.reversible ?? true))) await runEraser(e.name);
+        for (const e of erasers.filter((x) => !(x.reversible ?? true))) await runEraser(e);
 
         // blind indexes
         for (const part of chunk(liveIds, idsPerList)) {
@@ -280,8 +326,9 @@ export function createBatchErasure(deps: BatchErasureDeps): BatchErasure {
         }
         stepNames.push('blind-indexes');
 
-        // suppression entries: journalled first (one fsync), then inserted
-        const entries = suppressionHashes.flatMap((s) => s.hashes.map((h) => ({ ...h, runId: s.runId })));
+        // suppression entries (primary identifiers and those the erasers handed back): journalled first, one
+        // append and one fsync, then inserted in multi-row statements
+        const entries = suppress.flatMap((s) => s.hashes.map((h) => ({ kind: h.kind, hash: h.hash, runId: s.runId })));
         if (deps.journalDir) {
           appendJournalLines(
             deps.journalDir,
@@ -296,22 +343,14 @@ export function createBatchErasure(deps: BatchErasureDeps): BatchErasure {
             })),
           );
         }
-        for (const part of chunk(entries, rowsPerInsert)) {
-          await trx
-            .insertInto('suppressions')
-            .values(
-              part.map((e) => ({
-                workspace_id: workspaceId,
-                kind: e.kind,
-                hash: e.hash,
-                reason: 'erased',
-                created_at: at,
-                run_id: e.runId,
-              })),
-            )
-            .onConflict((oc) => oc.columns(['workspace_id', 'kind', 'hash']).doNothing())
-            .execute();
-        }
+        await insertRows(
+          trx,
+          dialect,
+          'suppressions',
+          suppressionColumns,
+          entries.map((e) => [workspaceId, e.kind, e.hash, 'erased', at, e.runId]),
+          { onConflictDoNothing: ['workspace_id', 'kind', 'hash'] },
+        );
         stepNames.push('suppression');
 
         // data keys: shred journal first (write-ahead, one fsync), then overwritten
@@ -324,18 +363,20 @@ export function createBatchErasure(deps: BatchErasureDeps): BatchErasure {
           );
         }
         for (const k of toDestroy) deps.keys.forget(workspaceId, k.person_id);
+        const zeros = Buffer.alloc(wrappedKeyLength);
         for (const part of chunk(
           toDestroy.map((k) => k.id),
           idsPerList,
         )) {
           await trx
             .updateTable('person_keys')
-            .set({ wrapped_key: Buffer.alloc(wrappedKeyLength), destroyed_at: at })
+            .set({ wrapped_key: zeros, destroyed_at: at })
             .where('workspace_id', '=', workspaceId)
             .where('id', 'in', part)
             .execute();
         }
         for (const k of toDestroy) deps.keys.forget(workspaceId, k.person_id);
+        dataKeys.clear();
         stepNames.push('destroy-key', 'certificate');
         const keyIdOf = new Map(keyRows.map((k) => [k.person_id, k.id]));
 
@@ -345,60 +386,79 @@ export function createBatchErasure(deps: BatchErasureDeps): BatchErasure {
           fields: [...personAttributes],
           erasers: erasers.map((e) => e.name),
         };
+        const certificates: ErasureCertificate[] = signer.signMany(
+          { trigger: request.trigger, scope, steps: stepNames, kept: [], issuedAt: at },
+          targets.map((t) => ({
+            id: randomUUID(),
+            runId: t.runId,
+            subjectPseudonym: t.pseudonym,
+            keyId: keyIdOf.get(t.personId) ?? null,
+          })),
+        );
+        const scopeJson = JSON.stringify(scope);
+        const stepsJson = JSON.stringify(stepNames);
+        await insertRows(
+          trx,
+          dialect,
+          'erasure_certificates',
+          certificateColumns,
+          certificates.map((c) => [
+            c.id,
+            workspaceId,
+            c.runId,
+            c.subjectPseudonym,
+            c.trigger,
+            scopeJson,
+            c.keyId,
+            stepsJson,
+            '[]',
+            c.issuedAt,
+            c.signature,
+          ]),
+        );
         const progress: StepProgress[] = stepNames.map((name) => ({
           name,
           reversible: !isIrreversible(name, erasers),
           state: 'done',
           at,
         }));
-        const certificates: ErasureCertificate[] = targets.map((t) =>
-          signer.sign({
-            id: randomUUID(),
-            runId: t.runId,
-            subjectPseudonym: t.pseudonym,
-            trigger: request.trigger,
-            scope,
-            keyId: keyIdOf.get(t.personId) ?? null,
-            steps: stepNames,
-            kept: [],
-            issuedAt: at,
-          }),
+        const progressJson = JSON.stringify(progress);
+        await insertRows(
+          trx,
+          dialect,
+          'erasure_runs',
+          runColumns,
+          certificates.map((c, i) => [
+            c.runId,
+            workspaceId,
+            (targets[i] as ErasureTarget).personId,
+            c.subjectPseudonym,
+            request.trigger,
+            'completed',
+            progressJson,
+            '[]',
+            null,
+            request.actor.type,
+            request.actor.id,
+            at,
+            at,
+            c.id,
+          ]),
         );
-        for (const part of chunk(certificates, rowsPerInsert)) {
-          await trx
-            .insertInto('erasure_certificates')
-            .values(part.map((c) => certificateRow(workspaceId, c)))
-            .execute();
-        }
-        const steps = JSON.stringify(progress);
-        const personOfRun = new Map(targets.map((t) => [t.runId, t.personId]));
-        for (const part of chunk(certificates, rowsPerInsert)) {
-          await trx
-            .insertInto('erasure_runs')
-            .values(
-              part.map((c) => ({
-                id: c.runId,
-                workspace_id: workspaceId,
-                person_id: personOfRun.get(c.runId) as string,
-                subject_pseudonym: c.subjectPseudonym,
-                trigger: request.trigger,
-                status: 'completed',
-                steps,
-                kept: '[]',
-                error_code: null,
-                actor_type: request.actor.type,
-                actor_id: request.actor.id,
-                started_at: at,
-                finished_at: at,
-                certificate_id: c.id,
-              })),
-            )
-            .execute();
-        }
+        // The person rows: values gone (step person-values), version moved once, erased.
         for (const part of chunk(liveIds, idsPerList)) {
           await trx
             .updateTable('persons')
-            .set({ erased_at: at, erasing_run_id: null })
+            .set((eb) => ({
+              first_name: null,
+              last_name: null,
+              email: null,
+              phone: null,
+              version: eb('version', '+', 1),
+              updated_at: at,
+              erased_at: at,
+              erasing_run_id: null,
+            }))
             .where(ws, '=', workspaceId)
             .where('id', 'in', part)
             .execute();

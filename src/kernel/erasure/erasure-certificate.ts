@@ -53,12 +53,30 @@ function canonical(c: UnsignedCertificate): string {
  */
 export function createCertificateSigner(serverSecret: Buffer): {
   sign(c: UnsignedCertificate): ErasureCertificate;
+  /**
+   * Signs many certificates sharing trigger, scope, steps, kept and issue time (a batched erasure): the shared part
+   * of the canonical form is serialised once. Same signatures as `sign` on each.
+   */
+  signMany(
+    shared: Pick<UnsignedCertificate, 'trigger' | 'scope' | 'steps' | 'kept' | 'issuedAt'>,
+    items: readonly Pick<UnsignedCertificate, 'id' | 'runId' | 'subjectPseudonym' | 'keyId'>[],
+  ): ErasureCertificate[];
   verify(c: ErasureCertificate): boolean;
 } {
   const key = deriveKey(serverSecret, 'erasure-certificate');
   const mac = (c: UnsignedCertificate) => createHmac('sha256', key).update(canonical(c)).digest('hex');
   return {
     sign: (c) => ({ ...c, signature: mac(c) }),
+    signMany(shared, items) {
+      // JSON.stringify of an array is its elements' serialisations joined by commas: the same bytes as `canonical`.
+      const trigger = JSON.stringify(shared.trigger);
+      const tail = `${JSON.stringify(shared.steps)},${JSON.stringify(shared.kept)},${JSON.stringify(shared.issuedAt)}]`;
+      const scope = JSON.stringify(shared.scope);
+      return items.map((i) => {
+        const text = `["custodian-erasure-certificate-v1",${JSON.stringify(i.id)},${JSON.stringify(i.runId)},${JSON.stringify(i.subjectPseudonym)},${trigger},${scope},${JSON.stringify(i.keyId)},${tail}`;
+        return { ...shared, ...i, signature: createHmac('sha256', key).update(text).digest('hex') };
+      });
+    },
     verify: (c) => {
       const { signature, ...rest } = c;
       const expected = Buffer.from(mac(rest), 'hex');

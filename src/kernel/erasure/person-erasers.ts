@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
+import type { EraseMany } from './set-wise-eraser.ts';
 
 /** The person being erased, as erasers see it. Ids only. */
 export interface ErasureTarget {
@@ -54,6 +55,14 @@ export interface PersonEraser {
   inventory?(trx: Kysely<Database>, target: ErasureTarget): Promise<readonly Holding[]>;
   /** Removes or anonymises everything about the person except `kept`. Idempotent. */
   erase(trx: Kysely<Database>, target: ErasureTarget, kept: readonly Holding[]): Promise<EraserOutcome>;
+  /**
+   * The set-wise form of `erase` for the batched erasure (retention sweeps): the same rows removed for many persons
+   * of one workspace in one statement per table (see `EraseMany`). Declare it beside `erase` and keep the two in step
+   * (the retention tests compare both paths table by table). Absent: the batch calls `erase` once per person.
+   */
+  readonly eraseMany?: EraseMany;
+  /** True when `eraseMany` in mode `anonymise` keeps something `delete` removes (step `anonymise:<name>`). */
+  readonly anonymises?: boolean;
 }
 
 /** The registered erasers, in registration order. */

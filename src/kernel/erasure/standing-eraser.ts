@@ -1,6 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { PersonEraser } from './person-erasers.ts';
+import { setWiseScope } from './set-wise-eraser.ts';
+
+/** The tables of a person's standing, as `eraseStanding` empties them. */
+const standingTables = ['consent_events', 'consent_records', 'objections', 'restrictions'] as const;
 
 /** Removes a person's standing (consent events, objections, restrictions); the kernel's `eraseStanding`. */
 export type EraseStanding = (trx: Kysely<Database>, workspaceId: string, personId: string) => Promise<unknown>;
@@ -47,6 +51,11 @@ export function createStandingEraser(eraseStanding: EraseStanding): PersonEraser
           if (restrictions.length > 0) await t.insertInto('restrictions').values(restrictions).execute();
         },
       };
+    },
+    async eraseMany(trx, targets) {
+      const { workspaceId, ids } = setWiseScope(targets);
+      for (const table of standingTables)
+        await trx.deleteFrom(table).where('workspace_id', '=', workspaceId).where('person_id', 'in', ids).execute();
     },
   };
 }

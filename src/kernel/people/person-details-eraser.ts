@@ -4,6 +4,8 @@ import { isAppError } from '../../errors.ts';
 import type { FieldCipher } from '../crypto/field-cipher.ts';
 import type { KeyService } from '../crypto/key-service.ts';
 import type { PersonEraser } from '../erasure/person-erasers.ts';
+import { setWiseScope } from '../erasure/set-wise-eraser.ts';
+import { workspaceFilter } from '../erasure/workspace-filter.ts';
 import type { SuppressionHash, SuppressionList } from '../erasure/suppression-list.ts';
 import { contactPointBinding } from './person-rows.ts';
 
@@ -26,6 +28,8 @@ export function createPersonDetailsErasers(deps: {
 }): PersonEraser[] {
   // Hashes of each run's secondary identifiers, from the reversible phase (key still there) to the irreversible one.
   const pending = new Map<string, SuppressionHash[]>();
+  // The same for the set-wise forms, per batch transaction: a batch that rolls back takes its entries with it.
+  const pendingByBatch = new WeakMap<Kysely<Database>, { runId: string; hashes: SuppressionHash[] }[]>();
 
   const details: PersonEraser = {
     name: 'person-details',
@@ -78,6 +82,37 @@ export function createPersonDetailsErasers(deps: {
         },
       };
     },
+    async eraseMany(trx, targets, { keys, dialect }) {
+      const { workspaceId, ids } = setWiseScope(targets);
+      const points = await trx
+        .selectFrom('person_contact_points')
+        .select(['id', 'person_id', 'kind', 'value'])
+        .where('workspace_id', '=', workspaceId)
+        .where('person_id', 'in', ids)
+        .where('is_primary', '=', 0)
+        .where('kind', 'in', ['email', 'phone'])
+        .execute();
+      if (points.length > 0) {
+        const runOf = new Map(targets.map((t) => [t.personId, t.runId]));
+        const found = pendingByBatch.get(trx) ?? [];
+        for (const p of points) {
+          const key = keys.get(p.person_id);
+          if (!key) continue;
+          const value = deps.fieldCipher.decrypt(key, p.value, contactPointBinding(workspaceId, p.id));
+          found.push({ runId: runOf.get(p.person_id) as string, hashes: deps.suppression.hashes(workspaceId, { [p.kind]: value }) });
+        }
+        pendingByBatch.set(trx, found);
+      }
+      for (const table of detailTables) {
+        await trx.deleteFrom(table).where('workspace_id', '=', workspaceId).where('person_id', 'in', ids).execute();
+      }
+      await trx
+        .updateTable('persons')
+        .set({ job_title: null, address: null, notes: null, source_detail: null, organization_id: null, owner_user_id: null, lifecycle_stage: null, import_id: null })
+        .where(workspaceFilter(dialect), '=', workspaceId)
+        .where('id', 'in', ids)
+        .execute();
+    },
   };
 
   const suppressSecondary: PersonEraser = {
@@ -88,6 +123,14 @@ export function createPersonDetailsErasers(deps: {
       pending.delete(target.runId);
       if (hashes.length > 0) await deps.suppression.add(trx, target.workspaceId, hashes, { reason: 'erased', at: target.at, runId: target.runId });
       return { erased: hashes.length };
+    },
+    // The batch writes these with the primary identifiers' entries (one journal append, one insert).
+    async eraseMany(trx, targets) {
+      const runs = new Set(targets.map((t) => t.runId));
+      const all = pendingByBatch.get(trx) ?? [];
+      const mine = all.filter((s) => runs.has(s.runId));
+      pendingByBatch.set(trx, all.filter((s) => !runs.has(s.runId)));
+      return { suppress: mine };
     },
   };
 

@@ -10,7 +10,6 @@ import type { PrivacyEvents } from '../../kernel/events/privacy-events.ts';
 import type { PurposeRegister } from '../../kernel/purposes/purpose-register.ts';
 import { createRetentionPolicies, type RetentionPolicies } from './retention-policies.ts';
 import { createRetentionSweeper, type RetentionSweeper } from './retention-sweeps.ts';
-import { createSetWiseErasers } from './set-wise-erasers.ts';
 
 /** Retention: policies, the preview and the sweep (issue 6 item 8, ADR 0025). */
 export interface RetentionArea {
@@ -47,13 +46,6 @@ export function createRetentionArea(deps: {
     fieldCipher: deps.fieldCipher,
     suppression: deps.suppression,
     erasers: deps.erasure.erasers,
-    setWise: createSetWiseErasers({
-      dialect: deps.db.dialect,
-      keys: deps.keys,
-      fieldCipher: deps.fieldCipher,
-      suppression: deps.suppression,
-      ...journal,
-    }),
     purposeFacts: (db, workspaceId) => deps.purposes.list(db, workspaceId),
     serverSecret: deps.serverSecret,
     ...journal,
