@@ -4,9 +4,10 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AppDeps } from '../app.ts';
 import { AppError } from '../../errors.ts';
 import { sendIdempotent } from '../idempotency.ts';
-import { etagOf, expectedVersion, IfMatchHeader, withEtag } from '../optimistic-concurrency.ts';
+import { etagOf, IfMatchHeader, withEtag } from '../optimistic-concurrency.ts';
 import { processingContextOf } from '../purpose-header.ts';
 import { requestContext } from '../request-context.ts';
+import { sendVersionedChange, type VersionedResource } from '../versioned-change.ts';
 import { incidentHtml, recipientsCsv } from '../../monitoring/incidents/incident-export.ts';
 import type { IncidentPatch, NewIncident } from '../../monitoring/incidents/incident-input.ts';
 import { art34Exemptions, breachNatures, type Incident } from '../../monitoring/incidents/incident-types.ts';
@@ -202,6 +203,15 @@ export function incidentsRoutes(
     const db = deps.db.kysely;
     const { incidents } = deps;
     const url = '/api/v1/incidents';
+    /** An unknown incident is 404 before a missing If-Match is 428. */
+    const incident: VersionedResource<Incident> = {
+      name: 'incident',
+      view,
+      around: async (ctx, id, work) => {
+        await incidents.getOrThrow(db, ctx.workspaceId, id);
+        return work();
+      },
+    };
 
     app.get(
       url,
@@ -298,18 +308,10 @@ export function incidentsRoutes(
           response: { 200: IncidentView },
         },
       },
-      async (request, reply) => {
-        const ctx = requestContext(request);
-        await incidents.getOrThrow(db, ctx.workspaceId, request.params.id);
-        const i = await incidents.update(
-          db,
-          ctx,
-          request.params.id,
-          expectedVersion(request, 'incident'),
-          request.body as IncidentPatch,
-        );
-        return withEtag(reply, i.version).send(view(i));
-      },
+      async (request, reply) =>
+        sendVersionedChange(request, reply, incident, (ctx, id, version) =>
+          incidents.update(db, ctx, id, version, request.body as IncidentPatch),
+        ),
     );
 
     app.post(
@@ -324,17 +326,10 @@ export function incidentsRoutes(
           response: { 200: IncidentView },
         },
       },
-      async (request, reply) => {
-        const ctx = requestContext(request);
-        await incidents.getOrThrow(db, ctx.workspaceId, request.params.id);
-        const i = await incidents.recomputeScope(
-          db,
-          ctx,
-          request.params.id,
-          expectedVersion(request, 'incident'),
-        );
-        return withEtag(reply, i.version).send(view(i));
-      },
+      async (request, reply) =>
+        sendVersionedChange(request, reply, incident, (ctx, id, version) =>
+          incidents.recomputeScope(db, ctx, id, version),
+        ),
     );
 
     app.post(
@@ -352,22 +347,15 @@ export function incidentsRoutes(
         },
       },
       async (request, reply) => {
-        const ctx = requestContext(request);
-        await incidents.getOrThrow(db, ctx.workspaceId, request.params.id);
         const b = request.body;
-        const i = await incidents.recordNotification(
-          db,
-          ctx,
-          request.params.id,
-          expectedVersion(request, 'incident'),
-          {
+        return sendVersionedChange(request, reply, incident, (ctx, id, version) =>
+          incidents.recordNotification(db, ctx, id, version, {
             kind: b.kind,
             ...(b.at !== undefined ? { at: b.at } : {}),
             ...(b.authorityReference !== undefined ? { authorityReference: b.authorityReference } : {}),
             ...(b.lateReason !== undefined ? { lateReason: b.lateReason } : {}),
-          },
+          }),
         );
-        return withEtag(reply, i.version).send(view(i));
       },
     );
 
@@ -384,12 +372,10 @@ export function incidentsRoutes(
           response: { 200: IncidentView },
         },
       },
-      async (request, reply) => {
-        const ctx = requestContext(request);
-        await incidents.getOrThrow(db, ctx.workspaceId, request.params.id);
-        const i = await incidents.close(db, ctx, request.params.id, expectedVersion(request, 'incident'));
-        return withEtag(reply, i.version).send(view(i));
-      },
+      async (request, reply) =>
+        sendVersionedChange(request, reply, incident, (ctx, id, version) =>
+          incidents.close(db, ctx, id, version),
+        ),
     );
 
     app.get(
