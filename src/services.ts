@@ -96,7 +96,7 @@ export async function createAppServices(deps: { config: Config; db: Db; clock: C
   const consentArea = createConsentArea({ db: deps.db, clock: deps.clock, keys, fieldCipher, purposes: privacyKernel.purposes, catalogue: privacyKernel.catalogue, standing: privacyKernel.standing, keysDir: keyFiles.keysDir, baseUrl: config.publicUrl, events: privacyEvents });
   const consentChannels = createConsentChannels({ db: deps.db, clock: deps.clock, publicUrl: config.publicUrl, serverSecret: keyFiles.serverSecret, purposes: privacyKernel.purposes, catalogue: privacyKernel.catalogue, people: peopleArea.people, suppression: peopleArea.suppression, erasers: peopleArea.erasure.erasers, personReassigners, mailer, core: consentArea });
   // Data subject requests (src/rights/requests): the inbox the portal and fulfilment build on.
-  const requests = createRequestService({ db: deps.db.kysely, dialect: deps.db.dialect, clock: deps.clock, keys, fieldCipher, blindIndex, privacyEvents, mailer });
+  const requests = createRequestService({ db: deps.db.kysely, dialect: deps.db.dialect, clock: deps.clock, keys, fieldCipher, blindIndex, privacyEvents, mailer, gate: privacyKernel.gate });
   // Privacy portal (src/rights/portal): public pages per workspace; emails requesters when a request is extended, completed or refused.
   // SMS channel (src/sms): a workspace's HTTP SMS gateway, token sealed; the portal texts codes through it.
   const smsSettings = createSmsSettingsStore({ dialect: deps.db.dialect, clock: deps.clock, secret: createSmsTokenSecret(keyFiles.serverSecret), mode: config.mode });

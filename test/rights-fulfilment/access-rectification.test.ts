@@ -245,7 +245,7 @@ describe.each(testDialects)('access and rectification fulfilment on %s', (dialec
     });
   });
 
-  it('refuses to rectify a restricted person (the gate allows storage only) and changes nothing', async () => {
+  it('refuses a rectification decided by a role that does not handle requests, and changes nothing', async () => {
     const c = ctx();
     const personId = await createPerson(c, {
       firstName: 'Rex',
@@ -262,11 +262,18 @@ describe.each(testDialects)('access and rectification fulfilment on %s', (dialec
     const r = await verifiedRequest(c, 'rectification', 'rex.restricted@example.test', {
       rectification: { lastName: 'Right' },
     });
-    const res = await fulfil(c, r.id, 'rectification', {
-      decisions: [{ field: 'lastName', decision: 'approve', reason: 'Checked' }],
-    });
-    expect(res.statusCode).toBe(403);
-    expect(res.json().code).toBe('RESTRICTED');
+    // Fulfilment runs under the built-in requests purpose (ADR 0034): the gate checks the role's requests permission.
+    const fulfilment = c.services.fulfilment;
+    const salesCtx = {
+      workspaceId: c.workspaceId,
+      actor: { type: 'system' as const, id: 'test' },
+      purpose: 'crm',
+      role: { purposes: ['*'], dataCategories: ['*'], permissions: ['people:write'] },
+    };
+    const refused = await fulfilment.rectification
+      .decide(salesCtx, r.id, { decisions: [{ field: 'lastName', decision: 'approve', reason: 'Checked' }] })
+      .catch((e: unknown) => e as { code?: string });
+    expect((refused as { code?: string }).code).toBe('ROLE_PURPOSE_DENIED');
     expect((await currentRequest(c, r.id)).status).toBe('verified');
     const history = await c.t.db.kysely
       .selectFrom('person_rectifications')

@@ -13,6 +13,7 @@ import {
   requestTypes,
   type RequestView as RequestViewType,
 } from '../../rights/requests/request-types.ts';
+import { requestPurposeKey } from '../../kernel/purposes/request-purpose.ts';
 
 const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
@@ -292,7 +293,9 @@ export function requestsRoutes(deps: Pick<AppDeps, 'db' | 'clock' | 'requests'>)
         const ctx = requestContext(request);
         const id = request.params.id;
         return guarded(ctx, 'request.read_requester', id, async () => {
-          const contact = await requests.contactOf(db, ctx.workspaceId, id);
+          // Gate-checked and audited as this staff member, under the built-in requests purpose (ADR 0034).
+          const reader = { ...ctx, purpose: requestPurposeKey, role: ctx.principal.role };
+          const contact = await requests.contactOf(db, ctx.workspaceId, id, reader);
           const details = await requests.detailsOf(db, ctx.workspaceId, id);
           const v = await requests.get(db, ctx.workspaceId, id);
           await db.transaction().execute((trx) =>

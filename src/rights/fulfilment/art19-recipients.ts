@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 import type { FulfilmentDeps } from './fulfilment-deps.ts';
+import { outcomeTextsFor, recipientsSentenceIn } from './outcome-texts.ts';
 
 /**
  * The recipients to tell of a rectification, erasure or restriction (Art. 19): the recipients each active purpose
@@ -26,8 +27,6 @@ export async function art19Recipients(
 }
 
 /** The sentence the person reads about the recipients told (Art. 19, second sentence: on request, who they are). */
-export function recipientsSentence(recipients: readonly string[]): string {
-  return recipients.length === 0
-    ? 'We share your data with no recipients who would need to be told of this (Art. 19).'
-    : `We tell the recipients of your data of this (Art. 19): ${recipients.join(', ')}.`;
+export function recipientsSentence(recipients: readonly string[], language = 'en'): string {
+  return recipientsSentenceIn(outcomeTextsFor(language), recipients);
 }

@@ -5,6 +5,7 @@ import { AppError } from '../../errors.ts';
 import type { ProcessingContext } from '../../kernel/gate/processing-context.ts';
 import type { RequestView } from '../requests/request-types.ts';
 import type { FulfilmentDeps } from './fulfilment-deps.ts';
+import { answeringContext } from './answering-context.ts';
 import { completeRequest, markInProgress, openRequest } from './open-request.ts';
 
 /** An item of an export that names someone else (Art. 15(4)): ids and reasons only. */
@@ -89,7 +90,10 @@ export function createAccessFulfilment(deps: FulfilmentDeps) {
         options,
       );
       const kind = view.type === 'portability' ? 'portability' : 'access';
-      const built = await deps.accessExporter.build(db, ctx, personId, { kind, language: view.language });
+      const built = await deps.accessExporter.build(db, answeringContext(ctx, view.id, personId), personId, {
+        kind,
+        language: view.language,
+      });
       const filename = `${kind}-export-${view.reference}.zip`;
       const flagged = built.flaggedForReview.map((f) => ({
         section: f.section,
@@ -157,7 +161,10 @@ export function createAccessFulfilment(deps: FulfilmentDeps) {
       const reviewed = (JSON.parse(review.data) as { flagged: FlaggedItem[] }).flagged;
       // Built again: the data may have changed since the review, and only the released file is ever stored.
       const kind = view.type === 'portability' ? 'portability' : 'access';
-      const built = await deps.accessExporter.build(db, ctx, personId, { kind, language: view.language });
+      const built = await deps.accessExporter.build(db, answeringContext(ctx, view.id, personId), personId, {
+        kind,
+        language: view.language,
+      });
       const seen = new Set(reviewed.map(itemKey));
       const unreviewed = built.flaggedForReview.filter((f) => !seen.has(itemKey(f)));
       const now = deps.clock.now().toISOString();

@@ -5,6 +5,7 @@ import type { ConsentMethod } from '../../kernel/standing/standing-types.ts';
 import type { RequestChannel, RequestView } from '../requests/request-types.ts';
 import type { FulfilmentDeps } from './fulfilment-deps.ts';
 import { completeRequest, markInProgress, openRequest } from './open-request.ts';
+import { outcomeTextsFor } from './outcome-texts.ts';
 
 export interface ConsentWithdrawalFulfilment {
   readonly request: RequestView;
@@ -103,13 +104,8 @@ export function createConsentWithdrawalFulfilment(deps: FulfilmentDeps) {
       }
       const outcome =
         withdrawn.length === 0
-          ? [
-              'You had given us no consent that is still in force for the purposes concerned: there was nothing to withdraw.',
-            ]
-          : withdrawn.map(
-              (key) =>
-                `We recorded the withdrawal of your consent to ${byKey.get(key)?.name ?? key}; we no longer process your data for it.`,
-            );
+          ? [outcomeTextsFor(view.language).nothingToWithdraw]
+          : withdrawn.map((key) => outcomeTextsFor(view.language).consentWithdrawn(byKey.get(key)?.name ?? key));
       const request = await db.transaction().execute(async (trx) => {
         await markInProgress(deps.requests, trx, ctx, view);
         await deps.requests.recordStep(trx, ctx, view.id, {

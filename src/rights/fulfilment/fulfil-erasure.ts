@@ -5,7 +5,9 @@ import { decideKept, type KeptHolding } from '../../kernel/erasure/erasure-excep
 import { activeHoldIdsFor } from '../../kernel/erasure/legal-holds.ts';
 import type { ProcessingContext } from '../../kernel/gate/processing-context.ts';
 import type { RequestView } from '../requests/request-types.ts';
+import { requestPurposeKey } from '../../kernel/purposes/request-purpose.ts';
 import { art19Recipients, recipientsSentence } from './art19-recipients.ts';
+import { keptSentenceIn, outcomeTextsFor } from './outcome-texts.ts';
 import type { FulfilmentDeps } from './fulfilment-deps.ts';
 import { completeRequest, markInProgress, openRequest, pseudonymOf } from './open-request.ts';
 
@@ -30,8 +32,8 @@ export interface ErasureFulfilment {
 const day = (iso: string) => iso.slice(0, 10);
 
 /** The sentence a person reads about data kept despite the erasure (Art. 17(3)), without personal data. */
-export function keptSentence(k: KeptHolding): string {
-  return `We keep ${k.count} record(s) of category ${k.category} held for ${k.purpose} until ${day(k.until)}: ${k.reason}.`;
+export function keptSentence(k: KeptHolding, language = 'en'): string {
+  return keptSentenceIn(outcomeTextsFor(language), k);
 }
 
 /**
@@ -64,7 +66,7 @@ export function createErasureFulfilment(deps: FulfilmentDeps) {
       return {
         request: view,
         legalHolds: await activeHoldIdsFor(db, ctx.workspaceId, personId),
-        kept: kept.map((k) => ({ ...k, sentence: keptSentence(k) })),
+        kept: kept.map((k) => ({ ...k, sentence: keptSentence(k, view.language) })),
         recipients: await art19Recipients(deps, db, ctx.workspaceId),
       };
     },
@@ -83,7 +85,8 @@ export function createErasureFulfilment(deps: FulfilmentDeps) {
           personId,
           trigger: 'request',
           actor: ctx.actor,
-          purpose: ctx.purpose,
+          // Audited under the built-in requests purpose, like every fulfilment (ADR 0034).
+          purpose: requestPurposeKey,
           requestId: ctx.requestId ?? null,
           ip: ctx.ip ?? null,
         });
@@ -96,8 +99,7 @@ export function createErasureFulfilment(deps: FulfilmentDeps) {
         if (earlier) return finish(ctx, view, earlier, recipients);
         if (!isAppError(error) || error.code !== 'LEGAL_HOLD') throw error;
         const holds = Array.isArray(error.details.holds) ? error.details.holds.length : 1;
-        const reason =
-          'Art. 17(3)(e): your data is needed for the establishment, exercise or defence of legal claims (a legal hold applies); it is kept and its processing limited to that.';
+        const reason = outcomeTextsFor(view.language).erasureRefusedLegalHold;
         const request = await db.transaction().execute(async (trx) => {
           await markInProgress(deps.requests, trx, ctx, view);
           await deps.requests.recordStep(trx, ctx, view.id, {
@@ -120,10 +122,11 @@ export function createErasureFulfilment(deps: FulfilmentDeps) {
     certificate: ErasureCertificate,
     recipients: string[],
   ): Promise<ErasureFulfilment> {
+    const t = outcomeTextsFor(view.language);
     const outcome = [
-      `We erased your personal data on ${day(certificate.issuedAt)} (certificate ${certificate.id}).`,
-      ...certificate.kept.map(keptSentence),
-      recipientsSentence(recipients),
+      t.erased(day(certificate.issuedAt), certificate.id),
+      ...certificate.kept.map((k) => keptSentenceIn(t, k)),
+      recipientsSentence(recipients, view.language),
     ];
     const request = await db.transaction().execute(async (trx) => {
       await markInProgress(deps.requests, trx, ctx, view);

@@ -8,6 +8,7 @@ import type { ObjectionOutcome } from '../../kernel/standing/standing-types.ts';
 import type { RequestView } from '../requests/request-types.ts';
 import type { FulfilmentDeps } from './fulfilment-deps.ts';
 import { completeRequest, markInProgress, openRequest } from './open-request.ts';
+import { outcomeTextsFor, type OutcomeTexts } from './outcome-texts.ts';
 
 /** An objection raised for a request. */
 export interface RequestObjection {
@@ -29,10 +30,8 @@ export const maxAssessment = 1500;
 const objectable = (p: PurposeRecord) =>
   p.directMarketing || p.lawfulBasis === 'legitimate_interests' || p.lawfulBasis === 'public_task';
 
-function upheldSentence(p: PurposeRecord): string {
-  return p.directMarketing
-    ? `We stopped using your data for direct marketing (${p.name}) at once, as you objected (Art. 21(3)); your address is on our suppression list.`
-    : `We stopped processing your data for ${p.name}, as you objected (Art. 21(1)).`;
+function upheldSentence(p: PurposeRecord, t: OutcomeTexts): string {
+  return p.directMarketing ? t.objectionUpheldMarketing(p.name) : t.objectionUpheld(p.name);
 }
 
 /**
@@ -162,7 +161,7 @@ export function createObjectionFulfilment(deps: FulfilmentDeps) {
                 : `Objection to ${r.purpose.key}: ${r.outcome}${r.purpose.directMarketing ? ' at once (direct marketing, Art. 21(3))' : ''}`,
           });
           if (r.outcome === 'upheld')
-            await deps.requests.addOutcome(trx, ctx, view.id, upheldSentence(r.purpose));
+            await deps.requests.addOutcome(trx, ctx, view.id, upheldSentence(r.purpose, outcomeTextsFor(view.language)));
         }
         const all = (await recordsOf(trx, ctx.workspaceId, view.id)).map(toObjection);
         if (all.some((o) => o.outcome === 'pending')) return deps.requests.get(trx, ctx.workspaceId, view.id);
@@ -209,6 +208,7 @@ export function createObjectionFulfilment(deps: FulfilmentDeps) {
       }
       const now = deps.clock.now().toISOString();
       const name = purpose?.name ?? objection.purpose;
+      const t = outcomeTextsFor(view.language);
       const request = await db.transaction().execute(async (trx) => {
         await trx
           .updateTable('fulfilment_records')
@@ -231,9 +231,9 @@ export function createObjectionFulfilment(deps: FulfilmentDeps) {
           view.id,
           input.outcome === 'upheld'
             ? purpose
-              ? upheldSentence(purpose)
-              : `We stopped processing your data for ${name}, as you objected (Art. 21(1)).`
-            : `We continue processing your data for ${name}: we have compelling legitimate grounds which override your interests, rights and freedoms (Art. 21(1)). ${assessment}`,
+              ? upheldSentence(purpose, t)
+              : t.objectionUpheld(name)
+            : t.objectionRejected(name, assessment),
         );
         const all = (await recordsOf(trx, ctx.workspaceId, view.id)).map(toObjection);
         if (all.some((o) => o.outcome === 'pending')) return deps.requests.get(trx, ctx.workspaceId, view.id);

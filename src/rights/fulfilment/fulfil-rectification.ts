@@ -2,9 +2,11 @@ import { AppError } from '../../errors.ts';
 import type { ProcessingContext } from '../../kernel/gate/processing-context.ts';
 import type { PersonView } from '../../kernel/people/person-fields.ts';
 import type { RequestView } from '../requests/request-types.ts';
+import { answeringContext } from './answering-context.ts';
 import { art19Recipients, recipientsSentence } from './art19-recipients.ts';
 import type { FulfilmentDeps } from './fulfilment-deps.ts';
 import { completeRequest, markInProgress, openRequest, pseudonymOf } from './open-request.ts';
+import { outcomeTextsFor, type OutcomeField, type OutcomeTexts } from './outcome-texts.ts';
 import {
   isRectifiableField,
   type RectifiableField,
@@ -37,14 +39,8 @@ export interface RectificationResult {
   readonly outcome: readonly string[];
 }
 
-const labels: Record<RectifiableField, string> = {
-  firstName: 'first name',
-  lastName: 'last name',
-  email: 'email address',
-  phone: 'phone number',
-  jobTitle: 'job title',
-};
-const labelOf = (field: string) => (isRectifiableField(field) ? labels[field] : `"${field}"`);
+const labelOf = (t: OutcomeTexts, field: string) =>
+  isRectifiableField(field) ? t.fields[field satisfies RectifiableField & OutcomeField] : `"${field}"`;
 
 function invalid(errors: { path: string; message: string }[]): AppError {
   return new AppError('VALIDATION_FAILED', {
@@ -87,7 +83,7 @@ export function createRectificationFulfilment(deps: FulfilmentDeps, policy: Rect
     ): Promise<{ readonly request: RequestView; readonly lines: RectificationLine[] }> {
       const { view, personId } = await openRequest(deps.requests, db, ctx, requestId, ['rectification']);
       const proposed = await proposals(ctx.workspaceId, view.id);
-      const person = await deps.people.get(ctx, personId);
+      const person = await deps.people.get(answeringContext(ctx, view.id, personId), personId);
       const auto = new Set<string>(await policy.autoApply(db, ctx.workspaceId));
       return {
         request: view,
@@ -160,17 +156,17 @@ export function createRectificationFulfilment(deps: FulfilmentDeps, policy: Rect
         );
         const reason = `Rectification request ${view.reference}: ${reasons.join('; ')}`.slice(0, 500);
         // The people service validates the values (nothing is written when one is wrong) and keeps the old ones.
-        const person = await deps.people.get(ctx, personId);
-        await deps.people.update(ctx, personId, person.version, patch, { reason });
+        const answering = answeringContext(ctx, view.id, personId);
+        const person = await deps.people.get(answering, personId);
+        await deps.people.update(answering, personId, person.version, patch, { reason });
       }
 
       const recipients = applied.length > 0 ? await art19Recipients(deps, db, ctx.workspaceId) : [];
+      const t = outcomeTextsFor(view.language);
       const outcome = [
-        ...applied.map((f) => `We corrected your ${labelOf(f)}.`),
-        ...rejected.map(
-          (f) => `We did not change your ${labelOf(f)}: ${decided.get(f)?.reason.trim() ?? ''}`,
-        ),
-        ...(applied.length > 0 ? [recipientsSentence(recipients)] : []),
+        ...applied.map((f) => t.corrected(labelOf(t, f))),
+        ...rejected.map((f) => t.notChanged(labelOf(t, f), decided.get(f)?.reason.trim() ?? '')),
+        ...(applied.length > 0 ? [recipientsSentence(recipients, view.language)] : []),
       ];
       const pseudonym = await pseudonymOf(db, ctx.workspaceId, personId);
       const request = await db.transaction().execute(async (trx) => {

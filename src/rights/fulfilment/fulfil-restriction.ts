@@ -6,6 +6,7 @@ import type { RequestView } from '../requests/request-types.ts';
 import { art19Recipients, recipientsSentence } from './art19-recipients.ts';
 import type { FulfilmentDeps } from './fulfilment-deps.ts';
 import { completeRequest, markInProgress, openRequest } from './open-request.ts';
+import { outcomeTextsFor } from './outcome-texts.ts';
 
 export interface RestrictionFulfilment {
   readonly request: RequestView;
@@ -14,12 +15,6 @@ export interface RestrictionFulfilment {
   readonly recipients: readonly string[];
 }
 
-const reasonSentences: Record<RestrictionReason, string> = {
-  accuracy_contested: 'while we verify the accuracy of your data (Art. 18(1)(a))',
-  unlawful_processing: 'instead of erasing it, as you asked (Art. 18(1)(b))',
-  legal_claims: 'because you need the data for legal claims (Art. 18(1)(c))',
-  objection_pending: 'while we weigh your objection (Art. 18(1)(d))',
-};
 
 /**
  * Restriction (Art. 18): flags the person through the standing service (the gate then refuses everything but storage
@@ -78,9 +73,10 @@ export function createRestrictionFulfilment(deps: FulfilmentDeps) {
         restrictionId = current.id;
       }
       const recipients = await art19Recipients(deps, db, ctx.workspaceId);
+      const t = outcomeTextsFor(view.language);
       const outcome = [
-        `We restricted the processing of your data ${reasonSentences[input.reason]}: we only store it, or use it for legal claims, until we tell you before lifting the restriction.`,
-        recipientsSentence(recipients),
+        t.restricted(t.restrictionReasons[input.reason]),
+        recipientsSentence(recipients, view.language),
       ];
       const request = await db.transaction().execute(async (trx) => {
         await markInProgress(deps.requests, trx, ctx, view);
@@ -165,7 +161,7 @@ export function createRestrictionFulfilment(deps: FulfilmentDeps) {
           trx,
           ctx,
           view.id,
-          `We told you on ${sentAt.slice(0, 10)} that we will lift the restriction: ${input.reason.trim()}`,
+          outcomeTextsFor(view.language).liftNotice(sentAt.slice(0, 10), input.reason.trim()),
         );
         return deps.requests.get(trx, ctx.workspaceId, view.id);
       });

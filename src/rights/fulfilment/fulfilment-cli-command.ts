@@ -18,7 +18,7 @@ async function contextOf(
     workspaceId: workspace.id,
     actor: { type: 'system', id: 'cli' },
     purpose: options.purpose,
-    role: { purposes: ['*'], dataCategories: ['*'] },
+    role: { purposes: ['*'], dataCategories: ['*'], permissions: ['requests:read', 'requests:write'] },
   };
 }
 

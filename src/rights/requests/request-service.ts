@@ -10,10 +10,14 @@ import type { BlindIndex } from '../../kernel/crypto/blind-index.ts';
 import type { FieldBinding, FieldCipher } from '../../kernel/crypto/field-cipher.ts';
 import type { DataKey, KeyService } from '../../kernel/crypto/key-service.ts';
 import type { PrivacyEvents, PrivacyEventType } from '../../kernel/events/privacy-events.ts';
-import type { ActorContext } from '../../kernel/gate/processing-context.ts';
+import type { Gate } from '../../kernel/gate/create-gate.ts';
+import type { RoleScope } from '../../kernel/gate/decide-processing.ts';
+import type { ActorContext, ProcessingContext } from '../../kernel/gate/processing-context.ts';
+import { requestPurposeKey } from '../../kernel/purposes/request-purpose.ts';
 import { personExists } from '../../kernel/people/person-lookups.ts';
 import type { Mailer } from '../../mail/mailer.ts';
 import { dueDateOf, extendedDueDate, slaOf } from './request-deadlines.ts';
+import { requestAttributes, requestEntity } from './request-attributes.ts';
 import { assertTransition, isFinalStatus } from './request-lifecycle.ts';
 import { matchPeopleByEmail, matchPeopleByPhone } from './request-person-match.ts';
 import {
@@ -154,7 +158,16 @@ export interface RequestServiceDeps {
   readonly privacyEvents: PrivacyEvents;
   /** Tells the requester about an extension (Art. 12(3)); absent, nobody is mailed. */
   readonly mailer?: Mailer;
+  /** Checks and audits reads of the requester's contact details (ADR 0034); absent, they are read unchecked. */
+  readonly gate?: Gate;
 }
+
+/** The system mailing a requester: it may read their contact email, and nothing else, to answer the request. */
+const requestMailRole: RoleScope = {
+  purposes: [],
+  dataCategories: ['user.contact.email'],
+  permissions: ['requests:read'],
+};
 
 type Row = Selectable<RequestTable>;
 
@@ -308,7 +321,7 @@ export function createRequestService(deps: RequestServiceDeps): RequestInbox {
       resourceType: 'request',
       resourceId: row.id,
       subjectPseudonym: await pseudonymOf(trx, ctx.workspaceId, row.person_id),
-      purpose: 'data_subject_rights',
+      purpose: requestPurposeKey,
       requestId: ctx.requestId ?? null,
       ip: ctx.ip ?? null,
       details,
@@ -598,9 +611,32 @@ export function createRequestService(deps: RequestServiceDeps): RequestInbox {
       await emit(trx, next, 'request.verified', { method });
     },
 
-    async contactOf(db, workspaceId, requestId) {
+    async contactOf(db, workspaceId, requestId, reader) {
       const row = await rowOrThrow(db, workspaceId, requestId);
       if (!row.requester_email || row.purged_at) return null;
+      if (deps.gate) {
+        const base: ProcessingContext = reader ?? {
+          workspaceId,
+          actor: { type: 'system', id: 'request-mail' },
+          purpose: requestPurposeKey,
+          role: requestMailRole,
+        };
+        await deps.gate.check(
+          db,
+          { ...base, workspaceId, purpose: requestPurposeKey, answering: { requestId: row.id, personIds: [] } },
+          {
+            personIds: [],
+            operation: 'read',
+            attributes: { entity: requestEntity, names: requestAttributes.map((a) => a.attribute) },
+            allowedEntry: {
+              action: 'request.contact_read',
+              resourceId: row.id,
+              subjectPseudonym: await pseudonymOf(db, workspaceId, row.person_id),
+              details: { reader: reader ? 'staff' : 'mail' },
+            },
+          },
+        );
+      }
       const key = await readKey(db, workspaceId, requestId);
       if (!key) return null;
       return {

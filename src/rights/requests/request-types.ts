@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
-import type { ActorContext } from '../../kernel/gate/processing-context.ts';
+import type { ActorContext, ProcessingContext } from '../../kernel/gate/processing-context.ts';
 
 /**
  * Data subject requests (Art. 15-22): the shared vocabulary of the request inbox (src/rights/requests), the
@@ -124,8 +124,18 @@ export interface RequestService {
   ): Promise<{ readonly id: string; readonly reference: string }>;
   /** Identity proven: `identity_unverified` -> `verified`. */
   markIdentityVerified(trx: Kysely<Database>, ctx: ActorContext, requestId: string, method: IdentityMethod): Promise<void>;
-  /** The requester's contact email, decrypted (for mails to the person); null once the request is purged. */
-  contactOf(db: Kysely<Database>, workspaceId: string, requestId: string): Promise<{ readonly email: string; readonly language: string } | null>;
+  /**
+   * The requester's contact email, decrypted (for mails to the person, or staff reading the inbox); null once the
+   * request is purged. The read goes through the gate under the built-in requests purpose (ADR 0034) and is audited
+   * (`request.contact_read`) with the pseudonym of the person the request is linked to: as `reader` (a staff member),
+   * or, without one, as the system mailing the requester.
+   */
+  contactOf(
+    db: Kysely<Database>,
+    workspaceId: string,
+    requestId: string,
+    reader?: ProcessingContext,
+  ): Promise<{ readonly email: string; readonly language: string } | null>;
   get(db: Kysely<Database>, workspaceId: string, requestId: string): Promise<RequestView>;
   /** The request's details, decrypted. */
   detailsOf(db: Kysely<Database>, workspaceId: string, requestId: string): Promise<RequestDetails>;
