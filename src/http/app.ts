@@ -17,6 +17,7 @@ import { sendProblem } from './problem.ts';
 import { actorOf } from './request-context.ts';
 import { registerRouteAccess } from './route-access.ts';
 import { registerRoutes } from './routes.ts';
+import { cachedAjvOptions, cachedSerializerFactory } from './schema-compile-cache.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
 import { sessionCookieFor } from './session-cookie.ts';
 import { registerWebConsole } from './web-console.ts';
@@ -63,7 +64,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     trustProxy: config.trustedProxies.length > 0 ? [...config.trustedProxies] : false,
     genReqId: () => randomUUID(),
     requestIdHeader: false,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    // Compiled once per process (tests build many apps): see schema-compile-cache.ts.
+    ajv: cachedAjvOptions({ removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false }),
+    schemaController: { compilersFactory: { buildSerializer: cachedSerializerFactory } },
     routerOptions: { ignoreTrailingSlash: true },
     forceCloseConnections: true,
   }).withTypeProvider<TypeBoxTypeProvider>();

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { openDatabase, type Db, type DialectName } from '../../src/db/database.ts';
-import { migrateToLatest } from '../../src/db/migrate.ts';
+import { copySqliteTemplate, createFromPostgresTemplate } from './migrated-template.ts';
 
 /** Both databases every suite runs on. Set `CUSTODIAN_TEST_DIALECTS=sqlite` to run one while developing. */
 export const testDialects: DialectName[] = (process.env.CUSTODIAN_TEST_DIALECTS ?? 'sqlite,postgres')
@@ -33,7 +33,9 @@ function withDatabase(url: string, name: string): string {
 
 /**
  * A fresh, migrated database for one test: a SQLite file in a temp folder, or a PostgreSQL database of its own
- * (dropped by `destroy`).
+ * (dropped by `destroy`). Migrated means copied from a template migrated once per schema (`migrated-template.ts`):
+ * the same tables and seeded rows as running the migrations, in a fraction of the time. `migrate: false` gives an
+ * empty database (for tests of the migrations themselves).
  *
  * @example
  * const t = await createTestDatabase('postgres');
@@ -42,8 +44,9 @@ function withDatabase(url: string, name: string): string {
 export async function createTestDatabase(dialect: DialectName, options: { migrate?: boolean } = {}): Promise<TestDatabase> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'custodian-test-'));
   if (dialect === 'sqlite') {
-    const db = openDatabase({ sqliteFile: path.join(dataDir, 'custodian.db') });
-    if (options.migrate !== false) await migrateToLatest(db);
+    const file = path.join(dataDir, 'custodian.db');
+    if (options.migrate !== false) await copySqliteTemplate(file);
+    const db = openDatabase({ sqliteFile: file });
     return {
       db,
       dataDir,
@@ -57,11 +60,14 @@ export async function createTestDatabase(dialect: DialectName, options: { migrat
   const name = `custodian_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: postgresAdminUrl });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
+  try {
+    if (options.migrate !== false) await createFromPostgresTemplate(admin, postgresAdminUrl, name);
+    else await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
   const url = withDatabase(postgresAdminUrl, name);
   const db = openDatabase({ postgresUrl: url, poolSize: 5 });
-  if (options.migrate !== false) await migrateToLatest(db);
   return {
     db,
     dataDir,
