@@ -8,7 +8,8 @@
  *    data keys wrapped under the KEK, real ciphertexts, real blind indexes). Target: p95 < 5 ms.
  * 3. Erasure of a person with 1,000 related rows (consent events, removed by the standing eraser). Target: < 200 ms.
  *
- * Prints the figures and appends them to bench/RESULTS.md. `BENCH_PEOPLE=100000` shrinks step 2 for a quick run.
+ * Prints the figures and appends them to bench/RESULTS.md (not with `BENCH_APPEND=0`). `BENCH_PEOPLE=100000` shrinks
+ * step 2 for a quick run; `BENCH_LOOKUP=0` skips it; `BENCH_CONCURRENCY` sets the clients of step 1's concurrent pass.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -41,6 +42,37 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 const ms = (n: number) => `${n.toFixed(2)} ms`;
+
+/**
+ * Counts the statements the database driver runs (begin and commit included): better-sqlite3 statement calls on
+ * SQLite, client queries on PostgreSQL. Installed once, for the statements-per-request figures.
+ */
+function countStatements(db: Db): { readonly count: number; readonly timeBySql: Map<string, { n: number; ms: number }> } {
+  const counter = { count: 0, timeBySql: new Map<string, { n: number; ms: number }>() };
+  // `BENCH_STATEMENT_TIMES=1` also times each SQLite statement by its text (printed at the end of step 1).
+  const timed = process.env.BENCH_STATEMENT_TIMES === '1';
+  const wrap = (proto: Record<string, unknown>, names: readonly string[]) => {
+    for (const name of names) {
+      const original = proto[name] as (...args: unknown[]) => unknown;
+      proto[name] = function (this: { source?: string }, ...args: unknown[]) {
+        counter.count += 1;
+        if (!timed || typeof this.source !== 'string') return original.apply(this, args);
+        const start = process.hrtime.bigint();
+        try {
+          return original.apply(this, args);
+        } finally {
+          const entry = counter.timeBySql.get(this.source) ?? { n: 0, ms: 0 };
+          entry.n += 1;
+          entry.ms += Number(process.hrtime.bigint() - start) / 1e6;
+          counter.timeBySql.set(this.source, entry);
+        }
+      };
+    }
+  };
+  if (db.sqlite) wrap(Object.getPrototypeOf(db.sqlite.prepare('select 1')) as Record<string, unknown>, ['all', 'run', 'get', 'iterate']);
+  else wrap(pg.Client.prototype as unknown as Record<string, unknown>, ['query']);
+  return counter;
+}
 
 async function openBenchDatabase(dataDir: string): Promise<{ db: Db; url: string | undefined; drop(): Promise<void> }> {
   if (dialect === 'sqlite') {
@@ -122,21 +154,22 @@ async function main(): Promise<void> {
     .values({ id: randomUUID(), workspace_id: workspaceId, user_id: owner.id, role_id: null, name: 'bench', token_hash: hashSecret(token), prefix: token.slice(0, 8), default_purpose: null, created_at: new Date().toISOString(), expires_at: null, last_used_at: null, last_used_ip: null, revoked_at: null })
     .execute();
   const headers = { authorization: `Bearer ${token}` };
-  const body = (i: number) => ({ firstName: `First${i}`, lastName: `Last${i}`, email: `person${i}@bench.example`, phone: `+44 20 7946 ${String(i).padStart(4, '0')}` });
+  const body = (i: number) => ({ firstName: `First${i}`, lastName: `Last${i}`, email: `person${i}@bench.example`, phone: `+44 20 7946 ${String(i % 10_000).padStart(4, '0')}` });
 
-  const results: string[] = only ? [`(BENCH_ONLY=${only})`] : [];
+  const results: string[] = [
+    ...(only ? [`(BENCH_ONLY=${only})`] : []),
+    ...(process.env.BENCH_LOOKUP === '0' ? ['(BENCH_LOOKUP=0)'] : []),
+    `load average at the start: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`,
+  ];
   const say = (line: string) => {
     console.log(line);
     results.push(line);
   };
 
-  // --- 1. create and read, kernel vs plain, interleaved in rounds so both see the same machine state.
+  // --- 1. create and read, kernel vs plain, interleaved in rounds so both see the same machine state. Measured twice:
+  // one client at a time (sequential), then `BENCH_CONCURRENCY` clients at once (default 10, as a server faces them).
   if (!only || only === 'api') {
-  const timeLoop = async (n: number, fn: (i: number) => Promise<void>) => {
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < n; i += 1) await fn(i);
-    return Number(process.hrtime.bigint() - start) / 1e6;
-  };
+  const statements = countStatements(db);
   const kernelIds: string[] = [];
   const plainIds: string[] = [];
   const createKernel = async (i: number) => {
@@ -157,24 +190,69 @@ async function main(): Promise<void> {
     const res = await app.inject({ method: 'GET', url: `/bench/plain/${plainIds[i % plainIds.length]}`, headers });
     if (res.statusCode !== 200) throw new Error(`plain read ${res.statusCode}`);
   };
+  /** Wall time and CPU time (user + system, this process) of `n` calls run by `clients` concurrent loops. */
+  const timeLoop = async (n: number, clients: number, fn: (i: number) => Promise<void>) => {
+    const cpu = process.cpuUsage();
+    const start = process.hrtime.bigint();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: clients }, async () => {
+        while (next < n) {
+          const i = next;
+          next += 1;
+          await fn(i);
+        }
+      }),
+    );
+    const used = process.cpuUsage(cpu);
+    return { wallMs: Number(process.hrtime.bigint() - start) / 1e6, cpuMs: (used.user + used.system) / 1000 };
+  };
   // Warm-up.
-  await timeLoop(200, createKernel);
-  await timeLoop(200, createPlain);
-  await timeLoop(200, readKernel);
-  await timeLoop(200, readPlain);
+  await timeLoop(200, 1, createKernel);
+  await timeLoop(200, 1, createPlain);
+  await timeLoop(200, 1, readKernel);
+  await timeLoop(200, 1, readPlain);
+  // Statements per request (the database driver's calls, begin and commit included), one request at a time.
+  const perRequest = async (fn: () => Promise<void>) => {
+    const before = statements.count;
+    await fn();
+    return statements.count - before;
+  };
+  const stmts = {
+    createKernel: await perRequest(() => createKernel(999_999)),
+    createPlain: await perRequest(() => createPlain(999_999)),
+    readKernel: await perRequest(() => readKernel(0)),
+    readPlain: await perRequest(() => readPlain(0)),
+  };
+  say(`statements per request: kernel create ${stmts.createKernel}, kernel read ${stmts.readKernel}; plain create ${stmts.createPlain}, plain read ${stmts.readPlain} (auth token lookup included)`);
+  const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 10);
   const rounds = 3;
   const per = Math.floor(apiRounds / rounds);
-  let tCreateK = 0, tCreateP = 0, tReadK = 0, tReadP = 0;
-  for (let r = 0; r < rounds; r += 1) {
-    tCreateK += await timeLoop(per, (i) => createKernel(1000 + r * per + i));
-    tCreateP += await timeLoop(per, (i) => createPlain(1000 + r * per + i));
-    tReadK += await timeLoop(per, readKernel);
-    tReadP += await timeLoop(per, readPlain);
+  for (const clients of [1, concurrency]) {
+    const total = { createK: { wallMs: 0, cpuMs: 0 }, createP: { wallMs: 0, cpuMs: 0 }, readK: { wallMs: 0, cpuMs: 0 }, readP: { wallMs: 0, cpuMs: 0 } };
+    const add = (into: { wallMs: number; cpuMs: number }, t: { wallMs: number; cpuMs: number }) => {
+      into.wallMs += t.wallMs;
+      into.cpuMs += t.cpuMs;
+    };
+    const base = 1000 + clients * 100_000;
+    for (let r = 0; r < rounds; r += 1) {
+      add(total.createK, await timeLoop(per, clients, (i) => createKernel(base + r * per + i)));
+      add(total.createP, await timeLoop(per, clients, (i) => createPlain(base + r * per + i)));
+      add(total.readK, await timeLoop(per, clients, readKernel));
+      add(total.readP, await timeLoop(per, clients, readPlain));
+    }
+    const n = per * rounds;
+    const ops = (t: { wallMs: number }) => (n / t.wallMs) * 1000;
+    const cpu = (t: { cpuMs: number }) => `${((t.cpuMs / n) * 1000).toFixed(0)} µs CPU/op`;
+    const pct = (k: { wallMs: number }, p: { wallMs: number }) => ((ops(k) / ops(p)) * 100).toFixed(0);
+    const label = clients === 1 ? 'sequential (1 client)' : `${clients} concurrent clients`;
+    say(`${label}, create through the API: kernel ${ops(total.createK).toFixed(0)}/s (${cpu(total.createK)}), plain ${ops(total.createP).toFixed(0)}/s (${cpu(total.createP)}) → ${pct(total.createK, total.createP)} % of plain (target >= 50 %)`);
+    say(`${label}, read through the API:   kernel ${ops(total.readK).toFixed(0)}/s (${cpu(total.readK)}), plain ${ops(total.readP).toFixed(0)}/s (${cpu(total.readP)}) → ${pct(total.readK, total.readP)} % of plain (target >= 60 %)`);
   }
-  const n = per * rounds;
-  const ops = (t: number) => (n / t) * 1000;
-  say(`create through the API: kernel ${ops(tCreateK).toFixed(0)}/s, plain ${ops(tCreateP).toFixed(0)}/s → ${((ops(tCreateK) / ops(tCreateP)) * 100).toFixed(0)} % of plain (target >= 50 %)`);
-  say(`read through the API:   kernel ${ops(tReadK).toFixed(0)}/s, plain ${ops(tReadP).toFixed(0)}/s → ${((ops(tReadK) / ops(tReadP)) * 100).toFixed(0)} % of plain (target >= 60 %)`);
+  for (const [text, t] of [...statements.timeBySql].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25)) {
+    console.log(`${t.ms.toFixed(0).padStart(6)} ms ${String(t.n).padStart(6)}× ${((t.ms / t.n) * 1000).toFixed(0).padStart(5)} µs  ${text.slice(0, 110)}`);
+  }
+  say(`load average at the end of the API part: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   }
 
   // --- 3 (before the big table, so that it runs on the same state as step 1). Erasure with 1,000 related rows.
@@ -193,7 +271,7 @@ async function main(): Promise<void> {
   if (erasures.length > 0) say(`erasure of a person with 1,000 related rows (20 runs): median ${ms(percentile(erasures, 50))}, p95 ${ms(percentile(erasures, 95))}, max ${ms(erasures[erasures.length - 1] ?? NaN)} (target < 200 ms)`);
 
   // --- 2. 1,000,000 people, generated with direct bulk inserts, then exact lookups through the API.
-  if (!only || only === 'lookup') {
+  if ((!only || only === 'lookup') && process.env.BENCH_LOOKUP !== '0') {
   const genStart = Date.now();
   const kek = services.keys.ring.current();
   const now = new Date().toISOString();
@@ -275,6 +353,7 @@ async function main(): Promise<void> {
   await opened.drop();
   fs.rmSync(dataDir, { recursive: true, force: true });
 
+  if (process.env.BENCH_APPEND === '0') return;
   const header = `\n## People and erasure (bench/people.bench.ts) — ${new Date().toISOString()}, ${dialect}, Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}\n\n`;
   fs.appendFileSync(path.join(path.dirname(new URL(import.meta.url).pathname), 'RESULTS.md'), header + results.map((l) => `- ${l}`).join('\n') + '\n');
 }

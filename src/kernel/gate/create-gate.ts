@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import type { DialectName } from '../../db/database.ts';
 import type { Database } from '../../db/schema.ts';
 import { AppError, isAppError, type ErrorCode } from '../../errors.ts';
-import { appendAudit } from '../audit/audit-log.ts';
+import { createAuditGroupCommit, type AuditGroupCommit } from '../audit/audit-group-commit.ts';
+import { appendAudit, type AuditEntryInput } from '../audit/audit-log.ts';
 import type { DeclaredAttribute } from '../catalogue/catalogue-types.ts';
 import type { Catalogue } from '../catalogue/create-catalogue.ts';
 import { categoryWithinAny } from '../catalogue/category-prefix.ts';
@@ -18,6 +19,7 @@ import {
 } from './decide-processing.ts';
 import type { ProcessingContext } from './processing-context.ts';
 import { subjectDigest } from './subject-digest.ts';
+import { createWriteGroups, type WriteGroups } from './write-group.ts';
 
 /** Finds the pseudonymous id of each person (provided by the people area); missing ids are simply absent. */
 export type PseudonymLookup = (
@@ -156,7 +158,14 @@ export function createGate(deps: GateDeps): Gate {
         : [];
       for (const a of attributes) categoryKeys.push(a.category);
       const categories = await deps.catalogue.categoryFacts(trx, ctx.workspaceId, categoryKeys);
-      const base = { purpose, role: ctx.role, categories, operation: request.operation };
+      const base = {
+        purpose,
+        role: ctx.role,
+        categories,
+        operation: request.operation,
+        personIds: request.personIds,
+        answering: ctx.answering,
+      };
       // Checks that do not depend on the persons first: no query for standing when they already refuse.
       let decision = decideProcessing({ ...base, standings: [] });
       if (decision.allowed && request.personIds.length > 0) {
@@ -185,12 +194,13 @@ export function createGate(deps: GateDeps): Gate {
     }
   }
 
-  async function audit(
+  /** The decision's audit entry (allowed or denied), with the subject's pseudonym looked up when not given. */
+  async function entryOf(
     trx: Kysely<Database>,
     ctx: ProcessingContext,
     request: GateRequest,
     outcome: Awaited<ReturnType<typeof evaluate>>,
-  ) {
+  ): Promise<AuditEntryInput> {
     const ids = [...new Set(request.personIds)];
     let subjectPseudonym: string | null = null;
     if (ids.length === 1) {
@@ -202,7 +212,7 @@ export function createGate(deps: GateDeps): Gate {
     }
     const code: ErrorCode | undefined = outcome.ok ? undefined : outcome.error.code;
     const merged = outcome.ok ? request.allowedEntry : undefined;
-    await appendAudit(trx, deps, {
+    return {
       workspaceId: ctx.workspaceId,
       actor: ctx.actor,
       action: merged?.action ?? `processing.${request.operation}`,
@@ -223,9 +233,11 @@ export function createGate(deps: GateDeps): Gate {
           ? { digest: subjectDigest(ids) }
           : {}),
         ...(code ? { code } : {}),
+        // The request answered under the built-in requests purpose (ADR 0034): its id, never the person's data.
+        ...(ctx.answering ? { answeringRequest: ctx.answering.requestId } : {}),
         ...merged?.details,
       },
-    });
+    };
   }
 
   async function checkIn(
@@ -234,27 +246,52 @@ export function createGate(deps: GateDeps): Gate {
     request: GateRequest,
   ): Promise<Outcome> {
     const outcome = await evaluate(trx, ctx, request);
-    await audit(trx, ctx, request, outcome);
+    await appendAudit(trx, deps, await entryOf(trx, ctx, request, outcome));
     return outcome;
   }
 
+  // A check on the root handle records a decision that stands alone: its entry joins the next audit group commit
+  // (one per root handle), and the check answers only once that group has committed.
+  const groups = new WeakMap<Kysely<Database>, AuditGroupCommit>();
+  const groupOf = (db: Kysely<Database>): AuditGroupCommit => {
+    let group = groups.get(db);
+    if (!group) {
+      group = createAuditGroupCommit(db, deps);
+      groups.set(db, group);
+    }
+    return group;
+  };
+
+  const writeGroups = new WeakMap<Kysely<Database>, WriteGroups>();
+  const writeGroupsOf = (db: Kysely<Database>): WriteGroups => {
+    let found = writeGroups.get(db);
+    if (!found) {
+      found = createWriteGroups(db);
+      writeGroups.set(db, found);
+    }
+    return found;
+  };
+
   return {
     async check(db, ctx, request) {
-      const outcome = db.isTransaction
-        ? await checkIn(db, ctx, request)
-        : await db.transaction().execute((trx) => checkIn(trx, ctx, request));
+      let outcome: Outcome;
+      if (db.isTransaction) outcome = await checkIn(db, ctx, request);
+      else {
+        const evaluated = await evaluate(db, ctx, request);
+        await groupOf(db).append(await entryOf(db, ctx, request, evaluated));
+        outcome = evaluated;
+      }
       if (!outcome.ok) throw outcome.error;
       return outcome.allowance;
     },
 
     async run(db, ctx, request, work) {
-      const result = await db.transaction().execute(async (trx) => {
+      // Grouped with the workspace's other writes in flight (one commit for the group); settles after the commit.
+      return writeGroupsOf(db).run(ctx.workspaceId, async (trx) => {
         const outcome = await checkIn(trx, ctx, request);
-        if (!outcome.ok) return outcome;
-        return { ok: true as const, value: await work(trx, outcome.allowance) };
+        if (!outcome.ok) return { ok: false, error: outcome.error };
+        return { ok: true, value: await work(trx, outcome.allowance) };
       });
-      if (!result.ok) throw result.error;
-      return result.value;
     },
   };
 }
