@@ -40,6 +40,12 @@ const chunk = <T>(items: readonly T[], size: number): T[][] => {
  * (`person_contact_points`) count as well as the primary ones. A few queries for the whole list, whatever its size.
  * The caller runs the processing gate: this only compares, it returns no value.
  *
+ * Only what can confirm a candidate is decrypted: its contact points of the kind whose index bucket it shares with a
+ * probe (one decryption per candidate, not four), and its `persons` column only when it has no contact point of that
+ * kind (people stored before contact points, migration 0020). Liveness, pseudonym and version are read for the
+ * confirmed people alone. The importer calls this once per batch, and a batch's candidates grow with the workspace
+ * (about two per thousand people per probe): this is the part of an import that is not constant per row.
+ *
  * @example
  * const [matches] = await findByContact(deps, trx, workspaceId, [{ email: 'ada@example.com' }]);
  * matches[0]?.reasons; // ['email']
@@ -73,31 +79,22 @@ export async function findByContact(
       .execute();
     for (const r of rows) indexRows.push({ person_id: r.person_id, field: r.field, hash: Buffer.from(r.hash).toString('hex') });
   }
-  const candidateIds = [...new Set(indexRows.map((r) => r.person_id))];
+  // The kinds each candidate shares a bucket in (an email bucket says nothing about the candidate's phone).
+  const needed = new Map<string, Set<ContactKind>>();
+  for (const r of indexRows) {
+    if (r.field !== 'email' && r.field !== 'phone') continue;
+    needed.set(r.person_id, (needed.get(r.person_id) ?? new Set<ContactKind>()).add(r.field));
+  }
+  const candidateIds = [...needed.keys()];
   if (candidateIds.length === 0) return probes.map(() => []);
 
-  // Decrypt every candidate's identifiers once (primary columns and contact points).
-  const known = new Map<string, { pseudonym: string; version: number; values: Set<string> }>();
+  // Each candidate's normalised identifiers of the needed kinds, as `kind:value`.
+  const values = new Map<string, Set<string>>();
+  const add = (personId: string, kind: ContactKind, plain: string) =>
+    values.set(personId, (values.get(personId) ?? new Set<string>()).add(`${kind}:${normalisers[kind](plain)}`));
   const keys = await deps.keys.getDataKeys(db, workspaceId, candidateIds);
+  const withPoints = new Set<string>();
   for (const part of chunk(candidateIds, 500)) {
-    const persons = await db
-      .selectFrom('persons')
-      .select(['id', 'pseudonym', 'version', 'email', 'phone'])
-      .where('workspace_id', '=', workspaceId)
-      .where('id', 'in', part)
-      .where('erased_at', 'is', null)
-      .where('erasing_run_id', 'is', null)
-      .execute();
-    for (const p of persons) {
-      const key = keys.get(p.id);
-      if (!key) continue;
-      const values = new Set<string>();
-      for (const kind of contactKinds) {
-        const envelope = p[kind];
-        if (envelope) values.add(`${kind}:${normalisers[kind](deps.fieldCipher.decrypt(key, envelope, personBinding(workspaceId, p.id, kind)))}`);
-      }
-      known.set(p.id, { pseudonym: p.pseudonym, version: p.version, values });
-    }
     const points = await db
       .selectFrom('person_contact_points')
       .select(['id', 'person_id', 'kind', 'value'])
@@ -105,27 +102,58 @@ export async function findByContact(
       .where('person_id', 'in', part)
       .execute();
     for (const cp of points) {
+      if (cp.kind !== 'email' && cp.kind !== 'phone') continue;
+      withPoints.add(`${cp.person_id}:${cp.kind}`);
       const key = keys.get(cp.person_id);
-      const entry = known.get(cp.person_id);
-      if (!key || !entry || (cp.kind !== 'email' && cp.kind !== 'phone')) continue;
-      const value = deps.fieldCipher.decrypt(key, cp.value, { workspaceId, table: 'person_contact_points', column: 'value', rowId: cp.id });
-      entry.values.add(`${cp.kind}:${normalisers[cp.kind](value)}`);
+      if (!key || !needed.get(cp.person_id)?.has(cp.kind)) continue;
+      add(cp.person_id, cp.kind, deps.fieldCipher.decrypt(key, cp.value, { workspaceId, table: 'person_contact_points', column: 'value', rowId: cp.id }));
+    }
+  }
+  // People stored before contact points have their one value of a kind in `persons` only.
+  const legacy = candidateIds.filter((id) => [...needed.get(id)!].some((kind) => !withPoints.has(`${id}:${kind}`)));
+  for (const part of chunk(legacy, 500)) {
+    const persons = await db.selectFrom('persons').select(['id', 'email', 'phone']).where('workspace_id', '=', workspaceId).where('id', 'in', part).execute();
+    for (const p of persons) {
+      const key = keys.get(p.id);
+      if (!key) continue;
+      for (const kind of needed.get(p.id)!) {
+        const envelope = p[kind];
+        if (envelope && !withPoints.has(`${p.id}:${kind}`)) add(p.id, kind, deps.fieldCipher.decrypt(key, envelope, personBinding(workspaceId, p.id, kind)));
+      }
     }
   }
 
   const byHash = new Map<string, string[]>();
   for (const r of indexRows) byHash.set(`${r.field}:${r.hash}`, [...(byHash.get(`${r.field}:${r.hash}`) ?? []), r.person_id]);
-  return wanted.map((probeWanted) => {
+  const confirmed = wanted.map((probeWanted) => {
     const reasons = new Map<string, Set<ContactKind>>();
     for (const w of probeWanted) {
       for (const id of byHash.get(`${w.kind}:${w.hash}`) ?? []) {
-        if (!known.get(id)?.values.has(`${w.kind}:${w.normal}`)) continue;
+        if (!values.get(id)?.has(`${w.kind}:${w.normal}`)) continue;
         reasons.set(id, (reasons.get(id) ?? new Set()).add(w.kind));
       }
     }
-    return [...reasons].map(([personId, kinds]) => {
-      const entry = known.get(personId)!;
-      return { personId, pseudonym: entry.pseudonym, version: entry.version, reasons: contactKinds.filter((k) => kinds.has(k)) };
-    });
+    return reasons;
   });
+
+  // Only live people count; their pseudonym and version, for the confirmed ones only.
+  const live = new Map<string, { pseudonym: string; version: number }>();
+  const matchedIds = [...new Set(confirmed.flatMap((r) => [...r.keys()]))];
+  for (const part of chunk(matchedIds, 500)) {
+    const persons = await db
+      .selectFrom('persons')
+      .select(['id', 'pseudonym', 'version'])
+      .where('workspace_id', '=', workspaceId)
+      .where('id', 'in', part)
+      .where('erased_at', 'is', null)
+      .where('erasing_run_id', 'is', null)
+      .execute();
+    for (const p of persons) live.set(p.id, { pseudonym: p.pseudonym, version: p.version });
+  }
+  return confirmed.map((reasons) =>
+    [...reasons].flatMap(([personId, kinds]) => {
+      const entry = live.get(personId);
+      return entry ? [{ personId, pseudonym: entry.pseudonym, version: entry.version, reasons: contactKinds.filter((k) => kinds.has(k)) }] : [];
+    }),
+  );
 }

@@ -1,5 +1,6 @@
 import type { LifecycleStage } from '../../kernel/people/person-fields.ts';
-import { validatePersonInput, type PersonInput } from '../../kernel/people/person-input.ts';
+import type { PersonInput } from '../../kernel/people/person-input.ts';
+import { validateForCreate, type ValidatedPersonInput } from '../../kernel/people/validated-person-input.ts';
 import { importFields, type ImportField } from './import-mapping.ts';
 import type { Rejection } from './import-jobs.ts';
 
@@ -17,11 +18,16 @@ export interface FieldProblem {
  * The people rules applied to one row (the same as the API's): normalised values, or the problems found.
  * Provided by the people area so that import and API can never disagree.
  */
-export type ImportRowValidator = (values: ImportValues) => { readonly values: ImportValues; readonly problems: readonly FieldProblem[] };
+export type ImportRowValidator = (values: ImportValues) => {
+  readonly values: ImportValues;
+  readonly problems: readonly FieldProblem[];
+  /** The person as the people area validated it, when it did (written as it is, not validated again). */
+  readonly person?: ValidatedPersonInput;
+};
 
 /** A row ready to be written, or its rejections. */
 export type CheckedRow =
-  | { readonly ok: true; readonly row: number; readonly values: ImportValues }
+  | { readonly ok: true; readonly row: number; readonly values: ImportValues; readonly person: PersonInput }
   | { readonly ok: false; readonly row: number; readonly rejections: readonly Rejection[] };
 
 /**
@@ -52,7 +58,7 @@ export function checkRow(
     const headerOf = (field: ImportField | null) => (field === null ? null : (columns.headers[columns.fields.indexOf(field)] ?? field));
     return { ok: false, row, rejections: checked.problems.map((p) => ({ row, column: headerOf(p.field), reason: p.reason })) };
   }
-  return { ok: true, row, values: checked.values };
+  return { ok: true, row, values: checked.values, person: checked.person ?? toPersonInput(checked.values) };
 }
 
 const addressParts = ['street', 'city', 'postalCode', 'region', 'country'] as const;
@@ -86,7 +92,7 @@ export function toPersonInput(values: ImportValues): PersonInput {
  */
 export function personRowValidator(defaultCountry: string | null): ImportRowValidator {
   return (values) => {
-    const result = validatePersonInput(toPersonInput(values), { mode: 'create', ...(defaultCountry ? { defaultCountry } : {}) });
+    const result = validateForCreate(toPersonInput(values), defaultCountry);
     if (result.ok) {
       const v = result.value;
       const clean: ImportValues = {};
@@ -99,7 +105,7 @@ export function personRowValidator(defaultCountry: string | null): ImportRowVali
         const value = v.address?.[part];
         if (typeof value === 'string') clean[part] = value;
       }
-      return { values: clean, problems: [] };
+      return { values: clean, problems: [], person: result.value };
     }
     return {
       values,

@@ -3,6 +3,7 @@ import type { Database } from '../../db/schema.ts';
 import type { ProcessingContext } from '../../kernel/gate/processing-context.ts';
 import type { PeopleService } from '../../kernel/people/people-service.ts';
 import type { ProvenanceSource } from '../../kernel/people/person-fields.ts';
+import type { PersonInput } from '../../kernel/people/person-input.ts';
 import { toPersonInput, type ImportValues } from './import-row.ts';
 
 /** Provenance stamped on every record an import writes. */
@@ -19,7 +20,7 @@ export interface ImportStamp {
  * update of one existing person (policy `update`); the suppression check.
  */
 export interface PeopleBatchWriter {
-  createMany(ctx: ProcessingContext, items: readonly ImportValues[], stamp: ImportStamp, within: (trx: Kysely<Database>) => Promise<void>): Promise<void>;
+  createMany(ctx: ProcessingContext, people: readonly (PersonInput)[], stamp: ImportStamp, within: (trx: Kysely<Database>) => Promise<void>): Promise<void>;
   /** The person's new version, or null when the row had nothing to change. */
   update(ctx: ProcessingContext, personId: string, version: number, values: ImportValues, stamp: ImportStamp): Promise<number | null>;
   /** Indexes of the items whose email or phone is on the suppression list. */
@@ -38,7 +39,7 @@ export function peopleBatchWriter(people: Pick<PeopleService, 'createMany' | 'up
   const provenance = (stamp: ImportStamp) => ({ source: stamp.source as ProvenanceSource, importId: stamp.importId });
   return {
     async createMany(ctx, items, stamp, within) {
-      await people.createMany(ctx, items.map(toPersonInput), { ...provenance(stamp), ...(stamp.defaultCountry ? { defaultCountry: stamp.defaultCountry } : {}) }, (trx) => within(trx));
+      await people.createMany(ctx, items, { ...provenance(stamp), ...(stamp.defaultCountry ? { defaultCountry: stamp.defaultCountry } : {}) }, (trx) => within(trx));
     },
     async update(ctx, personId, version, values, stamp) {
       // Tags are left as they are too: a patch's tags replace the whole list.

@@ -9,6 +9,7 @@ import { findByContact, type FindByContactDeps } from '../duplicates/find-by-con
 import { csvRows, type ImportEncoding } from './csv-rows.ts';
 import { getImportOrThrow, importView, recordBatch, type BatchCounts, type DuplicatePolicy, type ImportView, type Rejection } from './import-jobs.ts';
 import { catalogueAttributeOf, resolveColumns, type ImportField, type ImportMapping } from './import-mapping.ts';
+import type { PersonInput } from '../../kernel/people/person-input.ts';
 import { checkRow, type CheckedRow, type ImportRowValidator, type ImportValues } from './import-row.ts';
 import type { ImportStamp, PeopleBatchWriter } from './people-batch-writer.ts';
 
@@ -202,7 +203,7 @@ async function writeBatch(
   const workspaceId = ctx.workspaceId;
   const counts: BatchCounts = { created: 0, updated: 0, skipped: 0, suppressed: 0, rejected: 0 };
   const rejections: Rejection[] = [];
-  const good: { row: number; values: ImportValues }[] = [];
+  const good: { row: number; values: ImportValues; person: PersonInput }[] = [];
   for (const r of batch) {
     if (r.ok) good.push(r);
     else {
@@ -219,7 +220,7 @@ async function writeBatch(
   // Duplicates: existing people through the blind index, and earlier rows of this same batch.
   const matches = policy === 'create' ? live.map(() => []) : await findByContact(deps.matcher, db.kysely, workspaceId, live.map((g) => g.values));
   const seen = new Set<string>();
-  const toCreate: ImportValues[] = [];
+  const toCreate: (PersonInput)[] = [];
   // Two rows of a batch may update the same person: the second needs the version the first left.
   const versions = new Map<string, number>();
   for (const [i, g] of live.entries()) {
@@ -228,7 +229,7 @@ async function writeBatch(
     for (const k of keys) seen.add(k);
     const existing = matches[i]!;
     if (policy === 'create' || (existing.length === 0 && !inBatch)) {
-      toCreate.push(g.values);
+      toCreate.push(g.person);
       continue;
     }
     if (policy === 'update' && existing.length === 1) {

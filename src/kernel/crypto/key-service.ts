@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { timeOrderedUuid } from '../../db/time-ordered-uuid.ts';
 import { randomPoolBytes } from './random-pool.ts';
 import { sql, type CompiledQuery, type Insertable, type Kysely } from 'kysely';
 import type { Db } from '../../db/database.ts';
@@ -233,7 +234,8 @@ export function createKeyService(deps: KeyServiceDeps): KeyService {
       const made: DataKey[] = [];
       const rows: Insertable<Database['person_keys']>[] = [];
       for (const personId of personIds) {
-        const keyId = randomUUID();
+        // Time-ordered: a bulk create's keys go at the end of the key indexes (ADR 0032).
+        const keyId = timeOrderedUuid();
         const key = randomPoolBytes(32);
         const wrapped = wrapDataKey(kek.key, key, { workspaceId, personId, keyId, keyVersion: 1, kekVersion: kek.version });
         made.push({ keyId, version: 1, key });

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { timeOrderedUuid } from '../../db/time-ordered-uuid.ts';
 import type { Database } from '../../db/schema.ts';
 import type { BlindIndex } from '../crypto/blind-index.ts';
 import type { FieldBinding, FieldCipher } from '../crypto/field-cipher.ts';
@@ -56,7 +56,8 @@ export function createPersonRowBuilder(deps: { readonly fieldCipher: FieldCipher
 
   const contactPoints = (key: DataKey, workspaceId: string, personId: string, kind: 'email' | 'phone', points: readonly CleanContactPoint[]) =>
     points.map((p, position) => {
-      const id = randomUUID();
+      // Time-ordered: new points go at the end of the primary key's index (ADR 0032).
+      const id = timeOrderedUuid();
       return { id, workspace_id: workspaceId, person_id: personId, kind, position, value: fieldCipher.encrypt(key, p.value, contactPointBinding(workspaceId, id)), label: p.label, is_primary: p.primary ? 1 : 0 };
     });
 
