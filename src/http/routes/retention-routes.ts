@@ -262,43 +262,16 @@ export function retentionRoutes(deps: Pick<AppDeps, 'db' | 'clock' | 'retention'
         const { workspaceId } = requestContext(request);
         const limit = request.query.limit ?? 50;
         const after = request.query.cursor ? decodeCursor(request.query.cursor) : undefined;
-        const all = await sweeper.due(db, workspaceId);
-        const free = all.filter((p) => p.holdIds.length === 0);
-        const blocked = all.filter((p) => p.holdIds.length > 0);
-        const start = after
-          ? free.findIndex((p) => p.dueAt > after[0] || (p.dueAt === after[0] && p.personId > after[1]))
-          : 0;
-        const items = start < 0 ? [] : free.slice(start, start + limit);
-        const last = items[items.length - 1];
-        const more = start >= 0 && start + limit < free.length;
-        const perPolicy = new Map<
-          string,
-          {
-            policyId: string;
-            policyName: string;
-            action: (typeof retentionActions)[number];
-            due: number;
-            blocked: number;
-          }
-        >();
-        for (const p of all) {
-          const line = perPolicy.get(p.policyId) ?? {
-            policyId: p.policyId,
-            policyName: p.policyName,
-            action: p.action,
-            due: 0,
-            blocked: 0,
-          };
-          line[p.holdIds.length > 0 ? 'blocked' : 'due'] += 1;
-          perPolicy.set(p.policyId, line);
-        }
+        // Paged through the workspace by the sweeper (only this page's items are kept in memory).
+        const page = await sweeper.preview(db, workspaceId, { limit, blockedShown, ...(after ? { after } : {}) });
+        const last = page.items[page.items.length - 1];
         return {
-          items,
-          nextCursor: more && last ? encodeCursor(last.dueAt, last.personId) : null,
-          total: free.length,
-          blocked: blocked.slice(0, blockedShown),
-          blockedTotal: blocked.length,
-          perPolicy: [...perPolicy.values()],
+          items: page.items,
+          nextCursor: page.more && last ? encodeCursor(last.dueAt, last.personId) : null,
+          total: page.total,
+          blocked: page.blocked,
+          blockedTotal: page.blockedTotal,
+          perPolicy: page.perPolicy,
           at: deps.clock.now().toISOString(),
         };
       },

@@ -61,16 +61,13 @@ export function registerRetentionCommand(program: Command): void {
       const ctx = await openCliContext();
       try {
         const workspaceId = await workspaceOf(ctx.db, options.workspace);
-        const due = await ctx.services.retention.sweeper.due(ctx.db.kysely, workspaceId);
-        const lines = new Map<string, { name: string; action: string; due: number; blocked: number }>();
-        for (const p of due) {
-          const line = lines.get(p.policyId) ?? { name: p.policyName, action: p.action, due: 0, blocked: 0 };
-          line[p.holdIds.length > 0 ? 'blocked' : 'due'] += 1;
-          lines.set(p.policyId, line);
-        }
-        if (lines.size === 0) console.log('Nobody is due.');
-        for (const [id, l] of lines)
-          console.log(`${l.name} (${id}): ${l.due} to ${l.action}, ${l.blocked} blocked by a legal hold`);
+        const { perPolicy } = await ctx.services.retention.sweeper.preview(ctx.db.kysely, workspaceId, {
+          limit: 0,
+          blockedShown: 0,
+        });
+        if (perPolicy.length === 0) console.log('Nobody is due.');
+        for (const l of perPolicy)
+          console.log(`${l.policyName} (${l.policyId}): ${l.due} to ${l.action}, ${l.blocked} blocked by a legal hold`);
       } finally {
         await ctx.close();
       }

@@ -34,17 +34,68 @@ interface PersonFacts {
 const maxOf = (a: string | undefined, b: string | undefined): string | undefined =>
   a === undefined ? b : b === undefined ? a : a > b ? a : b;
 
-/** Rows per page when reading a workspace's persons. */
-const pageSize = 5000;
+/** Persons per page: one `in (…)` list per fact query, under both databases' bind-parameter limits. */
+const defaultPageSize = 1000;
+
+/** Orders due persons as the preview lists them: due date, then id. */
+export function compareDue(a: DuePerson, b: DuePerson): number {
+  if (a.dueAt !== b.dueAt) return a.dueAt < b.dueAt ? -1 : 1;
+  return a.personId < b.personId ? -1 : a.personId > b.personId ? 1 : 0;
+}
 
 /**
- * Everyone due for retention in a workspace at `now`, sorted by due date then id, with the persons under a legal hold
- * included and flagged. A person is due when at least one active policy applies to them and EVERY policy that applies
- * has run out: data stays while any purpose still needs it (ADR 0025). A policy applies when its start event can
- * happen to the person (creation and last activity: always; contract end: the person has a deal or is `former`;
- * consent withdrawal: the person has consent events for the purpose); an applicable policy whose event has not
- * happened yet (an open deal, consent still given) keeps the person. The preview and the sweep both call this, so the
- * preview shows exactly what the sweep does.
+ * Everyone due for retention in a workspace at `now`, page by page: the live persons are read by keyset on their id
+ * (`id > last of the previous page`), and the facts the start events need (last activity, deals, consent events,
+ * legal holds) are read for that page's ids only, so memory holds one page whatever the workspace's size. Each page
+ * yields its due persons in id order (holds included and flagged; a page may yield none). A person is due when at
+ * least one active policy applies to them and EVERY policy that applies has run out: data stays while any purpose
+ * still needs it (ADR 0025). A policy applies when its start event can happen to the person (creation and last
+ * activity: always; contract end: the person has a deal or is `former`; consent withdrawal: the person has consent
+ * events for the purpose); an applicable policy whose event has not happened yet (an open deal, consent still given)
+ * keeps the person. The preview and the sweep both read this, so the preview shows exactly what the sweep does.
+ *
+ * @example
+ * for await (const page of duePersonPages(db, workspaceId, policies, clock.now().toISOString())) await erase(page);
+ */
+export async function* duePersonPages(
+  db: Kysely<Database>,
+  workspaceId: string,
+  policies: readonly RetentionPolicy[],
+  now: string,
+  options: { readonly pageSize?: number } = {},
+): AsyncGenerator<DuePerson[]> {
+  const active = policies.filter((p) => p.active);
+  if (active.length === 0) return;
+  const pageSize = options.pageSize ?? defaultPageSize;
+  const ws = workspaceFilter(dialectOf(db as never));
+  for (let after = ''; ;) {
+    const rows = await db
+      .selectFrom('persons')
+      .select(['id', 'pseudonym', 'created_at', 'updated_at', 'lifecycle_stage'])
+      .where(ws, '=', workspaceId)
+      .where('erased_at', 'is', null)
+      .where('id', '>', after)
+      .orderBy('id')
+      .limit(pageSize)
+      .execute();
+    const last = rows[rows.length - 1];
+    if (!last) return;
+    const persons: PersonFacts[] = rows.map((r) => ({
+      id: r.id,
+      pseudonym: r.pseudonym,
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+      lifecycleStage: r.lifecycle_stage,
+    }));
+    yield await dueAmong(db, workspaceId, active, now, persons);
+    if (rows.length < pageSize) return;
+    after = last.id;
+  }
+}
+
+/**
+ * Everyone due, sorted by due date then id (the whole list in memory: for tests and small workspaces; the sweep and
+ * the preview page through `duePersonPages`).
  *
  * @example
  * const due = await findDuePersons(db, workspaceId, await policies.list(db, workspaceId, { activeOnly: true }), clock.now().toISOString());
@@ -55,33 +106,21 @@ export async function findDuePersons(
   policies: readonly RetentionPolicy[],
   now: string,
 ): Promise<DuePerson[]> {
-  const active = policies.filter((p) => p.active);
-  if (active.length === 0) return [];
-  const events = new Set(active.map((p) => p.startEvent));
+  const due: DuePerson[] = [];
+  for await (const page of duePersonPages(db, workspaceId, policies, now)) due.push(...page);
+  return due.sort(compareDue);
+}
 
-  const persons: PersonFacts[] = [];
-  for (let after = ''; ;) {
-    const rows = await db
-      .selectFrom('persons')
-      .select(['id', 'pseudonym', 'created_at', 'updated_at', 'lifecycle_stage'])
-      .where(workspaceFilter(dialectOf(db as never)), '=', workspaceId)
-      .where('erased_at', 'is', null)
-      .where('id', '>', after)
-      .orderBy('id')
-      .limit(pageSize)
-      .execute();
-    for (const r of rows)
-      persons.push({
-        id: r.id,
-        pseudonym: r.pseudonym,
-        createdAt: r.created_at,
-        updatedAt: r.updated_at,
-        lifecycleStage: r.lifecycle_stage,
-      });
-    const last = rows[rows.length - 1];
-    if (!last || rows.length < pageSize) break;
-    after = last.id;
-  }
+/** The due persons among one page of persons, with the facts read for their ids only. */
+async function dueAmong(
+  db: Kysely<Database>,
+  workspaceId: string,
+  active: readonly RetentionPolicy[],
+  now: string,
+  persons: readonly PersonFacts[],
+): Promise<DuePerson[]> {
+  const events = new Set(active.map((p) => p.startEvent));
+  const ids = persons.map((p) => p.id);
 
   const lastActivity = new Map<string, string>();
   if (events.has('last_activity')) {
@@ -90,6 +129,7 @@ export async function findDuePersons(
       .select(['record_id', (eb) => eb.fn.max('occurred_at').as('at')])
       .where('workspace_id', '=', workspaceId)
       .where('entity', '=', 'person')
+      .where('record_id', 'in', ids)
       .groupBy('record_id')
       .execute();
     for (const r of linked) lastActivity.set(r.record_id, r.at);
@@ -97,7 +137,7 @@ export async function findDuePersons(
       .selectFrom('activities')
       .select(['key_person_id', (eb) => eb.fn.max('occurred_at').as('at')])
       .where('workspace_id', '=', workspaceId)
-      .where('key_person_id', 'is not', null)
+      .where('key_person_id', 'in', ids)
       .groupBy('key_person_id')
       .execute();
     for (const r of keyed)
@@ -114,6 +154,7 @@ export async function findDuePersons(
       )
       .select(['dp.person_id', 'd.status', 'd.closed_at'])
       .where('dp.workspace_id', '=', workspaceId)
+      .where('dp.person_id', 'in', ids)
       .execute();
     for (const r of rows) {
       const c = contracts.get(r.person_id) ?? { open: 0, closedAt: undefined };
@@ -133,6 +174,7 @@ export async function findDuePersons(
       .selectFrom('consent_events')
       .select(['person_id', 'state', 'recorded_at'])
       .where('workspace_id', '=', workspaceId)
+      .where('person_id', 'in', ids)
       .where('purpose_key', '=', purpose)
       .orderBy('person_id')
       .orderBy('recorded_at')
@@ -148,7 +190,7 @@ export async function findDuePersons(
     .select(['id', 'person_id'])
     .where('workspace_id', '=', workspaceId)
     .where('released_at', 'is', null)
-    .where('person_id', 'is not', null)
+    .where('person_id', 'in', ids)
     .execute();
   const viaMatter = await db
     .selectFrom('legal_hold_persons as m')
@@ -157,6 +199,7 @@ export async function findDuePersons(
     .where('m.workspace_id', '=', workspaceId)
     .where('h.workspace_id', '=', workspaceId)
     .where('h.released_at', 'is', null)
+    .where('m.person_id', 'in', ids)
     .execute();
   for (const h of [...direct, ...viaMatter])
     if (h.person_id) holds.set(h.person_id, (holds.get(h.person_id) ?? new Set()).add(h.id));
@@ -212,16 +255,5 @@ export async function findDuePersons(
       holdIds: [...(holds.get(p.id) ?? [])].sort(),
     });
   }
-  due.sort((a, b) =>
-    a.dueAt < b.dueAt
-      ? -1
-      : a.dueAt > b.dueAt
-        ? 1
-        : a.personId < b.personId
-          ? -1
-          : a.personId > b.personId
-            ? 1
-            : 0,
-  );
   return due;
 }

@@ -8,7 +8,8 @@ import type { Clock } from '../../kernel/clock.ts';
 import type { BatchErasure } from '../../kernel/erasure/erase-people.ts';
 import type { ErasurePipeline } from '../../kernel/erasure/erasure-pipeline.ts';
 import type { PrivacyEvents } from '../../kernel/events/privacy-events.ts';
-import { findDuePersons, type DuePerson } from './retention-due.ts';
+import { duePersonPages, findDuePersons, type DuePerson } from './retention-due.ts';
+import { previewDue, type RetentionPreview } from './retention-preview.ts';
 import type { RetentionPolicies } from './retention-policies.ts';
 
 /** What started a sweep. */
@@ -58,8 +59,17 @@ export interface RetentionSweeper {
       readonly ip?: string | null;
     },
   ): Promise<RetentionSweep>;
-  /** Everyone due now, with the reason (the sweep's own selection). */
+  /** Everyone due now, with the reason (the sweep's own selection), all in memory: tests and small workspaces. */
   due(db: Kysely<Database>, workspaceId: string): Promise<DuePerson[]>;
+  /**
+   * One page of the preview (the sweep's own selection, paged through the workspace): the next `limit` free persons
+   * after the cursor by due date, counts per policy, the first blocked persons.
+   */
+  preview(
+    db: Kysely<Database>,
+    workspaceId: string,
+    page: { readonly limit: number; readonly after?: readonly [string, string]; readonly blockedShown: number },
+  ): Promise<RetentionPreview>;
   list(
     db: Kysely<Database>,
     workspaceId: string,
@@ -132,6 +142,13 @@ export function createRetentionSweeper(deps: {
 
   const due: RetentionSweeper['due'] = async (conn, workspaceId) =>
     findDuePersons(
+      conn,
+      workspaceId,
+      await deps.policies.list(conn, workspaceId, { activeOnly: true }),
+      clock.now().toISOString(),
+    );
+  const pages = async (conn: Kysely<Database>, workspaceId: string) =>
+    duePersonPages(
       conn,
       workspaceId,
       await deps.policies.list(conn, workspaceId, { activeOnly: true }),
@@ -230,6 +247,10 @@ export function createRetentionSweeper(deps: {
   return {
     due,
 
+    async preview(conn, workspaceId, page) {
+      return previewDue(await pages(conn, workspaceId), page);
+    },
+
     async sweep(workspaceId, options) {
       const id = randomUUID();
       const dryRun = options.dryRun === true;
@@ -261,23 +282,27 @@ export function createRetentionSweeper(deps: {
         const counts = (p: DuePerson): SweepCounts[] => [total, (perPolicy[p.policyId] ??= emptyCounts())];
         let errorCode: string | null = null;
         try {
-          const list = await due(kysely, workspaceId);
-          for (const p of list) for (const c of counts(p)) c.due += 1;
-          const free = list.filter((p) => {
-            if (p.holdIds.length === 0) return true;
-            for (const c of counts(p)) c.blocked += 1;
-            return false;
-          });
-          if (dryRun) {
-            for (const p of free)
-              for (const c of counts(p)) c[p.action === 'anonymise' ? 'anonymised' : 'erased'] += 1;
-          } else {
-            for (const action of ['delete', 'anonymise'] as const) {
-              const group = free.filter((p) => p.action === action);
-              for (let i = 0; i < group.length; i += batchSize)
-                await eraseBatch(workspaceId, group.slice(i, i + batchSize), options.actor, id, counts);
+          // Page by page through the workspace (keyset on the person id): the due persons of each page are counted,
+          // and the free ones gathered per action into batches of `batchSize`, erased as soon as one is full.
+          const waiting: Record<DuePerson['action'], DuePerson[]> = { delete: [], anonymise: [] };
+          for await (const page of await pages(kysely, workspaceId)) {
+            for (const p of page) {
+              for (const c of counts(p)) c.due += 1;
+              if (p.holdIds.length > 0) {
+                for (const c of counts(p)) c.blocked += 1;
+              } else if (dryRun) {
+                for (const c of counts(p)) c[p.action === 'anonymise' ? 'anonymised' : 'erased'] += 1;
+              } else {
+                const group = waiting[p.action];
+                group.push(p);
+                if (group.length >= batchSize)
+                  await eraseBatch(workspaceId, group.splice(0, batchSize), options.actor, id, counts);
+              }
             }
           }
+          for (const group of Object.values(waiting))
+            for (let i = 0; i < group.length; i += batchSize)
+              await eraseBatch(workspaceId, group.slice(i, i + batchSize), options.actor, id, counts);
         } catch (error) {
           errorCode = isAppError(error) ? error.code : 'INTERNAL';
         }
