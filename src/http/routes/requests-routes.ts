@@ -4,8 +4,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AppDeps } from '../app.ts';
 import { AppError, isAppError } from '../../errors.ts';
 import { sendIdempotent } from '../idempotency.ts';
-import { etagOf, expectedVersion, IfMatchHeader, withEtag } from '../optimistic-concurrency.ts';
+import { etagOf, IfMatchHeader, withEtag } from '../optimistic-concurrency.ts';
 import { requestContext, type RequestContext } from '../request-context.ts';
+import { sendVersionedChange, type VersionedResource } from '../versioned-change.ts';
 import {
   identityMethods,
   requestChannels,
@@ -173,6 +174,13 @@ export function requestsRoutes(deps: Pick<AppDeps, 'db' | 'clock' | 'requests'>)
       }
     };
 
+    /** An If-Match change of a request: a refusal, a missing or stale If-Match included, is audited as `action` denied. */
+    const requestResource = (action: string): VersionedResource<RequestViewType> => ({
+      name: 'request',
+      view: plain,
+      around: (ctx, id, work) => guarded(ctx, action, id, work),
+    });
+
     app.get(
       '/api/v1/requests',
       {
@@ -326,18 +334,10 @@ export function requestsRoutes(deps: Pick<AppDeps, 'db' | 'clock' | 'requests'>)
           response: { 200: RequestView },
         },
       },
-      async (request, reply) => {
-        const ctx = requestContext(request);
-        const id = request.params.id;
-        const v = await guarded(ctx, 'request.update', id, () =>
-          db
-            .transaction()
-            .execute((trx) =>
-              requests.update(trx, ctx, id, expectedVersion(request, 'request'), request.body),
-            ),
-        );
-        return withEtag(reply, v.version).send(plain(v));
-      },
+      async (request, reply) =>
+        sendVersionedChange(request, reply, requestResource('request.update'), (ctx, id, version) =>
+          db.transaction().execute((trx) => requests.update(trx, ctx, id, version, request.body)),
+        ),
     );
 
     app.post(
@@ -355,30 +355,30 @@ export function requestsRoutes(deps: Pick<AppDeps, 'db' | 'clock' | 'requests'>)
         },
       },
       async (request, reply) => {
-        const ctx = requestContext(request);
-        const id = request.params.id;
         const b = request.body;
-        const v = await guarded(ctx, 'request.transition', id, () => {
-          const version = expectedVersion(request, 'request');
-          return db.transaction().execute(async (trx) => {
-            if (b.to === 'verified') {
-              const current = await requests.get(trx, ctx.workspaceId, id);
-              if (current.status === 'received' || current.status === 'identity_unverified') {
-                if (b.identityMethod === undefined)
-                  throw new AppError('VALIDATION_FAILED', {
-                    field: 'identityMethod',
-                    detail: 'say how identity was checked',
+        return sendVersionedChange(
+          request,
+          reply,
+          requestResource('request.transition'),
+          (ctx, id, version) =>
+            db.transaction().execute(async (trx) => {
+              if (b.to === 'verified') {
+                const current = await requests.get(trx, ctx.workspaceId, id);
+                if (current.status === 'received' || current.status === 'identity_unverified') {
+                  if (b.identityMethod === undefined)
+                    throw new AppError('VALIDATION_FAILED', {
+                      field: 'identityMethod',
+                      detail: 'say how identity was checked',
+                    });
+                  await requests.markIdentityVerified(trx, ctx, id, b.identityMethod, {
+                    expectedVersion: version,
                   });
-                await requests.markIdentityVerified(trx, ctx, id, b.identityMethod, {
-                  expectedVersion: version,
-                });
-                return requests.get(trx, ctx.workspaceId, id);
+                  return requests.get(trx, ctx.workspaceId, id);
+                }
               }
-            }
-            return requests.transition(trx, ctx, id, b.to, b.reason, { expectedVersion: version });
-          });
-        });
-        return withEtag(reply, v.version).send(plain(v));
+              return requests.transition(trx, ctx, id, b.to, b.reason, { expectedVersion: version });
+            }),
+        );
       },
     );
 
@@ -396,19 +396,14 @@ export function requestsRoutes(deps: Pick<AppDeps, 'db' | 'clock' | 'requests'>)
           response: { 200: RequestView },
         },
       },
-      async (request, reply) => {
-        const ctx = requestContext(request);
-        const id = request.params.id;
-        const v = await guarded(ctx, 'request.extend', id, () => {
-          const version = expectedVersion(request, 'request');
-          return db.transaction().execute((trx) =>
+      async (request, reply) =>
+        sendVersionedChange(request, reply, requestResource('request.extend'), (ctx, id, version) =>
+          db.transaction().execute((trx) =>
             requests.extend(trx, ctx, id, request.body.months, request.body.reason, {
               expectedVersion: version,
             }),
-          );
-        });
-        return withEtag(reply, v.version).send(plain(v));
-      },
+          ),
+        ),
     );
 
     app.post(
@@ -424,18 +419,13 @@ export function requestsRoutes(deps: Pick<AppDeps, 'db' | 'clock' | 'requests'>)
           response: { 200: RequestView },
         },
       },
-      async (request, reply) => {
-        const ctx = requestContext(request);
-        const id = request.params.id;
-        const v = await guarded(ctx, 'request.link_person', id, () => {
-          const version = expectedVersion(request, 'request');
-          return db.transaction().execute(async (trx) => {
+      async (request, reply) =>
+        sendVersionedChange(request, reply, requestResource('request.link_person'), (ctx, id, version) =>
+          db.transaction().execute(async (trx) => {
             await requests.linkPerson(trx, ctx, id, request.body.personId, { expectedVersion: version });
             return requests.get(trx, ctx.workspaceId, id);
-          });
-        });
-        return withEtag(reply, v.version).send(plain(v));
-      },
+          }),
+        ),
     );
 
     app.post(
