@@ -56,6 +56,7 @@ function countStatements(db: Db): { readonly count: number; readonly timeBySql: 
       const original = proto[name] as (...args: unknown[]) => unknown;
       proto[name] = function (this: { source?: string }, ...args: unknown[]) {
         counter.count += 1;
+        if (process.env.BENCH_TRACE === '1') console.log(`  sql: ${String(this.source ?? args[0]).slice(0, 100)}`);
         if (!timed || typeof this.source !== 'string') return original.apply(this, args);
         const start = process.hrtime.bigint();
         try {

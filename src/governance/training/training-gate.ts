@@ -46,12 +46,20 @@ export interface TrainingGate {
   readonly precondition: (db: Kysely<Database>, ctx: ProcessingContext) => Promise<AppError | undefined>;
   /** Forgets what is cached about a user (called when they complete a module). */
   readonly invalidate: (workspaceId: string, userId: string) => void;
+  /** Forgets the workspace's cached setting (called when the settings change through this process). */
+  readonly invalidateSetting?: (workspaceId: string) => void;
 }
 
 export interface TrainingGateDeps {
   readonly clock: Clock;
   /** How long one user's outcome is reused within this process (default 5 s). */
   readonly ttlMs?: number;
+  /**
+   * How long the workspace's setting is reused within this process, in real time (default 2 s): the bound on how
+   * late a change made by another process (the CLI, a second server) is seen; changes through this process's
+   * settings route are seen at once (`invalidateSetting`). ADR 0031.
+   */
+  readonly settingTtlMs?: number;
 }
 
 /**
@@ -68,6 +76,21 @@ export interface TrainingGateDeps {
 export function createTrainingGate(deps: TrainingGateDeps): TrainingGate {
   const ttlMs = deps.ttlMs ?? 5000;
   const outcomes = new Map<string, { until: number; missing: readonly string[] }>();
+  const settingTtlMs = deps.settingTtlMs ?? 2000;
+  const settings = new Map<string, { until: number; on: boolean }>();
+
+  /** Whether the workspace turned the gate on, read once per `settingTtlMs` (the setting is read on every check). */
+  async function settingOn(db: Kysely<Database>, workspaceId: string): Promise<boolean> {
+    const now = performance.now();
+    const cached = settings.get(workspaceId);
+    if (cached && cached.until > now) return cached.on;
+    const { rows } = await db.executeQuery(settingLookup<{ value: string }>(db, { ws: workspaceId, key: trainingGateSetting }));
+    const setting = rows[0];
+    const on = setting !== undefined && JSON.parse(setting.value) === true;
+    if (settings.size > 10_000) settings.clear();
+    settings.set(workspaceId, { until: now + settingTtlMs, on });
+    return on;
+  }
   const tokenUsers = new Map<string, string>();
 
   async function userOf(db: Kysely<Database>, ctx: ProcessingContext): Promise<string | undefined> {
@@ -109,9 +132,7 @@ export function createTrainingGate(deps: TrainingGateDeps): TrainingGate {
     async precondition(db, ctx) {
       const userId = await userOf(db, ctx);
       if (!userId) return undefined;
-      const { rows } = await db.executeQuery(settingLookup<{ value: string }>(db, { ws: ctx.workspaceId, key: trainingGateSetting }));
-      const setting = rows[0];
-      if (!setting || JSON.parse(setting.value) !== true) return undefined;
+      if (!(await settingOn(db, ctx.workspaceId))) return undefined;
       const missing = await missingModules(db, ctx.workspaceId, userId);
       if (missing.length === 0) return undefined;
       return new AppError('TRAINING_REQUIRED', {
@@ -122,6 +143,9 @@ export function createTrainingGate(deps: TrainingGateDeps): TrainingGate {
     },
     invalidate(workspaceId, userId) {
       outcomes.delete(`${workspaceId}:${userId}`);
+    },
+    invalidateSetting(workspaceId) {
+      settings.delete(workspaceId);
     },
   };
 }

@@ -25,7 +25,12 @@ export function settingsRoutes(deps: AppDeps): FastifyPluginAsync {
         config: { access: 'settings:write' },
         schema: { tags, summary: 'Change some settings', body: SettingsPatch, response: { 200: Settings } },
       },
-      async (request) => ({ items: await updateSettings(deps, actingFrom(request), request.body) }),
+      async (request) => {
+        const items = await updateSettings(deps, actingFrom(request), request.body);
+        // The training gate caches its setting (ADR 0031): a change through this process applies at once.
+        deps.trainingGate.invalidateSetting?.(actingFrom(request).workspaceId);
+        return { items };
+      },
     );
   };
 }
