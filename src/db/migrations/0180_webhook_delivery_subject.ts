@@ -8,13 +8,6 @@ import type { DialectName } from '../database.ts';
  */
 export async function up(db: Kysely<any>, dialect: DialectName): Promise<void> {
   await db.schema.alterTable('webhook_deliveries').addColumn('subject_pseudonym', 'text').execute();
-  // Payloads are always written by JSON.stringify (src/webhooks/webhook-outbox.ts), so both casts are safe; a JSON
-  // null (an event with no person) stays SQL NULL on both engines.
-  const fromPayload =
-    dialect === 'postgres'
-      ? sql`(payload::jsonb -> 'data' ->> 'subjectPseudonym')`
-      : sql`json_extract(payload, '$.data.subjectPseudonym')`;
-  await sql`update webhook_deliveries set subject_pseudonym = ${fromPayload}`.execute(db);
   // Most events (alerts, sweeps, incidents) name no person: a partial index keeps only the deliveries that do.
   await db.schema
     .createIndex('webhook_deliveries_subject')
@@ -22,4 +15,13 @@ export async function up(db: Kysely<any>, dialect: DialectName): Promise<void> {
     .columns(['workspace_id', 'subject_pseudonym', 'created_at'])
     .where(sql.ref('subject_pseudonym'), 'is not', null)
     .execute();
+  // The index exists before the backfill fills it: built after it, over the rows the update rewrote, PostgreSQL would
+  // keep it from transactions older than the build (indcheckxmin) for a while.
+  // Payloads are always written by JSON.stringify (src/webhooks/webhook-outbox.ts), so both casts are safe; a JSON
+  // null (an event with no person) stays SQL NULL on both engines.
+  const fromPayload =
+    dialect === 'postgres'
+      ? sql`(payload::jsonb -> 'data' ->> 'subjectPseudonym')`
+      : sql`json_extract(payload, '$.data.subjectPseudonym')`;
+  await sql`update webhook_deliveries set subject_pseudonym = ${fromPayload}`.execute(db);
 }
