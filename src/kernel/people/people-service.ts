@@ -28,6 +28,9 @@ import { isPersonId } from './person-lookups.ts';
 import { nameIndexField, nameQueryTerm, namesMatch, nameTokens } from './person-name-terms.ts';
 import { contactPointBinding, createPersonRowBuilder, rectificationBinding, type PersonDetailRows } from './person-rows.ts';
 import { createPersonViews } from './person-views.ts';
+import { insertPeopleRows } from './insert-people-rows.ts';
+import { isValidatedForCreate } from './validated-person-input.ts';
+import { timeOrderedUuid } from '../../db/time-ordered-uuid.ts';
 import { newPseudonym } from './pseudonym.ts';
 import { readableAttributes } from './readable-attributes.ts';
 
@@ -105,7 +108,8 @@ export interface PeopleService {
   /**
    * Bulk create (the importer's): validated with the API's rules, one transaction, one gate check and one audit entry
    * (count and digest), multi-row inserts. `within` runs in the same transaction (e.g. the import's progress).
-   * Refuses the whole batch on any invalid or suppressed item. Returns ids and pseudonyms in the order given.
+   * Refuses the whole batch on any invalid or suppressed item. Returns ids and pseudonyms in the order given. Items
+   * that `validateForCreate` returned are taken as they are (already validated); ids are time-ordered (ADR 0032).
    */
   createMany(
     ctx: ProcessingContext,
@@ -475,7 +479,8 @@ export function createPeopleService(deps: PeopleDeps): PeopleService {
         const made = newPerson(key, ctx.workspaceId, id, pseudonym, values, provenance, now);
         await trx.executeQuery(insertPerson(trx, made.row as unknown as Record<string, unknown>));
         await insertDetails(trx, [made.details]);
-        const [view] = await views.load(trx, [made.row], new Map([[id, key]]), personAttributes);
+        // The view is built from the rows just written (no second read of them).
+        const [view] = await views.load(trx, [made.row], new Map([[id, key]]), personAttributes, made.details);
         return view as PersonView;
       });
     },
@@ -485,6 +490,10 @@ export function createPeopleService(deps: PeopleDeps): PeopleService {
       const cleaned: CleanPersonInput[] = [];
       const errors: { path: string; message: string }[] = [];
       items.forEach((item, i) => {
+        if (isValidatedForCreate(item)) {
+          cleaned.push(item);
+          return;
+        }
         const result = validatePersonInput(item, { mode: 'create', defaultCountry: stamp.defaultCountry });
         if (result.ok) cleaned.push(result.value);
         else errors.push(...result.errors.map((e) => ({ path: `/items/${i}${e.path}`, message: e.message })));
@@ -496,7 +505,8 @@ export function createPeopleService(deps: PeopleDeps): PeopleService {
       }
       for (const owner of new Set(cleaned.map((c) => c.ownerUserId).filter((o): o is string => typeof o === 'string'))) await assertOwner(ctx.workspaceId, owner);
       const now = clock.now().toISOString();
-      const created = cleaned.map(() => ({ id: randomUUID(), pseudonym: newPseudonym() }));
+      // Time-ordered ids: a batch's rows go at the end of the indexes keyed by person id, not on random pages.
+      const created = cleaned.map(() => ({ id: timeOrderedUuid(), pseudonym: newPseudonym() }));
       const fields = personAttributes.filter((a) => cleaned.some((c) => attributesOf(c).includes(a)) || (a === 'sourceDetail' && stamp.sourceDetail));
       const request = {
         personIds: [],
@@ -526,8 +536,7 @@ export function createPeopleService(deps: PeopleDeps): PeopleService {
           personRows.push(made.row);
           details.push(made.details);
         });
-        await insertAll(trx, 'persons', personRows);
-        await insertDetails(trx, details);
+        await insertPeopleRows(trx, db.dialect, personRows, details);
         if (within) await within(trx, created);
       });
       return created;
