@@ -194,6 +194,7 @@ async function main(): Promise<void> {
   /** Wall time and CPU time (user + system, this process) of `n` calls run by `clients` concurrent loops. */
   const timeLoop = async (n: number, clients: number, fn: (i: number) => Promise<void>) => {
     const cpu = process.cpuUsage();
+    const counted = statements.count;
     const start = process.hrtime.bigint();
     let next = 0;
     await Promise.all(
@@ -206,7 +207,7 @@ async function main(): Promise<void> {
       }),
     );
     const used = process.cpuUsage(cpu);
-    return { wallMs: Number(process.hrtime.bigint() - start) / 1e6, cpuMs: (used.user + used.system) / 1000 };
+    return { wallMs: Number(process.hrtime.bigint() - start) / 1e6, cpuMs: (used.user + used.system) / 1000, statements: statements.count - counted };
   };
   // Warm-up.
   await timeLoop(200, 1, createKernel);
@@ -230,10 +231,13 @@ async function main(): Promise<void> {
   const rounds = 3;
   const per = Math.floor(apiRounds / rounds);
   for (const clients of [1, concurrency]) {
-    const total = { createK: { wallMs: 0, cpuMs: 0 }, createP: { wallMs: 0, cpuMs: 0 }, readK: { wallMs: 0, cpuMs: 0 }, readP: { wallMs: 0, cpuMs: 0 } };
-    const add = (into: { wallMs: number; cpuMs: number }, t: { wallMs: number; cpuMs: number }) => {
+    const zero = () => ({ wallMs: 0, cpuMs: 0, statements: 0 });
+    const total = { createK: zero(), createP: zero(), readK: zero(), readP: zero() };
+    type Timing = ReturnType<typeof zero>;
+    const add = (into: Timing, t: Timing) => {
       into.wallMs += t.wallMs;
       into.cpuMs += t.cpuMs;
+      into.statements += t.statements;
     };
     const base = 1000 + clients * 100_000;
     for (let r = 0; r < rounds; r += 1) {
@@ -244,7 +248,7 @@ async function main(): Promise<void> {
     }
     const n = per * rounds;
     const ops = (t: { wallMs: number }) => (n / t.wallMs) * 1000;
-    const cpu = (t: { cpuMs: number }) => `${((t.cpuMs / n) * 1000).toFixed(0)} µs CPU/op`;
+    const cpu = (t: Timing) => `${((t.cpuMs / n) * 1000).toFixed(0)} µs CPU/op, ${(t.statements / n).toFixed(1)} statements/op`;
     const pct = (k: { wallMs: number }, p: { wallMs: number }) => ((ops(k) / ops(p)) * 100).toFixed(0);
     const label = clients === 1 ? 'sequential (1 client)' : `${clients} concurrent clients`;
     say(`${label}, create through the API: kernel ${ops(total.createK).toFixed(0)}/s (${cpu(total.createK)}), plain ${ops(total.createP).toFixed(0)}/s (${cpu(total.createP)}) → ${pct(total.createK, total.createP)} % of plain (target >= 50 %)`);
