@@ -7,6 +7,7 @@ export default defineConfig({
     exclude: ['test/browser/**', 'node_modules/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    globalSetup: ['./test/support/template-teardown.ts'],
     pool: 'forks',
     maxWorkers: 2,
     // The longest files start first, so that the run does not end on one of them alone.

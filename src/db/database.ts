@@ -78,6 +78,8 @@ function openSqlite(file: string): Db {
     },
     close: async () => {
       await kysely.destroy();
+      // Kysely closes the handle only if it ever ran a query; a database opened and closed unused must close too.
+      if (handle.open) handle.close();
     },
   };
 }

@@ -6,6 +6,7 @@ export default defineConfig({
     include: ['test/browser/**/*.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    globalSetup: ['./test/support/template-teardown.ts'],
     pool: 'forks',
     maxWorkers: 1,
     fileParallelism: false,

@@ -194,3 +194,23 @@ export async function createFromPostgresTemplate(admin: pg.Client, adminUrl: str
     }
   }
 }
+
+/**
+ * Drops every template this module builds (PostgreSQL databases and SQLite files), so a test run leaves nothing
+ * behind. Called once when a vitest run ends (`template-teardown.ts`); the next run builds them again.
+ */
+export async function dropAllTemplates(adminUrl: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  try {
+    await admin.connect();
+    await dropOtherTemplates(admin, '');
+  } catch {
+    // No PostgreSQL server in this run (SQLite-only tests): nothing was built there.
+  } finally {
+    await admin.end().catch(() => undefined);
+  }
+  for (const file of fs.readdirSync(os.tmpdir())) {
+    if (file.startsWith(sqliteTemplatePrefix)) fs.rmSync(path.join(os.tmpdir(), file), { force: true });
+  }
+  knownTemplates.clear();
+}
