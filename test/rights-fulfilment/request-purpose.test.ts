@@ -63,6 +63,11 @@ describe.each(testDialects)('the built-in data subject requests purpose on %s (A
     expect(patched.statusCode, patched.body).toBe(409);
     expect(patched.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect((await c.services.purposes.getOrThrow(db, c.workspaceId, requestPurposeKey)).active).toBe(true);
+    // The API marks it, so the console can show it as built in (and offer no Deactivate); other purposes are not.
+    const listed = await c.app.inject({ method: 'GET', url: '/api/v1/purposes', headers: c.as.owner });
+    const items = listed.json<{ items: Array<{ key: string; answersRequests: boolean }> }>().items;
+    expect(items.filter((p) => p.answersRequests).map((p) => p.key)).toEqual([requestPurposeKey]);
+    expect(items.length).toBeGreaterThan(1);
     // Other fields may still change, and the flag survives the new version.
     const renamed = await c.services.purposes.update(db, c.system, requestPurposeKey, {
       recipients: ['Our lawyers'],

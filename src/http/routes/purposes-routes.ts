@@ -36,6 +36,8 @@ const Purpose = Type.Object({
   active: Type.Boolean(),
   directMarketing: Type.Boolean(),
   legalClaims: Type.Boolean(),
+  /** The built-in purpose answering data subject requests (ADR 0034): seeded, cannot be deactivated. */
+  answersRequests: Type.Boolean(),
   updatedAt: Type.String(),
 });
 

@@ -11236,6 +11236,7 @@ export interface paths {
             'application/json': {
               items: {
                 active: boolean;
+                answersRequests: boolean;
                 art9Condition:
                   | (
                       | 'explicit_consent'
@@ -11334,6 +11335,7 @@ export interface paths {
           content: {
             'application/json': {
               active: boolean;
+              answersRequests: boolean;
               art9Condition:
                 | (
                     | 'explicit_consent'
@@ -11406,6 +11408,7 @@ export interface paths {
           content: {
             'application/json': {
               active: boolean;
+              answersRequests: boolean;
               art9Condition:
                 | (
                     | 'explicit_consent'
@@ -11508,6 +11511,7 @@ export interface paths {
           content: {
             'application/json': {
               active: boolean;
+              answersRequests: boolean;
               art9Condition:
                 | (
                     | 'explicit_consent'
@@ -11578,6 +11582,7 @@ export interface paths {
           content: {
             'application/json': {
               active: boolean;
+              answersRequests: boolean;
               art9Condition:
                 | (
                     | 'explicit_consent'
@@ -11652,6 +11657,7 @@ export interface paths {
           content: {
             'application/json': {
               active: boolean;
+              answersRequests: boolean;
               art9Condition:
                 | (
                     | 'explicit_consent'
@@ -11732,6 +11738,7 @@ export interface paths {
                 changedAt: string;
                 purpose: {
                   active: boolean;
+                  answersRequests: boolean;
                   art9Condition:
                     | (
                         | 'explicit_consent'

@@ -104,6 +104,11 @@ export function PurposesPage() {
                           Direct marketing
                         </Badge>
                       ) : null}
+                      {p.answersRequests ? (
+                        <Badge miw="max-content" size="xs" variant="outline" color="violet" mt={4}>
+                          Built in: answers data subject requests
+                        </Badge>
+                      ) : null}
                     </Table.Td>
                     <Table.Td>
                       <Text size="xs" ff="monospace">
@@ -142,15 +147,17 @@ export function PurposesPage() {
                             >
                               Edit
                             </Button>
-                            <Button
-                              size="compact-sm"
-                              variant="default"
-                              onClick={() => toggle.mutate(p)}
-                              loading={toggle.isPending && toggle.variables.key === p.key}
-                              aria-label={`${p.active ? 'Deactivate' : 'Activate'} ${p.name}`}
-                            >
-                              {p.active ? 'Deactivate' : 'Activate'}
-                            </Button>
+                            {p.answersRequests ? null : (
+                              <Button
+                                size="compact-sm"
+                                variant="default"
+                                onClick={() => toggle.mutate(p)}
+                                loading={toggle.isPending && toggle.variables.key === p.key}
+                                aria-label={`${p.active ? 'Deactivate' : 'Activate'} ${p.name}`}
+                              >
+                                {p.active ? 'Deactivate' : 'Activate'}
+                              </Button>
+                            )}
                           </>
                         ) : null}
                       </Group>
