@@ -21,20 +21,50 @@ export interface PersonMatchDeps {
  * @example
  * const ids = await matchPeopleByEmail(deps, trx, workspaceId, 'ada@example.com'); // ['3f0c…'] or []
  */
-export async function matchPeopleByEmail(
+export function matchPeopleByEmail(
   deps: PersonMatchDeps,
   db: Kysely<Database>,
   workspaceId: string,
   email: string,
 ): Promise<string[]> {
-  const wanted = normaliseEmail(email);
-  const hash = deps.blindIndex.compute(workspaceId, 'email', email, 'email');
+  return matchPeopleByContact(deps, db, workspaceId, 'email', email);
+}
+
+/**
+ * The people of a workspace (not erased, not being erased) holding the phone number `phone` (E.164) among their
+ * phones, found like `matchPeopleByEmail` through the `phone` blind index. People's phones are stored in E.164
+ * (`cleanPhone`), so a number typed in international form on the portal finds them.
+ *
+ * @example
+ * const ids = await matchPeopleByPhone(deps, trx, workspaceId, '+447700900123'); // ['3f0c…'] or []
+ */
+export function matchPeopleByPhone(
+  deps: PersonMatchDeps,
+  db: Kysely<Database>,
+  workspaceId: string,
+  phone: string,
+): Promise<string[]> {
+  return matchPeopleByContact(deps, db, workspaceId, 'phone', phone);
+}
+
+const normalisers = { email: normaliseEmail, phone: normalisePhone } as const;
+
+async function matchPeopleByContact(
+  deps: PersonMatchDeps,
+  db: Kysely<Database>,
+  workspaceId: string,
+  kind: 'email' | 'phone',
+  value: string,
+): Promise<string[]> {
+  const normalise = normalisers[kind];
+  const wanted = normalise(value);
+  const hash = deps.blindIndex.compute(workspaceId, kind, value, kind);
   const candidates = await db
     .selectFrom('person_blind_indexes as b')
     .innerJoin('persons as p', 'p.id', 'b.person_id')
-    .select(['p.id', 'p.email'])
+    .select(['p.id', `p.${kind} as stored`])
     .where('b.workspace_id', '=', workspaceId)
-    .where('b.field', '=', 'email')
+    .where('b.field', '=', kind)
     .where('b.hash', '=', hash)
     .where('p.workspace_id', '=', workspaceId)
     .where('p.erased_at', 'is', null)
@@ -47,7 +77,7 @@ export async function matchPeopleByEmail(
     .selectFrom('person_contact_points')
     .select(['id', 'person_id', 'value'])
     .where('workspace_id', '=', workspaceId)
-    .where('kind', '=', 'email')
+    .where('kind', '=', kind)
     .where('person_id', 'in', ids)
     .execute();
   const hit = new Set<string>();
@@ -55,75 +85,17 @@ export async function matchPeopleByEmail(
     const key = keys.get(p.person_id);
     if (
       key &&
-      normaliseEmail(deps.fieldCipher.decrypt(key, p.value, contactPointBinding(workspaceId, p.id))) ===
-        wanted
+      normalise(deps.fieldCipher.decrypt(key, p.value, contactPointBinding(workspaceId, p.id))) === wanted
     )
       hit.add(p.person_id);
   }
-  // People stored before contact points (migration 0020) hold their one email in `persons` only.
+  // People stored before contact points (migration 0020) hold their one email and phone in `persons` only.
   const withPoints = new Set(points.map((p) => p.person_id));
   for (const c of candidates) {
     const key = keys.get(c.id);
-    if (withPoints.has(c.id) || !key || !c.email) continue;
-    if (
-      normaliseEmail(deps.fieldCipher.decrypt(key, c.email, personBinding(workspaceId, c.id, 'email'))) ===
-      wanted
-    )
+    if (withPoints.has(c.id) || !key || !c.stored) continue;
+    if (normalise(deps.fieldCipher.decrypt(key, c.stored, personBinding(workspaceId, c.id, kind))) === wanted)
       hit.add(c.id);
-  }
-  return ids.filter((id) => hit.has(id));
-}
-
-/**
- * The people of a workspace (not erased, not being erased) holding the phone number `phone` (E.164) among their
- * phones, found like `matchPeopleByEmail`: candidates through the `phone` blind index, each candidate's numbers
- * decrypted and compared after the same normalisation, false positives dropped. People's phones are stored in E.164
- * (`cleanPhone`), so a number typed in international form on the portal finds them.
- *
- * @example
- * const ids = await matchPeopleByPhone(deps, trx, workspaceId, '+447700900123'); // ['3f0c…'] or []
- */
-export async function matchPeopleByPhone(
-  deps: PersonMatchDeps,
-  db: Kysely<Database>,
-  workspaceId: string,
-  phone: string,
-): Promise<string[]> {
-  const wanted = normalisePhone(phone);
-  const hash = deps.blindIndex.compute(workspaceId, 'phone', phone, 'phone');
-  const candidates = await db
-    .selectFrom('person_blind_indexes as b')
-    .innerJoin('persons as p', 'p.id', 'b.person_id')
-    .select(['p.id', 'p.phone'])
-    .where('b.workspace_id', '=', workspaceId)
-    .where('b.field', '=', 'phone')
-    .where('b.hash', '=', hash)
-    .where('p.workspace_id', '=', workspaceId)
-    .where('p.erased_at', 'is', null)
-    .where('p.erasing_run_id', 'is', null)
-    .execute();
-  if (candidates.length === 0) return [];
-  const ids = [...new Set(candidates.map((c) => c.id))];
-  const keys = await deps.keys.getDataKeys(db, workspaceId, ids);
-  const points = await db
-    .selectFrom('person_contact_points')
-    .select(['id', 'person_id', 'value'])
-    .where('workspace_id', '=', workspaceId)
-    .where('kind', '=', 'phone')
-    .where('person_id', 'in', ids)
-    .execute();
-  const hit = new Set<string>();
-  for (const p of points) {
-    const key = keys.get(p.person_id);
-    if (key && normalisePhone(deps.fieldCipher.decrypt(key, p.value, contactPointBinding(workspaceId, p.id))) === wanted)
-      hit.add(p.person_id);
-  }
-  // People stored before contact points (migration 0020) hold their one phone in `persons` only.
-  const withPoints = new Set(points.map((p) => p.person_id));
-  for (const c of candidates) {
-    const key = keys.get(c.id);
-    if (withPoints.has(c.id) || !key || !c.phone) continue;
-    if (normalisePhone(deps.fieldCipher.decrypt(key, c.phone, personBinding(workspaceId, c.id, 'phone'))) === wanted) hit.add(c.id);
   }
   return ids.filter((id) => hit.has(id));
 }
